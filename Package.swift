@@ -1,0 +1,62 @@
+// swift-tools-version:5.10
+import PackageDescription
+import Foundation
+
+// Release builds are compiled for the CPU they are built on, so SIMD code becomes real vector
+// instructions (baseline x86-64 turns `SIMD16<Float>` arithmetic into a library call per lane).
+// Set CNNVIZ_PORTABLE=1 to build a release binary that runs on any x86-64 / arm64 CPU.
+let portable = ProcessInfo.processInfo.environment["CNNVIZ_PORTABLE"] != nil
+let fastMath: [SwiftSetting] = portable ? [] : [
+    .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
+]
+// The numeric modules are optimised in debug builds too (portable -O, no CPU-specific flags), so
+// `swift test` trains real models in seconds rather than minutes; everything else stays debuggable.
+let numeric: [SwiftSetting] = fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let fastC: [CSetting] = portable ? [] : [
+    .unsafeFlags(["-march=native", "-O3"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "CNNViz",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cnnviz", targets: ["cnnviz"]),
+        .library(name: "CNNCore", targets: ["CNNCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; `.ci/run` installs the apt packages.
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // setjmp-guarded calls into libjpeg/libpng: no longjmp ever crosses a Swift frame.
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"], cSettings: fastC),
+
+        // Tensors, layers, kernels, model, losses, optimizers, trace. Pure Swift.
+        .target(name: "CNNCore", swiftSettings: numeric),
+        // JPEG/PNG, resize, augmentation, directory dataset. The only module touching C.
+        .target(name: "ImageIO", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
+        // Colour maps, grids, bitmap font, charts, HTML pages.
+        .target(name: "Visualize", dependencies: ["CNNCore", "ImageIO"], swiftSettings: fastMath),
+        // The tutorials: reads Tutorials/*.md and runs each step through CNNCore.
+        .target(name: "Lessons", dependencies: ["CNNCore", "Visualize"], swiftSettings: fastMath),
+        // The training loop, reports, demo data set, benchmarks.
+        .target(name: "Training", dependencies: ["CNNCore", "ImageIO", "Visualize", "Lessons"], swiftSettings: fastMath),
+        .executableTarget(
+            name: "cnnviz",
+            dependencies: [
+                "CNNCore", "ImageIO", "Visualize", "Lessons", "Training",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: fastMath
+        ),
+
+        .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "CLITests", dependencies: ["cnnviz"]),
+    ]
+)

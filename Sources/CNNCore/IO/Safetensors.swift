@@ -1,0 +1,65 @@
+import Foundation
+
+/// The safetensors format (huggingface/safetensors), float32 only.
+///
+/// Layout: a little-endian u64 N, then N bytes of JSON header
+/// `{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}`
+/// (padded with spaces to a multiple of 8), then the tensors' raw little-endian bytes, with
+/// offsets relative to the end of the header. Python reads it with `safetensors.numpy.load_file`.
+public enum Safetensors {
+    /// The bytes of a file holding the named tensors, in the order given.
+    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> Data {
+        var header: [String: JSONValue] = [:]
+        var offset = 0
+        for (name, tensor) in tensors {
+            let size = tensor.count * 4
+            header[name] = .object(["dtype": .string("F32"), "shape": .ints(tensor.shape),
+                                    "data_offsets": .ints([offset, offset + size])])
+            offset += size
+        }
+        if !metadata.isEmpty { header["__metadata__"] = .object(metadata.mapValues { .string($0) }) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var json = (try? encoder.encode(JSONValue.object(header))) ?? Data("{}".utf8)
+        while json.count % 8 != 0 { json.append(0x20) }
+        var data = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(json)
+        data.reserveCapacity(data.count + offset)
+        for (_, tensor) in tensors {
+            tensor.data.withUnsafeBytes { data.append(contentsOf: $0) }  // little-endian host, see LittleEndian.swift
+        }
+        return data
+    }
+
+    /// Reads every tensor of a safetensors file, checking each offset against the file's size.
+    public static func decode(_ data: Data, path: String) throws -> [String: Tensor] {
+        func bad(_ reason: String) -> CNNError { .badWeights(path: path, reason: reason) }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 8 else { throw bad("the file is \(bytes.count) bytes long, too short for a safetensors header") }
+        var n: UInt64 = 0
+        for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        guard n <= UInt64(bytes.count - 8) else { throw bad("the header claims \(n) bytes but the file is truncated") }
+        let headerEnd = 8 + Int(n)
+        guard let header = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes[8..<headerEnd])),
+              let entries = header.objectValue else { throw bad("the header is not valid JSON") }
+        let payload = bytes.count - headerEnd
+        var result: [String: Tensor] = [:]
+        for (name, entry) in entries where name != "__metadata__" {
+            guard let fields = entry.objectValue, fields["dtype"]?.stringValue == "F32" else {
+                throw bad("tensor '\(name)' is not F32 (only float32 weights are supported)")
+            }
+            guard let shape = fields["shape"]?.arrayValue?.compactMap(\.intValue),
+                  let offsets = fields["data_offsets"]?.arrayValue?.compactMap(\.intValue), offsets.count == 2,
+                  shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has no valid shape or data_offsets") }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, end >= begin, end <= payload else {
+                throw bad("tensor '\(name)' lies past the end of the file (the file is truncated)")
+            }
+            let count = shape.reduce(1, *)
+            guard end - begin == count * 4 else { throw bad("tensor '\(name)' has \(end - begin) bytes for shape \(shape)") }
+            result[name] = Tensor(shape: shape, data: LittleEndian.floats(bytes, from: headerEnd + begin, count: count))
+        }
+        return result
+    }
+}

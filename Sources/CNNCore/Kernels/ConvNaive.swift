@@ -1,0 +1,72 @@
+/// Naive 2-D convolution (really cross-correlation, as in Keras): the reference implementation.
+///
+/// input (N, H, W, C), kernel (KH, KW, C, F), bias (F), output (N, OH, OW, F):
+///   y[n, oh, ow, f] = b[f] + Σ_{i, j, c} x[n, oh·SH − padTop + i, ow·SW − padLeft + j, c] · K[i, j, c, f]
+/// with x = 0 outside the input. Reference: keras.layers.Conv2D, tf.nn.conv2d.
+/// These loops follow the formula word for word; the fast kernels are tested against them.
+public enum ConvNaive {
+    public static func forward(input x: [Float], kernel k: [Float], bias b: [Float]?,
+                               geometry g: ConvGeometry, filters f: Int) -> [Float] {
+        var y = [Float](repeating: 0, count: g.batch * g.outHeight * g.outWidth * f)
+        for n in 0..<g.batch {
+            for oh in 0..<g.outHeight {
+                for ow in 0..<g.outWidth {
+                    for filter in 0..<f {
+                        var sum: Float = b?[filter] ?? 0
+                        for i in 0..<g.kernelHeight {
+                            let ih = oh * g.strideHeight - g.padTop + i
+                            guard ih >= 0 && ih < g.height else { continue }
+                            for j in 0..<g.kernelWidth {
+                                let iw = ow * g.strideWidth - g.padLeft + j
+                                guard iw >= 0 && iw < g.width else { continue }
+                                for c in 0..<g.channels {
+                                    sum += x[((n * g.height + ih) * g.width + iw) * g.channels + c]
+                                        * k[((i * g.kernelWidth + j) * g.channels + c) * f + filter]
+                                }
+                            }
+                        }
+                        y[((n * g.outHeight + oh) * g.outWidth + ow) * f + filter] = sum
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// Gradients from dy (N, OH, OW, F): adds into dK (KH, KW, C, F) and db (F); returns dx
+    /// (N, H, W, C) when `inputGradient` is true (else an empty array).
+    ///   dK[i, j, c, f] += Σ_{n, oh, ow} x[n, ih, iw, c] · dy[n, oh, ow, f]
+    ///   dx[n, ih, iw, c] += Σ K[i, j, c, f] · dy[n, oh, ow, f]
+    ///   db[f] += Σ_{n, oh, ow} dy[n, oh, ow, f]
+    public static func backward(input x: [Float], kernel k: [Float], outputGradient dy: [Float],
+                                geometry g: ConvGeometry, filters f: Int,
+                                kernelGradient dk: inout [Float], biasGradient db: inout [Float],
+                                inputGradient: Bool) -> [Float] {
+        var dx = inputGradient ? [Float](repeating: 0, count: x.count) : []
+        for n in 0..<g.batch {
+            for oh in 0..<g.outHeight {
+                for ow in 0..<g.outWidth {
+                    for filter in 0..<f {
+                        let grad = dy[((n * g.outHeight + oh) * g.outWidth + ow) * f + filter]
+                        if !db.isEmpty { db[filter] += grad }
+                        for i in 0..<g.kernelHeight {
+                            let ih = oh * g.strideHeight - g.padTop + i
+                            guard ih >= 0 && ih < g.height else { continue }
+                            for j in 0..<g.kernelWidth {
+                                let iw = ow * g.strideWidth - g.padLeft + j
+                                guard iw >= 0 && iw < g.width else { continue }
+                                for c in 0..<g.channels {
+                                    let xi = ((n * g.height + ih) * g.width + iw) * g.channels + c
+                                    let ki = ((i * g.kernelWidth + j) * g.channels + c) * f + filter
+                                    dk[ki] += x[xi] * grad
+                                    if inputGradient { dx[xi] += k[ki] * grad }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dx
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// How images become model input: what `flow_from_directory` and `ImageDataGenerator` did.
+public struct Preprocessing: Equatable, Sendable {
+    /// Multiplies every pixel value (Keras' `rescale`, 1/255 in the coursework).
+    public var rescale: Float = 1.0 / 255
+    /// (height, width) images are resized to.
+    public var targetSize: (Int, Int) = (64, 64)
+    /// "nearest" (Keras' default) or "bilinear".
+    public var interpolation: String = "nearest"
+
+    public init(rescale: Float = 1.0 / 255, targetSize: (Int, Int) = (64, 64), interpolation: String = "nearest") {
+        self.rescale = rescale
+        self.targetSize = targetSize
+        self.interpolation = interpolation
+    }
+
+    public static func == (a: Preprocessing, b: Preprocessing) -> Bool {
+        a.rescale == b.rescale && a.targetSize == b.targetSize && a.interpolation == b.interpolation
+    }
+
+    var json: JSONValue {
+        .object(["rescale": .number(Double(rescale)), "target_size": .ints([targetSize.0, targetSize.1]),
+                 "interpolation": .string(interpolation), "color_mode": .string("rgb")])
+    }
+}
+
+/// Everything in `model.json`: the architecture, the input, the classes and the preprocessing.
+///
+/// The layer list uses Keras' `{"class_name": "Conv2D", "config": {...}}` form with Keras' config
+/// keys, so it reads like `model.to_json()`. An architecture file given to `--architecture` has the
+/// same form; `class_names` and `preprocessing` may be left out there.
+public struct ModelSpec {
+    public var name: String = "sequential"
+    public var inputShape: [Int]
+    public var layers: [(className: String, config: [String: JSONValue])]
+    public var classNames: [String] = []
+    public var preprocessing = Preprocessing()
+    public var loss: Loss = .binaryCrossentropy
+    public var optimizer: JSONValue = .object(["name": .string("Adam"), "learning_rate": .number(0.001)])
+
+    public init(name: String = "sequential", inputShape: [Int], layers: [(className: String, config: [String: JSONValue])]) {
+        self.name = name
+        self.inputShape = inputShape
+        self.layers = layers
+    }
+
+    /// The spec of a built model.
+    public init(model: Sequential, name: String = "sequential", classNames: [String] = [], preprocessing: Preprocessing = Preprocessing()) {
+        self.init(name: name, inputShape: model.inputShape, layers: model.layers.map { ($0.kind, $0.config) })
+        self.classNames = classNames
+        self.preprocessing = preprocessing
+    }
+
+    /// Builds the layers and the model, with weights drawn from `seed`.
+    public func build(seed: UInt64 = 0, backend: KernelBackend = .fast, path: String = "model.json") throws -> Sequential {
+        let built = try layers.enumerated().map { index, layer in
+            try LayerFactory.make(className: layer.className, config: layer.config, position: index + 1, path: path)
+        }
+        do {
+            return try Sequential(inputShape: inputShape, layers: built, seed: seed, backend: backend)
+        } catch let CNNError.impossibleLayer(layer, reason) {
+            // A layer that cannot take its input is a problem of the file, so name the file too.
+            throw CNNError.badModelFile(path: path, reason: "layer '\(layer)': \(reason)")
+        }
+    }
+
+    /// The JSON text of `model.json`.
+    public func encoded() -> String {
+        JSONValue.object([
+            "format": .string("cnnviz-model"), "version": .int(1), "name": .string(name),
+            "input_shape": .ints(inputShape), "class_names": .array(classNames.map { .string($0) }),
+            "preprocessing": preprocessing.json,
+            "compile": .object(["loss": .string(loss.rawValue), "optimizer": optimizer, "metrics": .array([.string("accuracy")])]),
+            "layers": .array(layers.map { .object(["class_name": .string($0.className), "config": .object($0.config)]) }),
+        ]).encodedString() + "\n"
+    }
+
+    /// Parses `model.json` (or an architecture file), with a clear message for each mistake.
+    public static func parse(_ data: Data, path: String) throws -> ModelSpec {
+        func bad(_ reason: String) -> CNNError { .badModelFile(path: path, reason: reason) }
+        let root: JSONValue
+        do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+            throw bad("it is not valid JSON (\(JSONErrorText.describe(error)))")
+        }
+        guard let object = root.objectValue else { throw bad("the top level must be a JSON object") }
+        guard let shapeValue = object["input_shape"]?.arrayValue else {
+            throw bad("\"input_shape\" is missing; give it as [height, width, channels], e.g. [64, 64, 3]")
+        }
+        let shape = shapeValue.compactMap(\.intValue)
+        guard shape.count == shapeValue.count, !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
+            throw bad("\"input_shape\" must be a list of positive integers, e.g. [64, 64, 3]")
+        }
+        guard let layerList = object["layers"]?.arrayValue, !layerList.isEmpty else {
+            throw bad("\"layers\" is missing or empty; list the layers as {\"class_name\": ..., \"config\": {...}}")
+        }
+        var layers: [(String, [String: JSONValue])] = []
+        for (i, item) in layerList.enumerated() {
+            guard let o = item.objectValue, let className = o["class_name"]?.stringValue else {
+                throw bad("layer \(i + 1) has no \"class_name\"")
+            }
+            layers.append((className, o["config"]?.objectValue ?? [:]))
+        }
+        var spec = ModelSpec(name: object["name"]?.stringValue ?? "sequential", inputShape: shape, layers: layers)
+        spec.classNames = object["class_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if let p = object["preprocessing"]?.objectValue {
+            if let r = p["rescale"]?.doubleValue { spec.preprocessing.rescale = Float(r) }
+            if let t = p["target_size"]?.intPair { spec.preprocessing.targetSize = t }
+            if let i = p["interpolation"]?.stringValue {
+                guard ["nearest", "bilinear"].contains(i) else { throw bad("preprocessing.interpolation must be \"nearest\" or \"bilinear\", not \"\(i)\"") }
+                spec.preprocessing.interpolation = i
+            }
+        }
+        if let compile = object["compile"]?.objectValue {
+            if let l = compile["loss"]?.stringValue {
+                guard let loss = Loss(rawValue: l) else { throw bad("unknown loss \"\(l)\"; use binary_crossentropy or categorical_crossentropy") }
+                spec.loss = loss
+            }
+            if let o = compile["optimizer"] { spec.optimizer = o }
+        }
+        return spec
+    }
+
+    /// Reads and parses a file.
+    public static func load(_ url: URL) throws -> ModelSpec {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CNNError.badModelFile(path: url.path, reason: "the file does not exist or cannot be read")
+        }
+        return try parse(data, path: url.path)
+    }
+}
+
+/// Short text for a JSONDecoder error (the full text of DecodingError is long and technical).
+enum JSONErrorText {
+    static func describe(_ error: Error) -> String {
+        if case let DecodingError.dataCorrupted(context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,140 @@
+/// A stack of layers run one after another, as `keras.Sequential`.
+///
+/// Building names each layer as Keras does (conv2d, max_pooling2d, flatten, dense, dense_1 …),
+/// checks that every layer fits the shape before it, and draws initial weights from the seed.
+public final class Sequential {
+    public let layers: [Layer]
+    /// Per-sample input shape, e.g. [64, 64, 3].
+    public let inputShape: [Int]
+    /// Per-sample output shape of each layer.
+    public let outputShapes: [[Int]]
+    /// Which kernels every layer runs.
+    public var backend: KernelBackend {
+        didSet { for layer in layers { layer.backend = backend } }
+    }
+
+    /// Builds the model: names layers, checks shapes, initializes weights from `seed`.
+    public init(inputShape: [Int], layers: [Layer], seed: UInt64 = 0, backend: KernelBackend = .fast) throws {
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw CNNError.invalidInput("the input shape \(CNNError.format(inputShape)) is not valid",
+                                        hint: "give positive sizes, e.g. [64, 64, 3] for 64×64 RGB images")
+        }
+        guard !layers.isEmpty else {
+            throw CNNError.invalidInput("a model needs at least one layer", hint: "add layers to the model")
+        }
+        self.inputShape = inputShape
+        self.layers = layers
+        self.backend = backend
+        Sequential.assignKerasNames(layers)
+        var rng = SeededRNG(seed: seed)
+        var shape = inputShape
+        var shapes: [[Int]] = []
+        for (index, layer) in layers.enumerated() {
+            try layer.build(inputShape: shape, rng: &rng)
+            shape = try layer.outputShape(for: shape)
+            shapes.append(shape)
+            layer.backend = backend
+            layer.needsInputGradient = index > 0
+        }
+        outputShapes = shapes
+    }
+
+    /// Gives each unnamed layer Keras' automatic name: the snake-case class name, then _1, _2 … per class.
+    static func assignKerasNames(_ layers: [Layer]) {
+        var used = Set(layers.map(\.name).filter { !$0.isEmpty })
+        var counters: [String: Int] = [:]
+        for layer in layers where layer.name.isEmpty {
+            let base = snakeCase(layer.kind)
+            var name: String
+            repeat {
+                let n = counters[base, default: 0]
+                counters[base] = n + 1
+                name = n == 0 ? base : "\(base)_\(n)"
+            } while used.contains(name)
+            used.insert(name)
+            layer.name = name
+        }
+    }
+
+    /// "MaxPooling2D" → "max_pooling2d", as Keras' `to_snake_case`.
+    static func snakeCase(_ name: String) -> String {
+        var out = ""
+        for (i, ch) in name.enumerated() {
+            if ch.isUppercase && i > 0 {
+                let prev = name[name.index(name.startIndex, offsetBy: i - 1)]
+                if prev.isLowercase || prev.isNumber { out += "_" }
+            }
+            out += ch.lowercased()
+        }
+        return out
+    }
+
+    /// Every trainable parameter, layer by layer, kernel before bias.
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+    public var outputShape: [Int] { outputShapes.last ?? inputShape }
+
+    /// The layer with a given name.
+    public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+
+    /// Runs a batch (N, inputShape…) through every layer; records into `trace` when given.
+    public func forward(_ input: Tensor, training: Bool = false, trace: Trace? = nil) throws -> Tensor {
+        guard input.rank == inputShape.count + 1, Array(input.shape.dropFirst()) == inputShape else {
+            throw CNNError.shapeMismatch(layer: layers[0].name, expected: [-1] + inputShape, got: input.shape)
+        }
+        trace?.recordModelInput(input)
+        var x = input
+        for (index, layer) in layers.enumerated() {
+            x = try layer.forward(x, training: training)
+            trace?.recordForward(layer: layer, index: index + 1, output: x)
+        }
+        return x
+    }
+
+    /// Backpropagates dLoss/doutput through every layer (last to first), accumulating gradients.
+    /// When `fromPreActivation` is true the gradient is dLoss/dz of the last layer (the loss from the logit).
+    public func backward(_ gradient: Tensor, fromPreActivation: Bool = false, trace: Trace? = nil) throws {
+        var grad = gradient
+        for (index, layer) in layers.enumerated().reversed() {
+            trace?.recordOutputGradient(layer: layer, index: index + 1, gradient: grad, isPreActivation: fromPreActivation && index == layers.count - 1)
+            if index == layers.count - 1, fromPreActivation, let activated = layer as? ActivatedLayer {
+                grad = try activated.backward(preActivationGradient: grad)
+            } else {
+                grad = try layer.backward(grad)
+            }
+            trace?.recordBackward(layer: layer, index: index + 1, inputGradient: index > 0 ? grad : nil)
+        }
+    }
+
+    /// Clears every parameter's gradient.
+    public func zeroGradients() { for p in parameters { p.zeroGradient() } }
+
+    /// Loss and dLoss/d(output or logit) for a batch whose forward pass has just run.
+    ///
+    /// When the output layer's activation is sigmoid (binary) or softmax (categorical), the loss is
+    /// computed from its pre-activation, as Keras 3 does; `fromPreActivation` says so.
+    public func lossAndGradient(output: Tensor, targets: Tensor, loss: Loss) throws -> (loss: Float, gradient: Tensor, fromPreActivation: Bool) {
+        guard output.shape == targets.shape else {
+            throw CNNError.shapeMismatch(layer: "loss", expected: output.shape, got: targets.shape)
+        }
+        if let last = layers.last as? ActivatedLayer, last.activation == loss.logitActivation, let z = last.lastPreActivation {
+            let (value, grad) = loss.fromLogits(z, targets: targets)
+            return (value, grad, true)
+        }
+        let (value, grad) = loss.fromProbabilities(output, targets: targets)
+        return (value, grad, false)
+    }
+
+    /// One training step on a batch: forward, loss, backward, optimizer update.
+    /// Returns the batch loss and accuracy (computed before the update, as Keras reports them).
+    @discardableResult
+    public func trainStep(_ input: Tensor, targets: Tensor, loss: Loss, optimizer: Optimizer, trace: Trace? = nil) throws -> (loss: Float, accuracy: Float) {
+        let output = try forward(input, training: true, trace: trace)
+        let (value, grad, fromLogit) = try lossAndGradient(output: output, targets: targets, loss: loss)
+        zeroGradients()
+        try backward(grad, fromPreActivation: fromLogit, trace: trace)
+        trace?.recordParameterGradients(model: self)
+        optimizer.step(parameters)
+        return (value, Accuracy.of(output, targets: targets))
+    }
+}

@@ -1,0 +1,1 @@
+// The ImageIO module; see Package.swift for what it holds.

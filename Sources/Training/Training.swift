@@ -1,0 +1,1 @@
+// The Training module; see Package.swift for what it holds.

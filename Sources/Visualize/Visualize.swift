@@ -1,0 +1,1 @@
+// The Visualize module; see Package.swift for what it holds.
