@@ -1,1 +1,0 @@
-// The ImageIO module; see Package.swift for what it holds.
