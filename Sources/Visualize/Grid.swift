@@ -1,0 +1,101 @@
+import ImageIO
+
+/// Tiles laid out in rows with gaps, each enlarged by nearest neighbour, with a title, an index
+/// above every tile and a colour bar below.
+///
+/// Layout, top to bottom: `margin`, title (scale 2) and subtitle lines, then rows of
+/// [label line, tile], separated by `gap`, then the colour bar, then `margin`. Every tile of one
+/// grid has the same size, so a tile pixel (x, y) of tile i lands on the block starting at
+/// `tileOrigin(i) + (x·scale, y·scale)`.
+public struct Grid {
+    public struct Tile {
+        public var image: RGBImage
+        public var label: String
+        public init(_ image: RGBImage, label: String = "") {
+            self.image = image
+            self.label = label
+        }
+    }
+
+    public var title: String
+    public var subtitle: String
+    public var tiles: [Tile]
+    public var columns: Int
+    /// Each tile pixel becomes a scale×scale block.
+    public var scale: Int
+    /// Pixels between tiles.
+    public var gap: Int
+    public var colorBar: ColorBar?
+    public var margin = 12
+
+    public init(title: String, subtitle: String = "", tiles: [Tile], columns: Int, scale: Int = 1, gap: Int = 6, colorBar: ColorBar? = nil) {
+        self.title = title
+        self.subtitle = subtitle
+        self.tiles = tiles
+        self.columns = max(1, min(columns, max(tiles.count, 1)))
+        self.scale = max(scale, 1)
+        self.gap = max(gap, 0)
+        self.colorBar = colorBar
+    }
+
+    /// Size of one enlarged tile.
+    public var tileSize: (width: Int, height: Int) {
+        let first = tiles.first?.image
+        return ((first?.width ?? 0) * scale, (first?.height ?? 0) * scale)
+    }
+
+    var labelHeight: Int { tiles.contains { !$0.label.isEmpty } ? 10 : 0 }
+    public var rows: Int { (tiles.count + columns - 1) / columns }
+    var contentWidth: Int { columns * tileSize.width + (columns - 1) * gap }
+
+    var subtitleLines: [String] {
+        subtitle.isEmpty ? [] : BitmapFont.wrap(subtitle, maxWidth: max(contentWidth, 360))
+    }
+
+    var headerHeight: Int {
+        (title.isEmpty ? 0 : 16 + 6) + subtitleLines.count * 10 + (subtitleLines.isEmpty ? 0 : 6)
+    }
+
+    /// Top-left pixel of the enlarged tile `index` in the rendered image.
+    public func tileOrigin(_ index: Int) -> (x: Int, y: Int) {
+        let row = index / columns, column = index % columns
+        let x = margin + column * (tileSize.width + gap)
+        let y = margin + headerHeight + row * (labelHeight + tileSize.height + gap) + labelHeight
+        return (x, y)
+    }
+
+    /// Size of the rendered image.
+    public var size: (width: Int, height: Int) {
+        let titleWidth = BitmapFont.width(of: title, scale: 2)
+        let subWidth = subtitleLines.map { BitmapFont.width(of: $0) }.max() ?? 0
+        let barWidth = colorBar == nil ? 0 : 240
+        let width = max(contentWidth, titleWidth, subWidth, barWidth) + 2 * margin
+        let body = rows * (labelHeight + tileSize.height) + max(rows - 1, 0) * gap
+        let height = margin + headerHeight + body + (colorBar == nil ? 0 : 10 + ColorBar.height) + margin
+        return (width, height)
+    }
+
+    public func render() -> RGBImage {
+        let (w, h) = size
+        var canvas = Canvas(width: w, height: h)
+        var y = margin
+        if !title.isEmpty {
+            canvas.text(title, x: margin, y: y, scale: 2)
+            y += 22
+        }
+        for line in subtitleLines {
+            canvas.text(line, x: margin, y: y, color: RGB(80, 80, 80))
+            y += 10
+        }
+        for (i, tile) in tiles.enumerated() {
+            let (x, ty) = tileOrigin(i)
+            if !tile.label.isEmpty { canvas.text(tile.label, x: x, y: ty - labelHeight + 1, color: RGB(70, 70, 70)) }
+            canvas.blit(tile.image, x: x, y: ty, scale: scale)
+        }
+        if let bar = colorBar {
+            let barWidth = min(max(contentWidth, 240), 480)
+            bar.draw(on: &canvas, x: margin, y: h - margin - ColorBar.height, width: barWidth)
+        }
+        return canvas.image
+    }
+}

@@ -1,1 +1,0 @@
-// The Visualize module; see Package.swift for what it holds.
