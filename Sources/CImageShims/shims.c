@@ -1,2 +1,0 @@
-#include "CImageShims.h"
-int cimageshims_version(void) { return 1; }
