@@ -56,13 +56,15 @@ public final class Sequential {
         }
     }
 
-    /// "MaxPooling2D" → "max_pooling2d", as Keras' `to_snake_case`.
+    /// "MaxPooling2D" → "max_pooling2d", "Conv2D" → "conv2d", with the two rules of Keras' `to_snake_case`:
+    /// an underscore before a capital followed by lowercase letters, and between a lowercase letter and a capital.
     static func snakeCase(_ name: String) -> String {
+        let chars = Array(name)
         var out = ""
-        for (i, ch) in name.enumerated() {
-            if ch.isUppercase && i > 0 {
-                let prev = name[name.index(name.startIndex, offsetBy: i - 1)]
-                if prev.isLowercase || prev.isNumber { out += "_" }
+        for (i, ch) in chars.enumerated() {
+            if i > 0 && ch.isUppercase {
+                let startsWord = i + 1 < chars.count && chars[i + 1].isLowercase
+                if startsWord || chars[i - 1].isLowercase { out += "_" }
             }
             out += ch.lowercased()
         }
