@@ -95,10 +95,12 @@ int cis_png_decode(const unsigned char *bytes, size_t size, unsigned long max_pi
     }
     int color = png_get_color_type(png, info);
     int depth = png_get_bit_depth(png, info);
-    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);       /* tRNS stays unused */
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);  /* also expands tRNS to alpha */
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-    if (depth == 16) png_set_strip_16(png);                                 /* keep the high byte */
-    if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(png);
+    if (depth == 16) png_set_strip_16(png);                            /* keep the high byte */
+    if ((color & PNG_COLOR_MASK_ALPHA) || png_get_valid(png, info, PNG_INFO_tRNS)) {
+        png_set_strip_alpha(png);                                      /* convert('RGB') drops it */
+    }
     if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
     png_set_interlace_handling(png);
     png_read_update_info(png, info);
