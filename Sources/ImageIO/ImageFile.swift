@@ -1,5 +1,9 @@
-import CNNCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reading and writing image files, choosing PNG or JPEG by content (read) or extension (write).
 public enum ImageFile {
@@ -38,11 +42,25 @@ public enum ImageFile {
             throw ImageError(.invalidArgument, path: url.path, reason: "cannot tell the image format from the extension '.\(url.pathExtension)'",
                              hint: "Name the file .png or .jpg")
         }
+        try writeAtomically(data, to: url)
+    }
+
+    /// Writes beside the destination under a temporary name, then rename(2)s it into place, which
+    /// replaces an existing file atomically: a crash leaves the old file or the new one.
+    static func writeAtomically(_ data: Data, to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         do {
-            try AtomicWrite.file(data, to: url)
+            try data.write(to: temp)
         } catch {
-            throw ImageError(.writeFailed, path: url.path, reason: "could not write the image (\(error))",
-                             hint: "Check that the folder exists and is writable")
+            throw ImageError(.writeFailed, path: url.path, reason: "could not write the image (\(error.localizedDescription))",
+                             hint: "Check that the folder exists and is writable, and that the disk has room")
+        }
+        guard rename(temp.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temp)
+            throw ImageError(.writeFailed, path: url.path, reason: "could not put the image in place (\(reason))",
+                             hint: "Check that the folder is writable and the name is not a folder")
         }
     }
 
