@@ -7,8 +7,10 @@ public enum Kernels {
     public static func convForward(_ backend: KernelBackend, input: [Float], kernel: [Float], bias: [Float]?,
                                    geometry: ConvGeometry, filters: Int) -> [Float] {
         switch backend {
-        case .naive, .fast:
+        case .naive:
             return ConvNaive.forward(input: input, kernel: kernel, bias: bias, geometry: geometry, filters: filters)
+        case .fast:
+            return ConvFast.forward(input: input, kernel: kernel, bias: bias, geometry: geometry, filters: filters)
         }
     }
 
@@ -18,10 +20,14 @@ public enum Kernels {
                                     kernelGradient: inout [Float], biasGradient: inout [Float],
                                     inputGradient: Bool) -> [Float] {
         switch backend {
-        case .naive, .fast:
+        case .naive:
             return ConvNaive.backward(input: input, kernel: kernel, outputGradient: outputGradient,
                                       geometry: geometry, filters: filters, kernelGradient: &kernelGradient,
                                       biasGradient: &biasGradient, inputGradient: inputGradient)
+        case .fast:
+            return ConvFast.backward(input: input, kernel: kernel, outputGradient: outputGradient,
+                                     geometry: geometry, filters: filters, kernelGradient: &kernelGradient,
+                                     biasGradient: &biasGradient, inputGradient: inputGradient)
         }
     }
 
@@ -29,8 +35,10 @@ public enum Kernels {
     public static func denseForward(_ backend: KernelBackend, input: [Float], kernel: [Float], bias: [Float]?,
                                     batch: Int, inputs: Int, outputs: Int) -> [Float] {
         switch backend {
-        case .naive, .fast:
+        case .naive:
             return DenseNaive.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
+        case .fast:
+            return DenseFast.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
         }
     }
 
@@ -40,25 +48,49 @@ public enum Kernels {
                                      kernelGradient: inout [Float], biasGradient: inout [Float],
                                      inputGradient: Bool) -> [Float] {
         switch backend {
-        case .naive, .fast:
+        case .naive:
             return DenseNaive.backward(input: input, kernel: kernel, outputGradient: outputGradient,
                                        batch: batch, inputs: inputs, outputs: outputs,
                                        kernelGradient: &kernelGradient, biasGradient: &biasGradient,
                                        inputGradient: inputGradient)
+        case .fast:
+            return DenseFast.backward(input: input, kernel: kernel, outputGradient: outputGradient,
+                                      batch: batch, inputs: inputs, outputs: outputs,
+                                      kernelGradient: &kernelGradient, biasGradient: &biasGradient,
+                                      inputGradient: inputGradient)
         }
     }
 
     /// Max pooling forward, with the index of each kept maximum.
     public static func maxPoolForward(_ backend: KernelBackend, input: [Float], geometry: ConvGeometry) -> (output: [Float], argmax: [Int32]) {
         switch backend {
-        case .naive, .fast: return PoolNaive.maxForward(input: input, geometry: geometry)
+        case .naive: return PoolNaive.maxForward(input: input, geometry: geometry)
+        case .fast: return PoolFast.maxForward(input: input, geometry: geometry)
         }
     }
 
-    /// Max pooling backward: the gradient goes to each window's kept maximum.
-    public static func maxPoolBackward(_ backend: KernelBackend, outputGradient: [Float], argmax: [Int32], inputCount: Int) -> [Float] {
+    /// Max pooling backward: the gradient goes to each window's kept maximum. `batch` lets the
+    /// fast kernel share the images between cores (each maximum lies in its own image).
+    public static func maxPoolBackward(_ backend: KernelBackend, outputGradient: [Float], argmax: [Int32], inputCount: Int,
+                                       batch: Int = 1) -> [Float] {
         switch backend {
-        case .naive, .fast: return PoolNaive.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount)
+        case .naive: return PoolNaive.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount)
+        case .fast: return PoolFast.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount, batch: batch)
         }
+    }
+
+    /// y = activation(z). Shapes: any. The fast ReLU gives the same bits as the plain one.
+    public static func activationForward(_ backend: KernelBackend, _ activation: Activation, _ z: Tensor) -> Tensor {
+        guard backend == .fast, activation == .relu else { return activation.apply(z) }
+        return Tensor(shape: z.shape, data: ActivationFast.reluForward(z.data))
+    }
+
+    /// dLoss/dz from the output y and dLoss/dy. Shapes: any, y and dy alike.
+    public static func activationBackward(_ backend: KernelBackend, _ activation: Activation,
+                                          output y: Tensor, outputGradient dy: Tensor) -> Tensor {
+        guard backend == .fast, activation == .relu, y.shape == dy.shape else {
+            return activation.backward(output: y, outputGradient: dy)
+        }
+        return Tensor(shape: dy.shape, data: ActivationFast.reluBackward(output: y.data, outputGradient: dy.data))
     }
 }

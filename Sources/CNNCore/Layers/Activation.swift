@@ -81,14 +81,14 @@ public final class ActivationLayer: Layer {
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
         try check(input, against: inputShape)
-        let y = activation.apply(input)
+        let y = Kernels.activationForward(backend, activation, input)
         lastOutput = y
         return y
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let y = lastOutput else { throw CNNError.invalidInput("backward before forward in '\(name)'", hint: "run forward first") }
-        return activation.backward(output: y, outputGradient: outputGradient)
+        return Kernels.activationBackward(backend, activation, output: y, outputGradient: outputGradient)
     }
 
     public var config: [String: JSONValue] { ["name": .string(name), "activation": .string(activation.rawValue)] }

@@ -71,7 +71,7 @@ public final class Conv2D: ActivatedLayer {
         let z = Tensor(shape: [g.batch, g.outHeight, g.outWidth, filters],
                        data: Kernels.convForward(backend, input: input.data, kernel: kernel.value.data,
                                                  bias: bias?.value.data, geometry: g, filters: filters))
-        let y = activation.apply(z)
+        let y = Kernels.activationForward(backend, activation, z)
         lastInput = input
         lastPreActivation = z
         lastOutput = y
@@ -80,7 +80,7 @@ public final class Conv2D: ActivatedLayer {
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let y = lastOutput else { throw CNNError.impossibleLayer(layer: name, reason: "backward was called before forward") }
-        return try backward(preActivationGradient: activation.backward(output: y, outputGradient: outputGradient))
+        return try backward(preActivationGradient: Kernels.activationBackward(backend, activation, output: y, outputGradient: outputGradient))
     }
 
     public func backward(preActivationGradient dz: Tensor) throws -> Tensor {

@@ -51,7 +51,7 @@ public final class Dense: ActivatedLayer {
         let z = Tensor(shape: [batch, units],
                        data: Kernels.denseForward(backend, input: input.data, kernel: kernel.value.data,
                                                   bias: bias?.value.data, batch: batch, inputs: inputs, outputs: units))
-        let y = activation.apply(z)
+        let y = Kernels.activationForward(backend, activation, z)
         lastInput = input
         lastPreActivation = z
         lastOutput = y
@@ -60,7 +60,7 @@ public final class Dense: ActivatedLayer {
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let y = lastOutput else { throw CNNError.impossibleLayer(layer: name, reason: "backward was called before forward") }
-        return try backward(preActivationGradient: activation.backward(output: y, outputGradient: outputGradient))
+        return try backward(preActivationGradient: Kernels.activationBackward(backend, activation, output: y, outputGradient: outputGradient))
     }
 
     public func backward(preActivationGradient dz: Tensor) throws -> Tensor {

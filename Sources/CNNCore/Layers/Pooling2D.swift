@@ -75,7 +75,7 @@ public final class Pooling2D: Layer {
         case .max:
             return Tensor(shape: [g.batch] + inputShape,
                           data: Kernels.maxPoolBackward(backend, outputGradient: outputGradient.data,
-                                                        argmax: lastArgmax, inputCount: inputCount))
+                                                        argmax: lastArgmax, inputCount: inputCount, batch: g.batch))
         case .average:
             return Tensor(shape: [g.batch] + inputShape,
                           data: PoolNaive.averageBackward(outputGradient: outputGradient.data, geometry: g))

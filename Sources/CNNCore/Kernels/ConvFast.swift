@@ -1,0 +1,154 @@
+/// Fast 2-D convolution as an implicit matrix multiply on `Gemm.tile`: no im2col matrix is built,
+/// the tile reads each patch from the (padded) input in place. Same results as `ConvNaive` up to
+/// float rounding. Reference: keras.layers.Conv2D; Chellapilla et al., "High Performance
+/// Convolutional Neural Networks for Document Processing" (2006) for convolution as a product.
+///
+/// input (N, H, W, C), kernel (KH, KW, C, F), bias (F), output (N, OH, OW, F).
+/// A patch (i, j, c) flattens to kk = (i·KW + j)·C + c, which is exactly the row of the kernel
+/// seen as a (KH·KW·C) × F matrix; in the input, for a fixed i the KW·C values of a patch row are
+/// contiguous (NHWC), so a patch is KH segments of KW·C values, a row apart.
+public enum ConvFast {
+    /// y[n, oh, ow, f] = b[f] + Σ_{i, j, c} xpad[n, oh·SH + i, ow·SW + j, c] · K[i, j, c, f]
+    ///
+    /// C (pixels × F) = patches (pixels × KH·KW·C) · K. Tiles of 6 neighbouring output pixels of
+    /// one output row; the output rows (n, oh) are shared between the cores.
+    public static func forward(input x: [Float], kernel k: [Float], bias b: [Float]?,
+                               geometry g: ConvGeometry, filters f: Int) -> [Float] {
+        let count = g.batch * g.outHeight * g.outWidth * f
+        guard count > 0 else { return [] }
+        let padded = Padded(x, g)
+        let patch = g.kernelHeight * g.kernelWidth * g.channels
+        let fp = Gemm.paddedColumns(f)
+        // The kernel as a patch × fp matrix and the bias, both with zero columns past F.
+        var kernel = [Float](repeating: 0, count: patch * fp)
+        for row in 0..<patch { for col in 0..<f { kernel[row * fp + col] = k[row * f + col] } }
+        var bias = [Float](repeating: 0, count: fp)
+        if let b { for col in 0..<f { bias[col] = b[col] } }
+        let rowsOut = g.batch * g.outHeight
+        return .uninitialized(count) { y in
+            padded.data.withUnsafeBufferPointer { xp in
+            kernel.withUnsafeBufferPointer { kp in
+            bias.withUnsafeBufferPointer { bp in
+                Parallel.forEachRange(rowsOut, minimumChunk: max(1, 4096 / max(1, g.outWidth * patch))) { _, mine in
+                    var offsets = [Int](repeating: 0, count: Gemm.tileRows)
+                    for row in mine {
+                        let (n, oh) = row.quotientAndRemainder(dividingBy: g.outHeight)
+                        let inRow = padded.offset(n, oh * g.strideHeight, 0)
+                        let outRow = row * g.outWidth * f
+                        var ow0 = 0
+                        while ow0 < g.outWidth {
+                            let rows = min(Gemm.tileRows, g.outWidth - ow0)
+                            for r in 0..<rows { offsets[r] = inRow + (ow0 + r) * g.strideWidth * g.channels }
+                            for first in stride(from: 0, to: f, by: Gemm.tileColumns) {
+                                Gemm.tile(rows: rows, a: xp.baseAddress!, rowOffsets: offsets, kStride: 1,
+                                          segments: g.kernelHeight, segmentLength: g.kernelWidth * g.channels,
+                                          segmentStride: padded.width * g.channels,
+                                          b: kp.baseAddress! + first, bStride: fp,
+                                          c: y.baseAddress! + outRow + ow0 * f + first, cRowStride: f, cColStride: 1,
+                                          cols: min(Gemm.tileColumns, f - first), accumulate: false,
+                                          bias: bp.baseAddress! + first)
+                            }
+                            ow0 += rows
+                        }
+                    }
+                }
+            }}}
+        }
+    }
+
+    /// Gradients from dy (N, OH, OW, F), as `ConvNaive.backward`:
+    ///   dK[i, j, c, f] += Σ_{n, oh, ow} xpad[n, oh·SH + i, ow·SW + j, c] · dy[n, oh, ow, f]
+    ///   db[f] += Σ dy[n, oh, ow, f]
+    ///   dx = `inputGradient(…)` when asked for (the first layer skips it).
+    /// dK (patch × F) = patchesᵀ · dY: per output row, A row kk reads x along the row with stride
+    /// SW·C and B is that row of dY. Each core sums its output rows into its own dK, then the
+    /// partial sums are added.
+    public static func backward(input x: [Float], kernel k: [Float], outputGradient dy: [Float],
+                                geometry g: ConvGeometry, filters f: Int,
+                                kernelGradient dk: inout [Float], biasGradient db: inout [Float],
+                                inputGradient: Bool) -> [Float] {
+        let pixels = g.batch * g.outHeight * g.outWidth
+        if !db.isEmpty { for p in 0..<pixels { for col in 0..<f { db[col] += dy[p * f + col] } } }
+        let dx = inputGradient ? ConvFast.inputGradient(kernel: k, outputGradient: dy, geometry: g, filters: f) : []
+        guard pixels > 0 else { return dx }
+        let padded = Padded(x, g)
+        let patch = g.kernelHeight * g.kernelWidth * g.channels
+        let fp = Gemm.paddedColumns(f)
+        let dyPadded: [Float] = f == fp ? dy : (0..<(pixels * fp)).map { i in
+            i % fp < f ? dy[i / fp * f + i % fp] : 0
+        }
+        // Where patch value kk sits relative to the patch's top-left corner in the padded input.
+        var patchOffsets = [Int](repeating: 0, count: patch)
+        for i in 0..<g.kernelHeight {
+            for j in 0..<g.kernelWidth {
+                for c in 0..<g.channels {
+                    patchOffsets[(i * g.kernelWidth + j) * g.channels + c] = (i * padded.width + j) * g.channels + c
+                }
+            }
+        }
+        let rowsOut = g.batch * g.outHeight
+        let minimumChunk = max(1, 8192 / max(1, g.outWidth * patch))
+        let size = patch * fp
+        // One partial dK per core, added up at the end.
+        var partial = [Float](repeating: 0, count: Parallel.ranges(rowsOut, minimumChunk: minimumChunk).count * size)
+        padded.data.withUnsafeBufferPointer { xp in
+        dyPadded.withUnsafeBufferPointer { dyp in
+        patchOffsets.withUnsafeBufferPointer { op in
+        partial.withUnsafeMutableBufferPointer { pp in
+            Parallel.forEachRange(rowsOut, minimumChunk: minimumChunk) { part, mine in
+                let sum = pp.baseAddress! + part * size
+                for row in mine {
+                    let (n, oh) = row.quotientAndRemainder(dividingBy: g.outHeight)
+                    let inRow = padded.offset(n, oh * g.strideHeight, 0)
+                    var kk0 = 0
+                    while kk0 < patch {
+                        let rows = min(Gemm.tileRows, patch - kk0)
+                        for first in stride(from: 0, to: fp, by: Gemm.tileColumns) {
+                            Gemm.tile(rows: rows, a: xp.baseAddress! + inRow, rowOffsets: op.baseAddress! + kk0,
+                                      kStride: g.strideWidth * g.channels,
+                                      segments: 1, segmentLength: g.outWidth, segmentStride: 0,
+                                      b: dyp.baseAddress! + row * g.outWidth * fp + first, bStride: fp,
+                                      c: sum + kk0 * fp + first, cRowStride: fp, cColStride: 1,
+                                      cols: Gemm.tileColumns, accumulate: true)
+                        }
+                        kk0 += rows
+                    }
+                }
+            }
+        }}}}
+        for start in stride(from: 0, to: partial.count, by: size) {
+            for row in 0..<patch { for col in 0..<f { dk[row * f + col] += partial[start + row * fp + col] } }
+        }
+        return dx
+    }
+}
+
+/// The input with the convolution's zero padding added, so kernels never test bounds.
+/// Without padding it is the input itself (no copy).
+struct Padded {
+    let data: [Float]
+    let height, width, channels: Int
+
+    init(_ x: [Float], _ g: ConvGeometry) {
+        height = g.height + g.padTop + g.padBottom
+        width = g.width + g.padLeft + g.padRight
+        channels = g.channels
+        if height == g.height && width == g.width {
+            data = x
+            return
+        }
+        var p = [Float](repeating: 0, count: g.batch * height * width * g.channels)
+        for n in 0..<g.batch {
+            for h in 0..<g.height {
+                let src = ((n * g.height + h) * g.width) * g.channels
+                let dst = ((n * height + h + g.padTop) * width + g.padLeft) * g.channels
+                for v in 0..<(g.width * g.channels) { p[dst + v] = x[src + v] }
+            }
+        }
+        data = p
+    }
+
+    /// Index of (n, h, w, 0) in the padded input.
+    @inline(__always)
+    func offset(_ n: Int, _ h: Int, _ w: Int) -> Int { ((n * height + h) * width + w) * channels }
+}

@@ -1,0 +1,136 @@
+/// Fast fully connected layer: `Gemm.tile` blocks, split over the cores. Same results as
+/// `DenseNaive` up to float rounding (sums run in another order).
+///
+/// input (N, I), kernel (I, O), bias (O), output (N, O); N = batch. Reference: keras.layers.Dense.
+/// For the coursework's dense layer I = 30752, O = 128: the kernel (15.7 MB) is larger than the
+/// caches, so each kernel pass is planned to read it, and its gradient, exactly once.
+public enum DenseFast {
+    /// Rows of the kernel kept in cache while every batch row passes over them (256 × 128 × 4 B = 128 KB).
+    static let kBlock = 256
+
+    /// y[n, o] = b[o] + Σ_i x[n, i] · W[i, o]
+    ///
+    /// C = X·W with X rows as A and W as B (used in place when O is a multiple of 16). The
+    /// 16-column panels of W are shared out between the cores; each core walks I in blocks of
+    /// `kBlock` rows so a block of W stays in cache while all batch rows use it.
+    public static func forward(input x: [Float], kernel w: [Float], bias b: [Float]?,
+                               batch: Int, inputs: Int, outputs: Int) -> [Float] {
+        let panels = Gemm.paddedColumns(outputs) / Gemm.tileColumns
+        let padded = panels * Gemm.tileColumns
+        var biasPadded = [Float](repeating: 0, count: padded)
+        if let b { for o in 0..<outputs { biasPadded[o] = b[o] } }
+        // The last panel is copied with zero columns when O is not a whole number of panels.
+        let tailWidth = outputs % Gemm.tileColumns
+        var tail = [Float](repeating: 0, count: tailWidth == 0 ? 0 : inputs * Gemm.tileColumns)
+        if tailWidth != 0 {
+            w.withUnsafeBufferPointer { wp in
+                tail.withUnsafeMutableBufferPointer { tp in
+                    Gemm.packPanel(wp.baseAddress!, rows: inputs, columns: outputs, ld: outputs,
+                                   first: (panels - 1) * Gemm.tileColumns, into: tp.baseAddress!)
+                }
+            }
+        }
+        guard batch > 0, inputs > 0 else {
+            return (0..<(batch * outputs)).map { biasPadded[$0 % outputs] }
+        }
+        let rowOffsets = (0..<batch).map { $0 * inputs }
+        return .uninitialized(batch * outputs) { y in
+            x.withUnsafeBufferPointer { xp in
+            w.withUnsafeBufferPointer { wp in
+            tail.withUnsafeBufferPointer { tp in
+            biasPadded.withUnsafeBufferPointer { bp in
+            rowOffsets.withUnsafeBufferPointer { op in
+                let work = panels * batch * inputs
+                Parallel.forEachRange(panels, minimumChunk: work > 1 << 16 ? 1 : panels) { _, mine in
+                    var k0 = 0
+                    while k0 < inputs {
+                        let kLength = min(kBlock, inputs - k0)
+                        for panel in mine {
+                            let first = panel * Gemm.tileColumns
+                            let isTail = tailWidth != 0 && panel == panels - 1
+                            let bPanel = isTail ? tp.baseAddress! + k0 * Gemm.tileColumns : wp.baseAddress! + k0 * outputs + first
+                            var m0 = 0
+                            while m0 < batch {
+                                let rows = min(Gemm.tileRows, batch - m0)
+                                Gemm.tile(rows: rows, a: xp.baseAddress! + k0, rowOffsets: op.baseAddress! + m0, kStride: 1,
+                                          segments: 1, segmentLength: kLength, segmentStride: 0,
+                                          b: bPanel, bStride: isTail ? Gemm.tileColumns : outputs,
+                                          c: y.baseAddress! + m0 * outputs + first, cRowStride: outputs, cColStride: 1,
+                                          cols: min(Gemm.tileColumns, outputs - first),
+                                          accumulate: k0 > 0, bias: k0 == 0 ? bp.baseAddress! + first : nil)
+                                m0 += rows
+                            }
+                        }
+                        k0 += kLength
+                    }
+                }
+            }}}}}
+        }
+    }
+
+    /// dW[i, o] += Σ_n x[n, i] · dy[n, o];  db[o] += Σ_n dy[n, o];  dx[n, i] = Σ_o W[i, o] · dy[n, o].
+    ///
+    /// One pass over W: the rows of W (and dW) are cut into 6-row tiles shared between the cores,
+    /// and for each tile both products run while its rows are in cache:
+    ///   dW tile (6 × O) += Xᵀ tile (6 × N) · dY (N × O)      A = columns of X, read in place
+    ///   dxᵀ tile (6 × N) = W tile (6 × O) · dYᵀ (O × N)       B = dYᵀ, copied once (O × N is small)
+    /// Returns dx (N, I), or an empty array when `inputGradient` is false.
+    public static func backward(input x: [Float], kernel w: [Float], outputGradient dy: [Float],
+                                batch: Int, inputs: Int, outputs: Int,
+                                kernelGradient dw: inout [Float], biasGradient db: inout [Float],
+                                inputGradient: Bool) -> [Float] {
+        if !db.isEmpty {
+            for n in 0..<batch { for o in 0..<outputs { db[o] += dy[n * outputs + o] } }
+        }
+        let outPadded = Gemm.paddedColumns(outputs)
+        let batchPadded = Gemm.paddedColumns(batch)
+        // dY with zero columns up to whole panels (a copy only when O is not a multiple of 16).
+        let dyPadded: [Float] = outputs == outPadded ? dy : (0..<(batch * outPadded)).map { k in
+            k % outPadded < outputs ? dy[k / outPadded * outputs + k % outPadded] : 0
+        }
+        // dYᵀ (O × batchPadded), zero columns past the batch.
+        var dyT = [Float](repeating: 0, count: inputGradient ? outputs * batchPadded : 0)
+        if inputGradient { for n in 0..<batch { for o in 0..<outputs { dyT[o * batchPadded + n] = dy[n * outputs + o] } } }
+        var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
+        guard batch > 0, inputs > 0, outputs > 0 else {
+            return inputGradient ? [Float](repeating: 0, count: batch * inputs) : []
+        }
+        let tiles = (inputs + Gemm.tileRows - 1) / Gemm.tileRows
+        let identity = Array(0..<Gemm.tileRows)
+        x.withUnsafeBufferPointer { xp in
+        w.withUnsafeBufferPointer { wp in
+        dyPadded.withUnsafeBufferPointer { dyp in
+        dyT.withUnsafeBufferPointer { dytp in
+        identity.withUnsafeBufferPointer { idp in
+        dw.withUnsafeMutableBufferPointer { dwp in
+        dx.withUnsafeMutableBufferPointer { dxp in
+            let work = tiles * batch * outputs
+            Parallel.forEachRange(tiles, minimumChunk: work > 1 << 16 ? 64 : tiles) { _, mine in
+                var wRows = [Int](repeating: 0, count: Gemm.tileRows)
+                for t in mine {
+                    let i0 = t * Gemm.tileRows
+                    let rows = min(Gemm.tileRows, inputs - i0)
+                    for panel in 0..<(outPadded / Gemm.tileColumns) {
+                        let first = panel * Gemm.tileColumns
+                        Gemm.tile(rows: rows, a: xp.baseAddress! + i0, rowOffsets: idp.baseAddress!, kStride: inputs,
+                                  segments: 1, segmentLength: batch, segmentStride: 0,
+                                  b: dyp.baseAddress! + first, bStride: outPadded,
+                                  c: dwp.baseAddress! + i0 * outputs + first, cRowStride: outputs, cColStride: 1,
+                                  cols: min(Gemm.tileColumns, outputs - first), accumulate: true)
+                    }
+                    guard inputGradient else { continue }
+                    for r in 0..<rows { wRows[r] = r * outputs }
+                    for panel in 0..<(batchPadded / Gemm.tileColumns) {
+                        let first = panel * Gemm.tileColumns
+                        Gemm.tile(rows: rows, a: wp.baseAddress! + i0 * outputs, rowOffsets: wRows, kStride: 1,
+                                  segments: 1, segmentLength: outputs, segmentStride: 0,
+                                  b: dytp.baseAddress! + first, bStride: batchPadded,
+                                  c: dxp.baseAddress! + first * inputs + i0, cRowStride: 1, cColStride: inputs,
+                                  cols: min(Gemm.tileColumns, batch - first), accumulate: false)
+                    }
+                }
+            }
+        }}}}}}}
+        return dx
+    }
+}
