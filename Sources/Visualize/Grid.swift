@@ -5,7 +5,7 @@ import ImageIO
 ///
 /// Layout, top to bottom: `margin`, title (scale 2) and subtitle lines, then rows of
 /// [label line, tile], separated by `gap`, then the colour bar, then `margin`. Every tile of one
-/// grid has the same size, so a tile pixel (x, y) of tile i lands on the block starting at
+/// grid sits in a cell of the same size, so a tile pixel (x, y) of tile i lands on the block starting at
 /// `tileOrigin(i) + (x·scale, y·scale)`.
 public struct Grid {
     public struct Tile {
@@ -39,9 +39,9 @@ public struct Grid {
     }
 
     /// Size of one enlarged tile.
+    /// Size of one enlarged tile cell (the largest tile; smaller tiles sit at its top-left).
     public var tileSize: (width: Int, height: Int) {
-        let first = tiles.first?.image
-        return ((first?.width ?? 0) * scale, (first?.height ?? 0) * scale)
+        ((tiles.map(\.image.width).max() ?? 0) * scale, (tiles.map(\.image.height).max() ?? 0) * scale)
     }
 
     var labelHeight: Int { tiles.contains { !$0.label.isEmpty } ? 10 : 0 }
@@ -91,6 +91,10 @@ public struct Grid {
             let (x, ty) = tileOrigin(i)
             if !tile.label.isEmpty { canvas.text(tile.label, x: x, y: ty - labelHeight + 1, color: RGB(70, 70, 70)) }
             canvas.blit(tile.image, x: x, y: ty, scale: scale)
+            if gap >= 2 {
+                // A hairline frame in the gap, so pale tiles do not melt into the background.
+                canvas.stroke(x: x - 1, y: ty - 1, width: tile.image.width * scale + 2, height: tile.image.height * scale + 2, RGB(206, 212, 218))
+            }
         }
         if let bar = colorBar {
             let barWidth = min(max(contentWidth, 240), 480)

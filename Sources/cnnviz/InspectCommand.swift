@@ -1,9 +1,48 @@
 import ArgumentParser
+import CNNCore
+import Foundation
+import Visualize
 
-// Placeholder: the issue that builds this command replaces this file.
 struct InspectCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Run one image through a model and write PNGs, the trace and an HTML page (not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Run one image through a model and write PNGs of every layer, the trace and an HTML page.",
+        discussion: """
+        Without --model the untrained coursework model is used (weights from --seed), so this works \
+        on a fresh clone. The folder gets index.html (open it in a browser; it works offline), \
+        pictures/*.png, tensors/*.npy and manifest.json.
+        """
+    )
+
+    @Argument(help: "The image (JPEG or PNG).")
+    var image: String
+
+    @Option(name: .long, help: "A model folder (model.json + weights.safetensors). Default: the untrained coursework model.")
+    var model: String?
+
+    @Option(name: .long, help: "Where to write. Default: output/inspect/<image name without extension>.")
+    var output: String?
+
+    @Option(name: .long, help: "Seed of the untrained coursework model's weights (ignored with --model).")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        guard !image.isEmpty else { throw ValidationError("Give the path of an image, e.g. cnnviz inspect cat.jpg") }
+        if model != nil, CommandLine.arguments.contains("--seed") {
+            throw ValidationError("--seed only chooses the weights of the untrained coursework model; leave it out when you give --model.")
+        }
+    }
+
     func run() throws {
-        throw ValidationError("'cnnviz inspect' is not built yet in this version")
+        try CLIError.guarding {
+            let imageURL = URL(fileURLWithPath: image)
+            let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL)
+            let source: Inspection.ModelSource = model.map { .folder(URL(fileURLWithPath: $0)) } ?? .coursework(seed: seed)
+            let result = try Inspection.run(image: imageURL, model: source, output: folder)
+            print("Model: \(result.modelDescription)")
+            print("Answer: \(result.predictedClass) (probability \(Format.cell(result.probability, decimals: 4)))")
+            print("Wrote \(result.files.count) files to \(result.folder.path)")
+            print("Open \(result.folder.appendingPathComponent("index.html").path) in a browser.")
+        }
     }
 }

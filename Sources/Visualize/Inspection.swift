@@ -1,0 +1,113 @@
+import CNNCore
+import Foundation
+import ImageIO
+
+/// Runs one image through a model with a trace and writes the inspection folder: `index.html`,
+/// the PNGs and the trace (`tensors/*.npy`, `manifest.json`). What `cnnviz inspect` does.
+///
+/// The folder is filled under a temporary name and renamed into place at the end
+/// (`AtomicWrite.folder`), so a failure never leaves a half-written folder that looks complete.
+public enum Inspection {
+    /// Where the model comes from.
+    public enum ModelSource {
+        /// The untrained coursework model with weights drawn from a seed.
+        case coursework(seed: UInt64)
+        /// A model folder (model.json + weights.safetensors).
+        case folder(URL)
+    }
+
+    /// What was written and what the model said.
+    public struct Result {
+        public var folder: URL
+        public var modelDescription: String
+        /// The class the model picks, and the probability it gives that class.
+        public var predictedClass: String
+        public var probability: Float
+        /// Every file written, relative to `folder`.
+        public var files: [String]
+    }
+
+    /// `output/inspect/<image name without extension>`.
+    public static func defaultOutputFolder(for image: URL, base: URL = URL(fileURLWithPath: "output")) -> URL {
+        base.appendingPathComponent("inspect").appendingPathComponent(image.deletingPathExtension().lastPathComponent)
+    }
+
+    /// Reads the image as the model's preprocessing says (resize to the target size with its
+    /// interpolation, then multiply by `rescale`): the tensor (1, H, W, 3) and the resized image.
+    public static func preprocess(_ image: RGBImage, _ p: Preprocessing) -> (tensor: Tensor, resized: RGBImage) {
+        let (h, w) = p.targetSize
+        let resized = Resize.resize(image, width: w, height: h, interpolation: Resize.Interpolation(rawValue: p.interpolation) ?? .nearest)
+        return (resized.tensor(rescale: p.rescale), resized)
+    }
+
+    /// Loads the model, reads the image, runs forward and backward with a trace, and writes the folder.
+    @discardableResult
+    public static func run(image imageURL: URL, model source: ModelSource, output: URL) throws -> Result {
+        let spec: ModelSpec
+        let model: Sequential
+        let modelDescription: String
+        switch source {
+        case .coursework(let seed):
+            spec = Coursework.spec()
+            model = try spec.build(seed: seed)
+            modelDescription = "the coursework model, untrained (weights drawn from seed \(seed))"
+        case .folder(let url):
+            let saved = try SavedModel.load(from: url)
+            spec = saved.spec
+            model = saved.model
+            modelDescription = "\"\(spec.name)\" from the model folder \(url.path)"
+        }
+        guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
+            throw CNNError.invalidInput("the model takes input \(CNNError.format(model.inputShape)), but inspect feeds RGB images (height, width, 3)",
+                                        hint: "use a model whose input_shape ends in 3")
+        }
+        let original = try ImageFile.read(imageURL)
+        var preprocessing = spec.preprocessing
+        preprocessing.targetSize = (model.inputShape[0], model.inputShape[1])
+        let (x, _) = preprocess(original, preprocessing)
+
+        // Forward, then backward from the loss against the predicted class, so the page can
+        // show what would change the answer.
+        let trace = Trace()
+        let out = try model.forward(x, trace: trace)
+        let classNames = spec.classNames
+        let (predicted, probability, target) = decide(out)
+        let (_, gradient, fromLogit) = try model.lossAndGradient(output: out, targets: target, loss: spec.loss)
+        model.zeroGradients()
+        try model.backward(gradient, fromPreActivation: fromLogit, trace: trace)
+        trace.captureGradients(of: model)
+
+        let className = predicted < classNames.count ? classNames[predicted] : "class \(predicted)"
+        let context = InspectionPage.Context(
+            imagePath: imageURL.path, imageSize: (original.width, original.height), modelDescription: modelDescription,
+            modelName: spec.name, preprocessing: preprocessing, classNames: classNames, loss: spec.loss.rawValue,
+            predictedClass: className, probability: probability)
+        var files: [String] = []
+        try AtomicWrite.folder(at: output) { folder in
+            try trace.write(to: folder, extra: [
+                "image": .string(imageURL.path), "model": .string(modelDescription),
+                "predicted_class": .string(className), "probability": .number(Double(probability)),
+                "gradient_target": .string("loss against the predicted class (\(className))"),
+            ])
+            files = try InspectionPage.write(TraceView(trace), context: context, to: folder)
+        }
+        files += trace.entries.map { "tensors/" + $0.fileName } + ["manifest.json"]
+        return Result(folder: output, modelDescription: modelDescription, predictedClass: className, probability: probability, files: files)
+    }
+
+    /// The class a model output picks: one sigmoid unit → class 1 when p > 0.5 (Keras' binary
+    /// accuracy); several units → the largest. Returns the class, its probability and a one-hot
+    /// (or 0/1) target for the loss.
+    static func decide(_ out: Tensor) -> (Int, Float, Tensor) {
+        if out.count == 1 {
+            let p = out.data[0]
+            let c = p > 0.5 ? 1 : 0
+            return (c, c == 1 ? p : 1 - p, Tensor(shape: out.shape, data: [Float(c)]))
+        }
+        var best = 0
+        for i in out.data.indices where out.data[i] > out.data[best] { best = i }
+        var target = [Float](repeating: 0, count: out.count)
+        target[best] = 1
+        return (best, out.data[best], Tensor(shape: out.shape, data: target))
+    }
+}

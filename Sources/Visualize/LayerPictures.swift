@@ -1,0 +1,200 @@
+import CNNCore
+import ImageIO
+
+/// The pictures of one layer, drawn from the tensors of a trace (never from the layer objects):
+/// the input image, kernels, feature maps, pooling with its kept maxima, Dense bar strips and
+/// the output neuron.
+public enum LayerPictures {
+    /// Enlargement that makes a map about 128 px wide (62 → 2, 31 → 4, 3 → 16 at most).
+    public static func scale(forWidth width: Int, target: Int = 128) -> Int {
+        max(1, min(16, target / max(width, 1)))
+    }
+
+    /// The input after preprocessing: the RGB image and its three channels (gray, 0…1).
+    public static func input(_ x: Tensor, title: String = "input (after preprocessing)") -> RGBImage {
+        let (h, w, c) = TensorSlice.spatial(x)
+        let range = ValueRange(of: x.data)
+        // Values after `rescale` are 0…1; show them as they are when they are, else stretch.
+        let shown = range.lo >= 0 && range.hi <= 1 ? ValueRange(lo: 0, hi: 1) : range
+        var tiles: [Grid.Tile] = []
+        if c == 3 {
+            var pixels = [UInt8](repeating: 0, count: h * w * 3)
+            for i in 0..<(h * w * 3) { pixels[i] = UInt8((shown.position(x.data[i]) * 255).rounded()) }
+            tiles.append(Grid.Tile(RGBImage(width: w, height: h, pixels: pixels), label: "RGB"))
+        }
+        let names = c == 3 ? ["red", "green", "blue"] : (0..<c).map { "channel \($0)" }
+        for ch in 0..<c {
+            tiles.append(Grid.Tile(Heatmap.image(TensorSlice.channel(x, ch), width: w, height: h, map: .gray, range: shown), label: names[ch]))
+        }
+        return Grid(title: title, subtitle: "\(h)×\(w) pixels, \(c) channels; each channel in gray, black = \(Format.short(shown.lo)), white = \(Format.short(shown.hi))",
+                    tiles: tiles, columns: 4, scale: scale(forWidth: w, target: 192), gap: 10,
+                    colorBar: ColorBar(map: .gray, range: shown, label: "channel value")).render()
+    }
+
+    /// Feature maps of a (1, H, W, C) tensor as a grid of C tiles with their channel index.
+    public static func featureMaps(_ t: Tensor, title: String, subtitle: String = "", map: Colormap,
+                                   normalization: Normalization = .perLayer, maxTiles: Int = 64) -> RGBImage {
+        let (h, w, c) = TensorSlice.spatial(t)
+        let shown = min(c, maxTiles)
+        let layerRange: ValueRange
+        switch normalization {
+        case .global(let r): layerRange = r.fitted(to: map)
+        default: layerRange = ValueRange(of: t.data).fitted(to: map)
+        }
+        let tiles = (0..<shown).map { ch -> Grid.Tile in
+            let values = TensorSlice.channel(t, ch)
+            let range = normalization == .perMap ? ValueRange(of: values).fitted(to: map) : layerRange
+            return Grid.Tile(Heatmap.image(values, width: w, height: h, map: map, range: range), label: "\(ch)")
+        }
+        let bar = normalization == .perMap
+            ? ColorBar(map: map, range: ValueRange(lo: map.isSigned ? -1 : 0, hi: 1), label: "each map scaled to its own range (shown as -1…1 / 0…1)")
+            : ColorBar(map: map, range: layerRange, label: "value (one scale for all \(shown) maps)")
+        var sub = subtitle
+        if shown < c { sub += (sub.isEmpty ? "" : "; ") + "first \(shown) of \(c) channels" }
+        return Grid(title: title, subtitle: sub, tiles: tiles, columns: min(8, shown), scale: scale(forWidth: w), gap: 6, colorBar: bar).render()
+    }
+
+    /// A Conv2D kernel (KH, KW, C, F): per filter, each input channel as a small matrix (with its
+    /// numbers when the kernel is at most 5×5) and, for 3 input channels, an RGB composite
+    /// (grey = 0; each channel 127.5 + 127.5·w/m with m the largest |w| of the layer).
+    public static func kernels(_ kernel: Tensor, bias: Tensor?, title: String, maxFilters: Int = 64) -> RGBImage {
+        let (kh, kw, cs, fs) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
+        let range = ValueRange(of: kernel.data).symmetric
+        let numbers = kh * kw <= 25 && cs <= 4
+        let cell = numbers ? 34 : max(4, 48 / max(kh, kw))
+        let channelNames = cs == 3 ? ["R", "G", "B"] : (0..<cs).map { "in \($0)" }
+        let matrixWidth = kw * cell + 1, matrixHeight = kh * cell + 1
+        let innerGap = 6
+        let blockWidth = (cs + (cs == 3 ? 1 : 0)) * (matrixWidth + innerGap) - innerGap
+        let blockHeight = 12 + 12 + matrixHeight
+        let columns = max(1, min(fs, 1100 / (blockWidth + 24)))
+        let shown = min(fs, maxFilters)
+        let rows = (shown + columns - 1) / columns
+        let margin = 12, header = 22 + 20
+        let width = max(columns * (blockWidth + 24) - 24, 420) + 2 * margin
+        let height = margin + header + rows * (blockHeight + 14) + 10 + ColorBar.height + margin
+        var canvas = Canvas(width: width, height: height)
+        canvas.text(title, x: margin, y: margin, scale: 2)
+        canvas.text("\(shown) filters of \(kh)×\(kw)×\(cs) weights; blue < 0 < red, white = 0" + (cs == 3 ? "; RGB: the filter as a colour patch, grey = 0" : ""),
+                    x: margin, y: margin + 22, color: RGB(80, 80, 80))
+        for f in 0..<shown {
+            let x0 = margin + (f % columns) * (blockWidth + 24)
+            let y0 = margin + header + (f / columns) * (blockHeight + 14)
+            let b = bias.map { " bias " + Format.cell($0.data[f], decimals: 3) } ?? ""
+            canvas.text("filter \(f)" + b, x: x0, y: y0, color: .ink)
+            for c in 0..<cs {
+                let values = TensorSlice.kernel(kernel, channel: c, filter: f)
+                let mx = x0 + c * (matrixWidth + innerGap), my = y0 + 24
+                canvas.text(channelNames[c], x: mx, y: y0 + 12, color: RGB(90, 90, 90))
+                if numbers {
+                    let m = LabeledMatrix(rows: kh, columns: kw, values: values, colormap: .diverging, range: range)
+                    MatrixPicture.draw(m, on: &canvas, x: mx, y: my, cell: cell)
+                } else {
+                    canvas.blit(Heatmap.image(values, width: kw, height: kh, map: .diverging, range: range), x: mx, y: my, scale: cell)
+                }
+            }
+            if cs == 3 {
+                var pixels = [UInt8](repeating: 0, count: kh * kw * 3)
+                for i in 0..<(kh * kw) {
+                    for c in 0..<3 {
+                        let w = kernel.data[(i * cs + c) * fs + f]
+                        let v = range.hi > 0 ? 127.5 + 127.5 * Double(w / range.hi) : 127.5
+                        pixels[i * 3 + c] = UInt8(v.rounded().clamped(0, 255))
+                    }
+                }
+                let mx = x0 + 3 * (matrixWidth + innerGap), my = y0 + 24
+                canvas.text("RGB", x: mx, y: y0 + 12, color: RGB(90, 90, 90))
+                canvas.blit(RGBImage(width: kw, height: kh, pixels: pixels), x: mx, y: my, scale: cell)
+                canvas.stroke(x: mx - 1, y: my - 1, width: kw * cell + 2, height: kh * cell + 2, .gray)
+            }
+        }
+        ColorBar(map: .diverging, range: range, label: "weight").draw(on: &canvas, x: margin, y: height - margin - ColorBar.height, width: 360)
+        return canvas.image
+    }
+
+    /// Values as vertical bars from a zero line (e.g. the 128 units of a Dense layer), coloured by
+    /// `map`, with a value axis and unit indices.
+    public static func barStrip(_ values: [Float], title: String, subtitle: String = "", map: Colormap, labels: [String] = []) -> RGBImage {
+        let n = max(values.count, 1)
+        let barWidth = max(3, min(48, 1024 / n))
+        let margin = 12, left = 64, plotHeight = 180
+        let raw = ValueRange(of: values)
+        let range = ValueRange(lo: min(raw.lo, 0), hi: max(raw.hi, 0) == 0 && min(raw.lo, 0) == 0 ? 1 : max(raw.hi, 0))
+        let colorRange = raw.fitted(to: map)
+        let width = max(left + n * barWidth + margin, 420)
+        let top = margin + 22 + (subtitle.isEmpty ? 0 : 12) + 10
+        let height = top + plotHeight + 40 + ColorBar.height + margin
+        var canvas = Canvas(width: width, height: height)
+        canvas.text(title, x: margin, y: margin, scale: 2)
+        if !subtitle.isEmpty { canvas.text(subtitle, x: margin, y: margin + 22, color: RGB(80, 80, 80)) }
+        func y(_ v: Float) -> Int { top + Int((Double(range.hi - v) / Double(range.hi - range.lo) * Double(plotHeight)).rounded()) }
+        for tick in LineChart.ticks(Double(range.lo), Double(range.hi), count: 4) {
+            let ty = y(Float(tick))
+            canvas.line(left, ty, left + n * barWidth, ty, .lightGray)
+            canvas.text(Format.short(tick), rightX: left - 6, y: ty - 3)
+        }
+        let zero = y(0)
+        for (i, v) in values.enumerated() {
+            let x = left + i * barWidth
+            let yv = y(v)
+            let c = map.color(v, in: colorRange)
+            canvas.fill(x: x, y: min(yv, zero), width: max(barWidth - 1, 1), height: max(abs(yv - zero), v == 0 ? 0 : 1), c)
+        }
+        canvas.line(left, zero, left + n * barWidth, zero, .ink)
+        canvas.line(left, top, left, top + plotHeight, .ink)
+        let step = labels.isEmpty ? (n <= 16 ? 1 : n <= 64 ? 8 : 16) : 1
+        for i in stride(from: 0, to: n, by: step) {
+            let x = left + i * barWidth + barWidth / 2
+            canvas.line(x, top + plotHeight + 2, x, top + plotHeight + 5, .ink)
+            canvas.text(labels.isEmpty ? "\(i)" : labels[i], centerX: x, y: top + plotHeight + 8)
+        }
+        canvas.text(labels.isEmpty ? "unit" : "class", x: left - 40, y: top + plotHeight + 8, color: RGB(80, 80, 80))
+        ColorBar(map: map, range: colorRange, label: "value").draw(on: &canvas, x: left, y: height - margin - ColorBar.height, width: min(360, n * barWidth))
+        return canvas.image
+    }
+
+    /// The output neuron of a binary classifier: the logit z on the sigmoid curve, p = σ(z), the
+    /// 0.5 threshold and the class it picks.
+    public static func sigmoidOutput(logit z: Float, classNames: [String], title: String = "output neuron") -> RGBImage {
+        let p = Activation.sigmoid(z)
+        let names = classNames.count >= 2 ? classNames : ["class 0", "class 1"]
+        let chosen = p > 0.5 ? 1 : 0
+        let width = 640, height = 400, margin = 12
+        let left = 64, right = width - 24, top = 120, bottom = 330
+        let span = max(8, (abs(Double(z)) + 1).rounded(.up))
+        func px(_ v: Double) -> Int { left + Int(((v + span) / (2 * span) * Double(right - left)).rounded()) }
+        func py(_ v: Double) -> Int { bottom - Int((v * Double(bottom - top)).rounded()) }
+        var canvas = Canvas(width: width, height: height)
+        canvas.text(title, x: margin, y: margin, scale: 2)
+        canvas.text("logit z = \(Format.short(z))", x: margin, y: margin + 26, scale: 2)
+        canvas.text("p = σ(z) = 1 / (1 + e^-z) = \(Format.cell(p, decimals: 4))", x: margin, y: margin + 48, scale: 2)
+        canvas.text("p \(p > 0.5 ? ">" : "≤") 0.5 → \(names[chosen])", x: margin, y: margin + 70, scale: 2, color: chosen == 1 ? RGB.red : RGB.blue)
+        for v in [0.0, 0.5, 1.0] {
+            canvas.line(left, py(v), right, py(v), v == 0.5 ? .highlight : .lightGray, thickness: v == 0.5 ? 2 : 1, dash: v == 0.5 ? 6 : 0)
+            canvas.text(Format.short(v), rightX: left - 6, y: py(v) - 3)
+        }
+        canvas.text("threshold 0.5", rightX: right, y: py(0.5) - 12, color: .highlight)
+        canvas.text(names[1] + " ↑", x: left + 4, y: py(1) + 4, color: .red)
+        canvas.text(names[0] + " ↓", x: left + 4, y: py(0) - 12, color: .blue)
+        for t in LineChart.ticks(-span, span, count: 8) {
+            canvas.line(px(t), bottom, px(t), bottom + 4, .ink)
+            canvas.text(Format.short(t), centerX: px(t), y: bottom + 8)
+        }
+        canvas.line(left, top, left, bottom, .ink)
+        canvas.line(left, bottom, right, bottom, .ink)
+        canvas.text("z (logit)", centerX: (left + right) / 2, y: bottom + 22)
+        canvas.verticalText("p = σ(z)", x: 14, bottomY: (top + bottom) / 2 + 24)
+        var previous: (Int, Int)?
+        for i in 0...400 {
+            let v = -span + 2 * span * Double(i) / 400
+            let point = (px(v), py(Double(Activation.sigmoid(Float(v)))))
+            if let q = previous { canvas.line(q.0, q.1, point.0, point.1, .ink, thickness: 2) }
+            previous = point
+        }
+        let zx = px(Double(z)), zy = py(Double(p))
+        canvas.line(zx, bottom, zx, zy, .gray, dash: 4)
+        canvas.fill(x: zx - 5, y: zy - 5, width: 11, height: 11, chosen == 1 ? .red : .blue)
+        canvas.stroke(x: zx - 6, y: zy - 6, width: 13, height: 13, .ink)
+        return canvas.image
+    }
+}

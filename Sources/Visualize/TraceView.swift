@@ -1,0 +1,84 @@
+import CNNCore
+import Foundation
+
+/// A read-only view of a trace, in memory (`Trace`) or on disk (`SavedTrace`), that pictures and
+/// pages are drawn from. Both come through the same manifest, so a page drawn from a folder is
+/// the page drawn right after the forward pass.
+public struct TraceView {
+    /// One layer as the manifest lists it.
+    public struct LayerInfo {
+        public var index: Int
+        public var name: String
+        public var kind: String
+        public var outputShape: [Int]
+        public var parameters: Int
+        public var config: [String: JSONValue]
+
+        /// A config entry as an integer pair (e.g. pool_size), or `fallback`.
+        public func pair(_ key: String, _ fallback: (Int, Int)) -> (Int, Int) { config[key]?.intPair ?? fallback }
+        public var activation: String { config["activation"]?.stringValue ?? "linear" }
+    }
+
+    /// One recorded tensor as the manifest lists it.
+    public struct TensorInfo {
+        public var index: Int
+        public var layer: String
+        public var role: String
+        public var shape: [Int]
+        /// Relative to the trace folder, e.g. "tensors/01_conv2d_output.npy".
+        public var file: String
+        public var stats: TensorStats
+    }
+
+    public let layers: [LayerInfo]
+    public let tensors: [TensorInfo]
+    private let loader: (String, String) throws -> Tensor?
+
+    /// A view of an in-memory trace.
+    public init(_ trace: Trace) {
+        self.init(manifest: trace.manifest()) { layer, role in trace.tensor(layer: layer, role: role) }
+    }
+
+    /// A view of a trace folder.
+    public init(_ saved: SavedTrace) {
+        self.init(manifest: saved.manifest) { layer, role in try saved.load(layer: layer, role: role) }
+    }
+
+    init(manifest: JSONValue, loader: @escaping (String, String) throws -> Tensor?) {
+        let object = manifest.objectValue ?? [:]
+        layers = (object["layers"]?.arrayValue ?? []).compactMap { item in
+            guard let o = item.objectValue, let name = o["name"]?.stringValue else { return nil }
+            return LayerInfo(index: o["index"]?.intValue ?? 0, name: name, kind: o["kind"]?.stringValue ?? "",
+                             outputShape: o["output_shape"]?.arrayValue?.compactMap(\.intValue) ?? [],
+                             parameters: o["parameters"]?.intValue ?? 0, config: o["config"]?.objectValue ?? [:])
+        }
+        tensors = (object["tensors"]?.arrayValue ?? []).compactMap { item in
+            guard let o = item.objectValue, let layer = o["layer"]?.stringValue, let role = o["role"]?.stringValue,
+                  let file = o["file"]?.stringValue else { return nil }
+            func f(_ key: String) -> Float { Float(o[key]?.doubleValue ?? 0) }
+            var stats = TensorStats(Tensor(shape: [0], data: []))
+            stats.min = f("min"); stats.max = f("max"); stats.mean = f("mean"); stats.zeroFraction = f("zero_fraction")
+            return TensorInfo(index: o["index"]?.intValue ?? 0, layer: layer, role: role,
+                              shape: o["shape"]?.arrayValue?.compactMap(\.intValue) ?? [], file: file, stats: stats)
+        }
+        self.loader = loader
+    }
+
+    /// The tensor of a layer and role ("output", "pre_activation", "kernel", "grad_output" …).
+    public func tensor(_ layer: String, _ role: String) throws -> Tensor? { try loader(layer, role) }
+
+    /// The model input (after preprocessing).
+    public func input() throws -> Tensor? { try tensor("input", "output") }
+
+    /// What a layer received: the previous layer's output, or the model input for the first.
+    public func input(of layer: LayerInfo) throws -> Tensor? {
+        if let previous = layers.last(where: { $0.index < layer.index }) { return try tensor(previous.name, "output") }
+        return try input()
+    }
+
+    /// The manifest entries of one layer (index 0 is the input).
+    public func tensors(ofIndex index: Int) -> [TensorInfo] { tensors.filter { $0.index == index } }
+
+    /// The manifest entry of a layer and role.
+    public func info(_ layer: String, _ role: String) -> TensorInfo? { tensors.last { $0.layer == layer && $0.role == role } }
+}

@@ -1,0 +1,139 @@
+import XCTest
+import CNNCore
+import ImageIO
+@testable import Visualize
+
+final class InspectionTests: XCTestCase {
+    var temp: URL!
+
+    override func setUpWithError() throws {
+        temp = FileManager.default.temporaryDirectory.appendingPathComponent("cnnviz-visualize-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: temp)
+    }
+
+    /// A 40×30 picture: a bright diagonal band on a dark blue ground.
+    func writeImage(_ name: String) throws -> URL {
+        var image = RGBImage(width: 40, height: 30, fill: (20, 30, 90))
+        for y in 0..<30 { for x in 0..<40 where abs(x - y) < 4 { image[x, y] = (250, 220, 40) } }
+        let url = temp.appendingPathComponent(name)
+        try ImageFile.write(image, to: url)
+        return url
+    }
+
+    /// A small model folder: conv (4 filters) → max pool → flatten → dense 8 → dense 1 sigmoid.
+    func writeSmallModel() throws -> URL {
+        var spec = ModelSpec(name: "tiny", inputShape: [16, 16, 3], layers: [
+            ("Conv2D", ["filters": .int(4), "kernel_size": .ints([3, 3]), "activation": .string("relu")]),
+            ("MaxPooling2D", ["pool_size": .ints([2, 2])]),
+            ("Flatten", [:]),
+            ("Dense", ["units": .int(8), "activation": .string("relu")]),
+            ("Dense", ["units": .int(1), "activation": .string("sigmoid")]),
+        ])
+        spec.classNames = ["cats", "dogs"]
+        spec.preprocessing = Preprocessing(rescale: 1.0 / 255, targetSize: (16, 16), interpolation: "nearest")
+        let folder = temp.appendingPathComponent("tiny-model")
+        try SavedModel(spec: spec, model: try spec.build(seed: 3)).save(to: folder)
+        return folder
+    }
+
+    /// Every href/src of the page exists, every PNG decodes with PNGCodec to the size drawn, and
+    /// every .npy has the shape the manifest states.
+    func checkFolder(_ folder: URL, expectedPictures: Set<String>) throws {
+        let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+        let references = HTMLPage.references(in: html)
+        XCTAssertFalse(references.isEmpty)
+        for ref in references {
+            if ref.hasPrefix("#") {
+                XCTAssertTrue(html.contains("id=\"\(ref.dropFirst())\""), "anchor \(ref) exists")
+                continue
+            }
+            XCTAssertTrue(HTMLPage.isRelative(ref), "\(ref) is relative")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(ref).path), "\(ref) exists")
+        }
+        let pictures = Set(references.filter { $0.hasSuffix(".png") }.map { URL(fileURLWithPath: $0).lastPathComponent })
+        XCTAssertTrue(expectedPictures.isSubset(of: pictures), "missing: \(expectedPictures.subtracting(pictures))")
+        for ref in references where ref.hasSuffix(".png") {
+            let data = try Data(contentsOf: folder.appendingPathComponent(ref))
+            let image = try PNGCodec.decode(data, path: ref)
+            XCTAssertGreaterThan(image.width, 100, ref)
+            XCTAssertGreaterThan(image.height, 60, ref)
+            // Not blank: more than one colour.
+            XCTAssertGreaterThan(Set(stride(from: 0, to: image.pixels.count, by: 3).prefix(40000).map { image.pixels[$0] }).count, 2, ref)
+        }
+        let saved = try SavedTrace(folder: folder)
+        XCTAssertFalse(saved.tensors.isEmpty)
+        for info in saved.tensors {
+            XCTAssertTrue(references.contains(info.file), "the page links \(info.file)")
+            let data = try Data(contentsOf: folder.appendingPathComponent(info.file))
+            XCTAssertEqual(try NPY.decode(data, path: info.file).shape, info.shape, info.file)
+        }
+        // Nothing temporary left beside the folder.
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: folder.deletingLastPathComponent().path)
+        XCTAssertFalse(siblings.contains { $0.contains(".tmp-") || $0.contains(".old-") }, "\(siblings)")
+    }
+
+    func testInspectSmallModelFolder() throws {
+        let image = try writeImage("band.png")
+        let out = temp.appendingPathComponent("out")
+        let result = try Inspection.run(image: image, model: .folder(try writeSmallModel()), output: out)
+        XCTAssertTrue(["cats", "dogs"].contains(result.predictedClass))
+        XCTAssertGreaterThanOrEqual(result.probability, 0.5)
+        try checkFolder(out, expectedPictures: [
+            "00_input.png", "01_conv2d_kernels.png", "01_conv2d_pre_activation.png", "01_conv2d_output.png", "01_conv2d_gradient.png",
+            "02_max_pooling2d_zoom.png", "02_max_pooling2d_full.png", "02_max_pooling2d_output.png",
+            "04_dense_pre_activation.png", "04_dense_output.png", "05_dense_1_output.png",
+        ])
+        // The input picture: RGB + 3 channels of 16×16 at scale 12, 4 columns.
+        let input = try PNGCodec.decode(Data(contentsOf: out.appendingPathComponent("pictures/00_input.png")), path: "input")
+        XCTAssertEqual(input.width, 12 + 4 * 16 * 12 + 3 * 10 + 12)
+        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("band.png"), "the page names the image")
+        XCTAssertTrue(html.contains("tiny"), "the page names the model")
+        XCTAssertTrue(html.contains("nearest interpolation"), "the page names the preprocessing")
+        XCTAssertTrue(html.contains("share of zeros"))
+        // The manifest records the gradient target and the gradients exist.
+        let saved = try SavedTrace(folder: out)
+        XCTAssertNotNil(saved.tensors.first { $0.layer == "conv2d" && $0.role == "grad_kernel" })
+    }
+
+    func testInspectCourseworkModelWritesAllPicturesAndTheTrace() throws {
+        let image = try writeImage("cat.jpg")
+        let out = Inspection.defaultOutputFolder(for: image, base: temp.appendingPathComponent("output"))
+        XCTAssertEqual(out.lastPathComponent, "cat")
+        let result = try Inspection.run(image: image, model: .coursework(seed: 0), output: out)
+        XCTAssertTrue(result.modelDescription.contains("seed 0"))
+        try checkFolder(out, expectedPictures: ["00_input.png", "01_conv2d_kernels.png", "01_conv2d_output.png",
+                                                "02_max_pooling2d_zoom.png", "04_dense_output.png", "05_dense_1_output.png"])
+        let saved = try SavedTrace(folder: out)
+        XCTAssertEqual(saved.tensors.first { $0.layer == "conv2d" && $0.role == "output" }?.shape, [1, 62, 62, 32])
+        XCTAssertEqual(saved.tensors.first { $0.layer == "max_pooling2d" && $0.role == "output" }?.shape, [1, 31, 31, 32])
+        // 32 feature maps of 62×62 at scale 2 in 8 columns.
+        let maps = try PNGCodec.decode(Data(contentsOf: out.appendingPathComponent("pictures/01_conv2d_output.png")), path: "maps")
+        XCTAssertEqual(maps.width, 12 + 8 * 124 + 7 * 6 + 12)
+    }
+
+    func testBadInputsFailCleanlyAndLeaveNothing() throws {
+        let out = temp.appendingPathComponent("never")
+        let notImage = temp.appendingPathComponent("notes.jpg")
+        try Data("not an image".utf8).write(to: notImage)
+        XCTAssertThrowsError(try Inspection.run(image: notImage, model: .coursework(seed: 0), output: out))
+        XCTAssertThrowsError(try Inspection.run(image: temp.appendingPathComponent("missing.png"), model: .coursework(seed: 0), output: out))
+        let image = try writeImage("ok.png")
+        let emptyModel = temp.appendingPathComponent("empty-model")
+        try FileManager.default.createDirectory(at: emptyModel, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try Inspection.run(image: image, model: .folder(emptyModel), output: out)) { error in
+            XCTAssertTrue("\(error)".contains("model.json"), "\(error)")
+        }
+        // An output "folder" whose parent is a file cannot be written.
+        let blocker = temp.appendingPathComponent("blocker")
+        try Data("x".utf8).write(to: blocker)
+        XCTAssertThrowsError(try Inspection.run(image: image, model: .coursework(seed: 0), output: blocker.appendingPathComponent("out")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        let left = try FileManager.default.contentsOfDirectory(atPath: temp.path)
+        XCTAssertFalse(left.contains { $0.contains(".tmp-") }, "\(left)")
+    }
+}
