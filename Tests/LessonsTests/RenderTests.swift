@@ -1,0 +1,78 @@
+import CNNCore
+import Foundation
+import ImageIO
+@testable import Lessons
+import Visualize
+import XCTest
+
+final class RenderTests: XCTestCase {
+    func testOutputFolderPagesAndFrames() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lessons-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let conv = try runTutorial("convolution", ["input": "1 2 3 0; 0 1 2 3; 3 0 1 2; 2 3 0 1", "kernel": "2 0; 1 -1"])
+        let folder = try TutorialOutput.write(conv, to: root)
+        _ = try TutorialOutput.write(try runTutorial("pooling", ["input": "0 1 2 3; 4 5 6 7; 8 9 10 11; 12 13 14 15"]), to: root)
+        XCTAssertEqual(folder.lastPathComponent, "convolution")
+        let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("type=\"range\""), "a step slider")
+        XCTAssertTrue(html.contains("<td class=\"win\">1</td>"), "numbers as tables, the window marked")
+        XCTAssertFalse(html.contains("://"), "no network references")
+        for ref in HTMLPage.references(in: html) {
+            let target = folder.appendingPathComponent(ref)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: target.path), "missing \(ref)")
+        }
+        for i in 0..<conv.steps.count {
+            let png = try ImageFile.read(folder.appendingPathComponent(TutorialOutput.frameName(i)))
+            XCTAssertGreaterThan(png.width, 300)
+        }
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: folder.appendingPathComponent("walkthrough.json")))
+        XCTAssertEqual(json.objectValue?["output"], .array([[1, 3, 5], [3, 1, 3], [5, 3, 1]].map { .array($0.map { .number($0) }) }))
+        let index = try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("href=\"convolution/index.html\"") && index.contains("href=\"pooling/index.html\""))
+        XCTAssertTrue((try FileManager.default.contentsOfDirectory(atPath: root.path)).allSatisfy { !$0.contains(".tmp-") })
+    }
+
+    func testJSONHasOutputRowsStepsAndChecks() throws {
+        let w = try runTutorial("pooling", ["input": "0 1 2 3; 4 5 6 7; 8 9 10 11; 12 13 14 15"])
+        let o = try XCTUnwrap(JSONRenderer.value(w).objectValue)
+        XCTAssertEqual(o["output"], .array([.array([.number(5), .number(7)]), .array([.number(13), .number(15)])]))
+        XCTAssertEqual(o["steps"]?.arrayValue?.count, w.steps.count)
+        XCTAssertEqual(o["agrees"], .bool(true))
+        XCTAssertEqual(o["settings"]?.objectValue?["mode"], .string("max"))
+    }
+
+    func testTerminalPlainAndColour() throws {
+        let w = try runTutorial("convolution", ["input": "1 2 3 0; 0 1 2 3; 3 0 1 2; 2 3 0 1", "kernel": "2 0; 1 -1"])
+        let plain = TerminalRenderer(color: false).step(w.steps[1], index: 1, count: w.steps.count, language: .en)
+        XCTAssertFalse(plain.contains("\u{1B}"))
+        XCTAssertTrue(plain.contains("[1][2]"), "the window in brackets:\n\(plain)")
+        XCTAssertTrue(plain.contains("<1>"), "the computed cell marked:\n\(plain)")
+        XCTAssertTrue(plain.contains("·"), "cells not computed yet:\n\(plain)")
+        let colour = TerminalRenderer(color: true).step(w.steps[1], index: 1, count: w.steps.count, language: .en)
+        XCTAssertTrue(colour.contains("\u{1B}["))
+        XCTAssertTrue(TerminalRenderer(color: false).footer(w, folder: nil).contains("match CNNCore"))
+    }
+
+    func testSpanishStepText() throws {
+        let w = try runTutorial("pooling", ["input": "0 1 2 3; 4 5 6 7; 8 9 10 11; 12 13 14 15"], language: .es)
+        XCTAssertTrue(w.steps[0].lines.contains { $0.contains("nos quedamos con el valor más grande") })
+        XCTAssertTrue(w.steps[1].title.hasPrefix("salida["))
+        let conv = try runTutorial("convolution", ["input": "1 2 3 0; 0 1 2 3; 3 0 1 2; 2 3 0 1", "kernel": "2 0; 1 -1"], language: .es)
+        XCTAssertTrue(conv.steps.last?.lines.first?.contains("Pasamos de una representación de 4×4 a una de 3×3") == true)
+    }
+
+    func testFontSafeText() {
+        XCTAssertEqual(PictureRenderer.fontSafe("Filas: ⌊(4 − 2)/1⌋ + 1 · pequeño ✓"), "Filas: floor((4 − 2)/1) + 1 · pequeno OK")
+    }
+
+    func testMarkdown() {
+        let html = MarkdownHTML.render("# T\n\nSome `a < b` and **bold**.\n\n```\nx = 1\n```\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[next](02-pooling.md)")
+        XCTAssertTrue(html.contains("<h2>T</h2>"))
+        XCTAssertTrue(html.contains("<code>a &lt; b</code>"))
+        XCTAssertTrue(html.contains("<strong>bold</strong>"))
+        XCTAssertTrue(html.contains("<pre><code>x = 1</code></pre>"))
+        XCTAssertTrue(html.contains("<ul><li>one</li><li>two</li></ul>"))
+        XCTAssertTrue(html.contains("<td>1</td><td>2</td>"))
+        XCTAssertTrue(html.contains("next") && !html.contains("02-pooling.md"), "relative .md links become text")
+    }
+}
