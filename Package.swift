@@ -6,8 +6,11 @@ import Foundation
 // instructions (baseline x86-64 turns `SIMD16<Float>` arithmetic into a library call per lane).
 // Set CNNVIZ_PORTABLE=1 to build a release binary that runs on any x86-64 / arm64 CPU.
 let portable = ProcessInfo.processInfo.environment["CNNVIZ_PORTABLE"] != nil
+// CNNVIZ_FMA tells the kernels that fused multiply-add is an instruction here; without it they
+// write a·b + c, which baseline x86-64 also runs as vector code (fma there is a libm call per lane).
 let fastMath: [SwiftSetting] = portable ? [] : [
     .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
+    .define("CNNVIZ_FMA", .when(configuration: .release)),
 ]
 // The numeric modules are optimised in debug builds too (portable -O, no CPU-specific flags), so
 // `swift test` trains real models in seconds rather than minutes; everything else stays debuggable.
