@@ -61,7 +61,12 @@ public enum Inspection {
             throw CNNError.invalidInput("the model takes input \(CNNError.format(model.inputShape)), but inspect feeds RGB images (height, width, 3)",
                                         hint: "use a model whose input_shape ends in 3")
         }
-        let original = try ImageFile.read(imageURL)
+        let original: RGBImage
+        do {
+            original = try ImageFile.read(imageURL)
+        } catch let error as ImageError {
+            throw CNNError.invalidInput("cannot read the image \(error.path): \(error.reason)", hint: "give a JPEG or PNG file")
+        }
         var preprocessing = spec.preprocessing
         preprocessing.targetSize = (model.inputShape[0], model.inputShape[1])
         let (x, _) = preprocess(original, preprocessing)

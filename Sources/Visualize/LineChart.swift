@@ -62,7 +62,7 @@ public struct LineChart {
         if let r = yRange { lo = r.0; hi = r.1 }
         if hi - lo < 1e-9 { lo -= 0.5; hi += 0.5 }
         let pad = yRange == nil ? (hi - lo) * 0.05 : 0
-        return Frame(left: 64, top: 36, right: Double(width) - 16, bottom: Double(height) - 62,
+        return Frame(left: 64, top: 36, right: Double(width) - 24, bottom: Double(height) - 62,
                      x0: xStart, x1: x1, y0: lo - pad, y1: hi + pad)
     }
 
@@ -72,17 +72,25 @@ public struct LineChart {
         let raw = (hi - lo) / Double(max(count, 1))
         let power = pow(10, floor(log10(raw)))
         let step = [1.0, 2.0, 5.0, 10.0].map { $0 * power }.first { $0 >= raw } ?? raw
+        // Multiples of the step, rounded to its decimals so 3 × 0.2 prints as 0.6.
+        let scale = pow(10, max(0, -floor(log10(step))) + 1)
         var values: [Double] = []
-        var v = ceil(lo / step - 1e-9) * step
-        while v <= hi + step * 1e-9 {
-            values.append(abs(v) < step * 1e-9 ? 0 : v)
-            v += step
+        var k = ceil(lo / step - 1e-9)
+        while k * step <= hi + step * 1e-9 {
+            let v = (k * step * scale).rounded() / scale
+            values.append(v == 0 ? 0 : v)
+            k += 1
         }
         return values
     }
 
+    /// Whole-number x ticks, starting at the first point (epoch 1) when there is room for it.
     func xTicks(_ f: Frame) -> [Double] {
-        LineChart.ticks(f.x0, f.x1, count: 8).filter { $0 == $0.rounded() }
+        var ticks = LineChart.ticks(f.x0, f.x1, count: 8).filter { $0 == $0.rounded() }
+        if f.x0 == f.x0.rounded(), let first = ticks.first, first > f.x0, ticks.count < 2 || first - f.x0 >= (ticks[1] - first) / 2 {
+            ticks.insert(f.x0, at: 0)
+        }
+        return ticks
     }
 
     /// The chart as an image (save it with `ImageFile.write`).

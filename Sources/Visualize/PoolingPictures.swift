@@ -56,7 +56,7 @@ public enum PoolingPictures {
             pictures.append(MatrixPicture.render([
                 LabeledMatrix(title: "input channel \(c), rows 0-\(inRows - 1), columns 0-\(inCols - 1)", rows: inRows, columns: inCols,
                               values: inValues, colormap: .viridis, range: range, highlights: marks),
-                LabeledMatrix(title: "\(layer.name) output channel \(c)", rows: outRows, columns: outCols,
+                LabeledMatrix(title: "output channel \(c)", rows: outRows, columns: outCols,
                               values: outValues, colormap: .viridis, range: range),
             ], separators: ["→"], caption: caption))
         }

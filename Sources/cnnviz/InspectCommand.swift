@@ -23,12 +23,12 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .long, help: "Where to write. Default: output/inspect/<image name without extension>.")
     var output: String?
 
-    @Option(name: .long, help: "Seed of the untrained coursework model's weights (ignored with --model).")
-    var seed: UInt64 = 0
+    @Option(name: .long, help: "Seed of the untrained coursework model's weights (default 0; not allowed with --model).")
+    var seed: UInt64?
 
     func validate() throws {
         guard !image.isEmpty else { throw ValidationError("Give the path of an image, e.g. cnnviz inspect cat.jpg") }
-        if model != nil, CommandLine.arguments.contains("--seed") {
+        if model != nil, seed != nil {
             throw ValidationError("--seed only chooses the weights of the untrained coursework model; leave it out when you give --model.")
         }
     }
@@ -37,7 +37,7 @@ struct InspectCommand: ParsableCommand {
         try CLIError.guarding {
             let imageURL = URL(fileURLWithPath: image)
             let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL)
-            let source: Inspection.ModelSource = model.map { .folder(URL(fileURLWithPath: $0)) } ?? .coursework(seed: seed)
+            let source: Inspection.ModelSource = model.map { .folder(URL(fileURLWithPath: $0)) } ?? .coursework(seed: seed ?? 0)
             let result = try Inspection.run(image: imageURL, model: source, output: folder)
             print("Model: \(result.modelDescription)")
             print("Answer: \(result.predictedClass) (probability \(Format.cell(result.probability, decimals: 4)))")
