@@ -60,3 +60,13 @@ public enum JSONValue: Codable, Equatable, Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension JSONValue {
+    /// One-line JSON text with sorted keys, for `--json` output.
+    public func compactString() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

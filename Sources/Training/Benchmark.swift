@@ -1,0 +1,116 @@
+import CNNCore
+import Foundation
+
+/// Throughput of the coursework model on in-memory random tensors, as `cnnviz bench` reports it.
+///
+/// Every figure is the median of several timed repetitions after warm-up steps, so one slow
+/// repetition (another process, a page fault) does not move it. The data are random, drawn from
+/// a seed, and stay in memory: decoding is measured separately (`DecodeBenchmark`).
+/// Only meaningful in a release build (`swift build -c release`).
+public enum ModelBenchmark {
+    /// How much to time. The defaults take a few seconds in a release build.
+    public struct Settings: Sendable {
+        public var batch = 32
+        public var imageSize = 64
+        /// Untimed steps first: the caches, the allocator and the thread pool warm up.
+        public var warmupSteps = 3
+        /// Steps (or batches) per timed repetition.
+        public var steps = 10
+        /// Timed repetitions; the median is reported.
+        public var repeats = 5
+        /// Timed single-image passes for `oneImageMilliseconds`.
+        public var singleImageRuns = 51
+        public var seed: UInt64 = 0
+        public var backend: KernelBackend = .fast
+        public init() {}
+    }
+
+    /// Images per second of each timed repetition, and their median.
+    public struct Throughput: Sendable {
+        public let runs: [Double]
+        public var median: Double { ModelBenchmark.median(runs) }
+    }
+
+    /// Training steps (forward, BCE from the logit, backward, Adam) on batches of random images.
+    public static func train(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
+        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let (x, y) = randomBatch(s)
+        let adam = Adam()
+        progress("training: \(s.warmupSteps) warm-up steps, then \(s.repeats) × \(s.steps) timed steps of batch \(s.batch)")
+        for _ in 0..<s.warmupSteps {
+            try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+        }
+        var runs: [Double] = []
+        for r in 0..<s.repeats {
+            let seconds = try timed {
+                for _ in 0..<s.steps { try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
+            }
+            runs.append(Double(s.batch * s.steps) / seconds)
+            progress(String(format: "  repetition %d: %.0f images/s", r + 1, runs.last ?? 0))
+        }
+        return Throughput(runs: runs)
+    }
+
+    /// Inference (forward only, no trace) on batches of random images.
+    public static func infer(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
+        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let (x, _) = randomBatch(s)
+        progress("inference: \(s.warmupSteps) warm-up batches, then \(s.repeats) × \(s.steps) timed batches of \(s.batch)")
+        for _ in 0..<s.warmupSteps { _ = try model.forward(x) }
+        var runs: [Double] = []
+        for r in 0..<s.repeats {
+            let seconds = try timed { for _ in 0..<s.steps { _ = try model.forward(x) } }
+            runs.append(Double(s.batch * s.steps) / seconds)
+            progress(String(format: "  repetition %d: %.0f images/s", r + 1, runs.last ?? 0))
+        }
+        return Throughput(runs: runs)
+    }
+
+    /// Median milliseconds for one image (a batch of one), the latency `cnnviz predict` sees.
+    public static func oneImageMilliseconds(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Double {
+        var single = s
+        single.batch = 1
+        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let (x, _) = randomBatch(single)
+        progress("one image: \(s.warmupSteps) warm-up passes, then the median of \(s.singleImageRuns)")
+        for _ in 0..<s.warmupSteps { _ = try model.forward(x) }
+        var runs: [Double] = []
+        for _ in 0..<s.singleImageRuns { runs.append(try timed { _ = try model.forward(x) } * 1000) }
+        return median(runs)
+    }
+
+    /// The process's peak resident memory so far, in MB (getrusage's ru_maxrss).
+    public static func peakMemoryMB() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / (1024 * 1024)  // bytes on macOS
+        #endif
+    }
+
+    /// Random images in [0, 1) and alternating 0/1 labels, from the seed.
+    static func randomBatch(_ s: Settings) -> (Tensor, Tensor) {
+        var rng = SeededRNG(seed: s.seed &+ 1)
+        let count = s.batch * s.imageSize * s.imageSize * 3
+        let x = Tensor(shape: [s.batch, s.imageSize, s.imageSize, 3], data: (0..<count).map { _ in rng.uniform(Float(0), 1) })
+        let y = Tensor(shape: [s.batch, 1], data: (0..<s.batch).map { Float($0 % 2) })
+        return (x, y)
+    }
+
+    /// Wall-clock seconds of `body`.
+    static func timed(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}

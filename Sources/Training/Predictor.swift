@@ -1,0 +1,39 @@
+import CNNCore
+import Foundation
+import ImageIO
+
+/// Predicts the class of single images with a saved model, preprocessing them as in training.
+public struct Predictor {
+    public let saved: SavedModel
+    public var classNames: [String] { saved.spec.classNames.isEmpty ? ["class 0", "class 1"] : saved.spec.classNames }
+
+    public init(modelFolder: URL) throws {
+        saved = try SavedModel.load(from: modelFolder)
+        let model = saved.model
+        guard model.outputShape == [1], (model.layers.last as? ActivatedLayer)?.activation == .sigmoid else {
+            throw CNNError.badModelFile(path: modelFolder.path, reason: "this model's output is \(CNNError.format(model.outputShape)), not one sigmoid unit; predict works with binary classifiers like the coursework's")
+        }
+        guard model.inputShape.count == 3, model.inputShape[2] == 3,
+              model.inputShape[0] == saved.spec.preprocessing.targetSize.0, model.inputShape[1] == saved.spec.preprocessing.targetSize.1 else {
+            throw CNNError.badModelFile(path: modelFolder.path, reason: "the input shape \(model.inputShape) does not match the preprocessing's target size")
+        }
+    }
+
+    /// Probability of class index 1 and the class name it implies (threshold 0.5).
+    public func predict(_ url: URL) throws -> (probability: Float, className: String) {
+        let p = saved.spec.preprocessing
+        let image = try ImageLoader.load(url, width: p.targetSize.1, height: p.targetSize.0,
+                                         interpolation: Interpolation(rawValue: p.interpolation) ?? .nearest)
+        let output = try saved.model.forward(image.tensor(rescale: p.rescale))
+        let probability = output.data[0]
+        return (probability, classNames[probability > 0.5 ? 1 : 0])
+    }
+
+    /// Refuses data whose classes differ from the model's.
+    public static func checkClasses(_ classes: [String], model: SavedModel, modelPath: String) throws {
+        guard model.spec.classNames.isEmpty || model.spec.classNames == classes else {
+            throw CNNError.invalidInput("the data's classes [\(classes.joined(separator: ", "))] differ from the model's [\(model.spec.classNames.joined(separator: ", "))] (\(modelPath))",
+                                        hint: "give a folder with the same class subfolders the model was trained on")
+        }
+    }
+}

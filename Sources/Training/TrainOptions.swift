@@ -1,0 +1,77 @@
+import CNNCore
+import Foundation
+
+/// What `cnnviz train` does; the defaults are the coursework's model and regimen.
+public struct TrainOptions {
+    public var trainFolder: URL
+    /// Validated on after every epoch, over the whole folder. Nil: no validation.
+    public var validationFolder: URL?
+    public var epochs = 32
+    public var stepsPerEpoch = 20
+    public var batchSize = 32
+    public var imageSize = 64
+    /// ImageDataGenerator(shear_range=0.2, zoom_range=0.2, horizontal_flip=True) when true.
+    public var augment = true
+    public var shearRange: Double = 0.2
+    public var zoomRange: Double = 0.2
+    public var horizontalFlip = true
+    public var seed: UInt64 = 1
+    public var output: URL
+    /// An architecture file (model.json form); nil: the coursework model.
+    public var architecture: URL?
+    public var skipBadImages = false
+    public var order: BatchSchedule.Order = .keras3
+    /// Continue from `output/checkpoint` instead of starting again.
+    public var resume = false
+    /// Write the HTML report with pictures of every epoch.
+    public var report = true
+    /// Stop after this many steps in total (tests use it to interrupt a run at a known point).
+    public var stopAfterSteps: Int?
+
+    public init(trainFolder: URL, output: URL) {
+        self.trainFolder = trainFolder
+        self.output = output
+    }
+
+    /// Settings a resumed run must share with the run it continues.
+    var fingerprint: [String: JSONValue] {
+        ["train": .string(trainFolder.standardizedFileURL.path),
+         "validation": validationFolder.map { .string($0.standardizedFileURL.path) } ?? .null,
+         "epochs": .int(epochs), "steps_per_epoch": .int(stepsPerEpoch), "batch_size": .int(batchSize),
+         "image_size": .int(imageSize), "augment": .bool(augment), "seed": .int(Int(seed % (1 << 52))),
+         "order": .string(order.rawValue),
+         "architecture": architecture.map { .string($0.standardizedFileURL.path) } ?? .null]
+    }
+}
+
+/// One row of `history.csv`: what Keras' `History` holds, plus the epoch's time.
+public struct EpochRecord: Equatable {
+    public var epoch: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var valLoss: Double?
+    public var valAccuracy: Double?
+    public var seconds: Double
+
+    public static let csvHeader = "epoch,loss,accuracy,val_loss,val_accuracy,seconds"
+
+    public var csvLine: String {
+        func f(_ v: Double?) -> String { v.map { String(format: "%.6f", $0) } ?? "" }
+        return "\(epoch),\(f(loss)),\(f(accuracy)),\(f(valLoss)),\(f(valAccuracy)),\(String(format: "%.3f", seconds))"
+    }
+
+    public init(epoch: Int, loss: Double, accuracy: Double, valLoss: Double?, valAccuracy: Double?, seconds: Double) {
+        self.epoch = epoch; self.loss = loss; self.accuracy = accuracy
+        self.valLoss = valLoss; self.valAccuracy = valAccuracy; self.seconds = seconds
+    }
+
+    init?(csvLine: String) {
+        let f = csvLine.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 6, let e = Int(f[0]), let l = Double(f[1]), let a = Double(f[2]), let s = Double(f[5]) else { return nil }
+        self.init(epoch: e, loss: l, accuracy: a, valLoss: Double(f[3]), valAccuracy: Double(f[4]), seconds: s)
+    }
+
+    static func csv(_ rows: [EpochRecord]) -> String {
+        ([csvHeader] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
+    }
+}

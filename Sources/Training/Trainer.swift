@@ -1,0 +1,170 @@
+import CNNCore
+import Foundation
+import ImageIO
+
+/// Trains a model the way the coursework's `fit` does, printing Keras-like lines, validating
+/// after every epoch, checkpointing atomically, and stopping cleanly on Ctrl-C or a NaN loss.
+public final class Trainer {
+    public enum Outcome: Equatable {
+        case finished
+        /// Ctrl-C (or `stopAfterSteps`): a checkpoint was saved; `--resume` continues.
+        case interrupted(epoch: Int, step: Int)
+    }
+
+    /// A training that went wrong in a way the user must hear about (NaN loss, incompatible resume).
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let options: TrainOptions
+    public let model: Sequential
+    public let spec: ModelSpec
+    public let optimizer: Adam
+    public let training: LabeledImages
+    public let validation: LabeledImages?
+    public private(set) var history: [EpochRecord] = []
+    /// ImageDataGenerator's random transform, applied to each training image; nil: none.
+    let augmentation: Augmentation?
+    let log: (String) -> Void
+    /// Called at the end of each epoch with the model (the report draws kernels and probes).
+    public var onEpochEnd: ((Int, Sequential) throws -> Void)?
+
+    public var checkpointFolder: URL { options.output.appendingPathComponent("checkpoint") }
+    public var modelFolder: URL { options.output.appendingPathComponent("model") }
+
+    public init(options: TrainOptions, spec: ModelSpec, training: LabeledImages, validation: LabeledImages?,
+                augmentation: Augmentation?, log: @escaping (String) -> Void = { print($0) }) throws {
+        self.options = options
+        self.spec = spec
+        self.training = training
+        self.validation = validation
+        self.augmentation = augmentation
+        self.log = log
+        model = try spec.build(seed: options.seed)
+        optimizer = Adam()
+    }
+
+    var schedule: BatchSchedule {
+        BatchSchedule(count: training.count, batchSize: options.batchSize, stepsPerEpoch: options.stepsPerEpoch,
+                      seed: options.seed, order: options.order)
+    }
+
+    /// The training batch at (epoch, step): images from the schedule, augmented with a generator
+    /// keyed by (seed, epoch, step, position), so the batch is the same in a resumed run.
+    /// As in Keras, the random transform works on the resized image and is followed by `rescale`.
+    func batch(epoch: Int, step: Int) -> (x: Tensor, y: Tensor) {
+        let indices = schedule.indices(epoch: epoch, step: step)
+        guard let augmentation else {
+            return Batching.tensors(indices.map { training.image($0) }, labels: indices.map { training.label($0) },
+                                    rescale: spec.preprocessing.rescale)
+        }
+        let images = indices.map { training.image($0) }
+        let (h, w) = (images[0].height, images[0].width)
+        let size = h * w * 3
+        let rescale = spec.preprocessing.rescale
+        let base = SeededRNG(seed: options.seed).fork(UInt64(epoch) << 32 | UInt64(step))
+        var data = [Float](repeating: 0, count: images.count * size)
+        data.withUnsafeMutableBufferPointer { buffer in
+            let output = buffer
+            DispatchQueue.concurrentPerform(iterations: images.count) { i in
+                var rng = base.fork(UInt64(i))
+                let p = augmentation.randomParameters(height: h, width: w, rng: &rng)
+                images[i].pixels.withUnsafeBufferPointer { pixels in
+                    Augmentation.apply(p, pixels: pixels, width: w, height: h, scale: rescale,
+                                       into: UnsafeMutableBufferPointer(rebasing: output[(i * size)..<((i + 1) * size)]))
+                }
+            }
+        }
+        return (Tensor(shape: [images.count, h, w, 3], data: data),
+                Tensor(shape: [indices.count, 1], data: indices.map { Float(training.label($0)) }))
+    }
+
+    /// Runs training from the start, or from the checkpoint when `options.resume` is set.
+    public func run() throws -> Outcome {
+        var position = (epoch: 0, step: 0)
+        var running = (loss: 0.0, correct: 0.0, samples: 0)
+        if options.resume {
+            let checkpoint = try Checkpoint.load(from: checkpointFolder, into: model, optimizer: optimizer)
+            guard checkpoint.fingerprint == options.fingerprint else {
+                throw Failure(description: "the checkpoint in \(checkpointFolder.path) was made with other settings "
+                    + "(\(Trainer.differences(checkpoint.fingerprint, options.fingerprint))). Run with the same options as before, or without --resume to start again")
+            }
+            position = (checkpoint.epoch, checkpoint.step)
+            running = (checkpoint.runningLoss, checkpoint.runningCorrect, checkpoint.runningSamples)
+            history = checkpoint.history
+            log("Resuming from epoch \(position.epoch + 1), step \(position.step + 1) (checkpoint \(checkpointFolder.path)).")
+        }
+        var stepsThisRun = 0
+        for epoch in position.epoch..<options.epochs {
+            log("Epoch \(epoch + 1)/\(options.epochs)")
+            let started = Date()
+            let bar = ProgressBar(total: options.stepsPerEpoch)
+            let firstStep = epoch == position.epoch ? position.step : 0
+            if epoch != position.epoch { running = (0, 0, 0) }
+            for step in firstStep..<options.stepsPerEpoch {
+                if Interrupt.requested || options.stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
+                    try saveCheckpoint(epoch: epoch, step: step, running: running)
+                    log("\nStopped at epoch \(epoch + 1), step \(step + 1). Checkpoint saved in \(checkpointFolder.path); continue with --resume.")
+                    return .interrupted(epoch: epoch, step: step)
+                }
+                let (x, y) = batch(epoch: epoch, step: step)
+                let (loss, accuracy) = try model.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer)
+                guard loss.isFinite else {
+                    throw Failure(description: "the loss became \(loss) at epoch \(epoch + 1), step \(step + 1): training stopped. "
+                        + "The last good checkpoint is kept in \(checkpointFolder.path). Try a smaller learning rate or check the images")
+                }
+                let n = Double(x.shape[0])
+                running.loss += Double(loss) * n
+                running.correct += Double(accuracy) * n
+                running.samples += x.shape[0]
+                stepsThisRun += 1
+                bar.update(done: step + 1, metrics: Trainer.metrics(running))
+            }
+            var record = EpochRecord(epoch: epoch + 1, loss: running.loss / Double(max(running.samples, 1)),
+                                     accuracy: running.correct / Double(max(running.samples, 1)),
+                                     valLoss: nil, valAccuracy: nil, seconds: 0)
+            if let validation {
+                let result = try Evaluation.run(model: model, spec: spec, data: validation)
+                record.valLoss = result.loss
+                record.valAccuracy = result.accuracy
+            }
+            record.seconds = Date().timeIntervalSince(started)
+            var shown = [("loss", record.loss), ("accuracy", record.accuracy)]
+            if let l = record.valLoss, let a = record.valAccuracy { shown += [("val_loss", l), ("val_accuracy", a)] }
+            bar.finish(metrics: shown, steps: options.stepsPerEpoch - firstStep)
+            history.append(record)
+            try AtomicWrite.file(Data(EpochRecord.csv(history).utf8), to: options.output.appendingPathComponent("history.csv"))
+            try onEpochEnd?(epoch, model)
+            running = (0, 0, 0)
+            try saveCheckpoint(epoch: epoch + 1, step: 0, running: running)
+        }
+        try SavedModel(spec: spec, model: model).save(to: modelFolder)
+        return .finished
+    }
+
+    func saveCheckpoint(epoch: Int, step: Int, running: (loss: Double, correct: Double, samples: Int)) throws {
+        try Checkpoint(epoch: epoch, step: step, runningLoss: running.loss, runningCorrect: running.correct,
+                       runningSamples: running.samples, history: history, fingerprint: options.fingerprint)
+            .save(model: model, spec: spec, optimizer: optimizer, to: checkpointFolder)
+    }
+
+    static func metrics(_ r: (loss: Double, correct: Double, samples: Int)) -> [(String, Double)] {
+        let n = Double(max(r.samples, 1))
+        return [("loss", r.loss / n), ("accuracy", r.correct / n)]
+    }
+
+    static func differences(_ a: [String: JSONValue], _ b: [String: JSONValue]) -> String {
+        Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }.map { key in
+            "\(key): \(a[key].map(describe) ?? "none") then, \(b[key].map(describe) ?? "none") now"
+        }.joined(separator: "; ")
+    }
+
+    static func describe(_ v: JSONValue) -> String {
+        switch v {
+        case let .string(s): return s
+        case let .number(n): return n == n.rounded() ? String(Int(n)) : String(n)
+        case let .bool(b): return String(b)
+        default: return v.encodedString()
+        }
+    }
+}

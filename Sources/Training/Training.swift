@@ -1,1 +1,0 @@
-// The Training module; see Package.swift for what it holds.

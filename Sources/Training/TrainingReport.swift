@@ -1,0 +1,144 @@
+import CNNCore
+import Foundation
+import ImageIO
+import Visualize
+
+/// The training report `index.html`: learning curves, final metrics, a flipbook of the kernels and
+/// of two probes' feature maps at every epoch, the confusion matrix and the misclassified images.
+public struct TrainingReport {
+    public var title: String
+    public var history: [EpochRecord]
+    public var epochsWithPictures: [Int]
+    public var probes: [EpochPictures.Probe]
+    public var evaluation: Evaluation?
+    public var validation: LabeledImages?
+    public var settings: [(String, String)]
+
+    public init(title: String, history: [EpochRecord], epochsWithPictures: [Int], probes: [EpochPictures.Probe],
+                evaluation: Evaluation?, validation: LabeledImages?, settings: [(String, String)]) {
+        self.title = title
+        self.history = history
+        self.epochsWithPictures = epochsWithPictures
+        self.probes = probes
+        self.evaluation = evaluation
+        self.validation = validation
+        self.settings = settings
+    }
+
+    func charts() -> (loss: LineChart, accuracy: LineChart) {
+        func series(_ name: String, _ values: [Double?], _ color: RGB, dashed: Bool) -> [LineChart.Series] {
+            let v = values.compactMap { $0 }
+            return v.count == values.count && !v.isEmpty ? [LineChart.Series(name: name, values: v, color: color, dashed: dashed)] : []
+        }
+        let loss = LineChart(title: "Loss per epoch", xLabel: "epoch", yLabel: "binary cross-entropy",
+                             series: series("training loss", history.map(\.loss), .blue, dashed: false)
+                                 + series("validation loss", history.map(\.valLoss), .orange, dashed: true))
+        let accuracy = LineChart(title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy",
+                                 series: series("training accuracy", history.map(\.accuracy), .blue, dashed: false)
+                                     + series("validation accuracy", history.map(\.valAccuracy), .orange, dashed: true),
+                                 yRange: (0, 1))
+        return (loss, accuracy)
+    }
+
+    /// Writes `index.html`, the curve PNGs and the misclassified thumbnails into `folder`
+    /// (the per-epoch pictures are already there, written by `EpochPictures`).
+    public func write(to folder: URL) throws {
+        let (lossChart, accuracyChart) = charts()
+        try ImageFile.write(lossChart.renderPNG(), to: folder.appendingPathComponent("loss.png"))
+        try ImageFile.write(accuracyChart.renderPNG(), to: folder.appendingPathComponent("accuracy.png"))
+        var page = HTMLPage(title: title)
+        page.heading(title, level: 1)
+        page.paragraph("What the network learned, epoch by epoch. Everything here is a file beside this page: "
+                       + "the trained model is in model/ and the numbers per epoch in history.csv.")
+        page.raw("<p>" + HTMLPage.link("model/model.json", "model/model.json") + " · "
+                 + HTMLPage.link("model/weights.safetensors", "model/weights.safetensors") + " · "
+                 + HTMLPage.link("history.csv", "history.csv") + "</p>")
+        page.heading("Settings")
+        page.table(header: ["setting", "value"], rows: settings.map { [$0.0, $0.1] })
+
+        page.heading("Learning curves")
+        page.raw("<div class=\"charts\">" + lossChart.svg(width: 560, height: 320) + accuracyChart.svg(width: 560, height: 320) + "</div>")
+        page.paragraph("Also as PNG: " + "loss.png, accuracy.png.")
+        if let last = history.last {
+            page.heading("Final metrics")
+            var rows = [["loss", String(format: "%.4f", last.loss)], ["accuracy", String(format: "%.4f", last.accuracy)]]
+            if let l = last.valLoss { rows.append(["val_loss", String(format: "%.4f", l)]) }
+            if let a = last.valAccuracy { rows.append(["val_accuracy", String(format: "%.4f", a)]) }
+            page.table(header: ["metric", "after epoch \(last.epoch)"], rows: rows)
+            page.heading("Every epoch", level: 3)
+            page.table(header: ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"], rows: history.map { r in
+                [String(r.epoch), String(format: "%.4f", r.loss), String(format: "%.4f", r.accuracy),
+                 r.valLoss.map { String(format: "%.4f", $0) } ?? "–", r.valAccuracy.map { String(format: "%.4f", $0) } ?? "–",
+                 String(format: "%.2f", r.seconds)]
+            })
+        }
+        if !epochsWithPictures.isEmpty {
+            page.heading("Kernels at each epoch")
+            page.paragraph("Move the slider to watch the first layer's 3×3 kernels change as the network learns "
+                           + "(blue negative, white zero, red positive; the RGB composite shows which colours a kernel responds to).")
+            page.raw(flipbook(id: "kernels", files: epochsWithPictures.map { EpochPictures.kernelFile(epoch: $0) }))
+            for probe in probes {
+                page.heading("Feature maps of \(probe.name) (\(probe.className)) at each epoch", level: 3)
+                page.raw(flipbook(id: "probe-\(probe.name)", files: epochsWithPictures.map { EpochPictures.probeFile(probe.name, epoch: $0) }))
+            }
+        }
+        if let evaluation, let validation {
+            try writeEvaluation(evaluation, validation, into: &page, folder: folder)
+        }
+        page.raw(TrainingReport.flipbookScript)
+        try AtomicWrite.file(Data(page.render().utf8), to: folder.appendingPathComponent("index.html"))
+    }
+
+    func writeEvaluation(_ e: Evaluation, _ data: LabeledImages, into page: inout HTMLPage, folder: URL) throws {
+        page.heading("Validation: confusion matrix")
+        page.paragraph("\(e.images) images, accuracy \(String(format: "%.1f%%", e.accuracy * 100)), loss \(String(format: "%.4f", e.loss)). "
+                       + "Rows are the true class, columns the class the model picked (probability > 0.5 means \(data.classNames.last ?? "class 1")).")
+        let names = data.classNames
+        page.table(header: ["true \\ predicted"] + names,
+                   rows: e.confusion.enumerated().map { i, row in [names.indices.contains(i) ? names[i] : "\(i)"] + row.map(String.init) })
+        guard !e.misclassified.isEmpty else {
+            page.paragraph("No validation image was misclassified.")
+            return
+        }
+        page.heading("Misclassified validation images", level: 3)
+        let shown = Array(e.misclassified.prefix(48))
+        page.paragraph("The first \(shown.count) of \(e.misclassified.count), as the model saw them (after resizing).")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("misclassified"), withIntermediateDirectories: true)
+        var cells: [String] = []
+        for (k, i) in shown.enumerated() {
+            let file = "misclassified/\(k + 1).png"
+            var canvas = Canvas(width: data.image(i).width * 2, height: data.image(i).height * 2)
+            canvas.blit(data.image(i), x: 0, y: 0, scale: 2)
+            try ImageFile.write(canvas.image, to: folder.appendingPathComponent(file))
+            let truth = names[data.label(i)], p = e.probabilities[i]
+            let predicted = names[p > 0.5 ? 1 : 0]
+            cells.append(HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
+                                         caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))"))
+        }
+        page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
+    }
+
+    /// An image with a slider under it that switches between `files`.
+    func flipbook(id: String, files: [String]) -> String {
+        let list = files.map { "\"\(HTMLPage.escape($0))\"" }.joined(separator: ",")
+        let last = files.count - 1
+        return """
+        <div class="flipbook" data-files='[\(list)]'>
+        <img id="\(id)" src="\(HTMLPage.escape(files[last]))" alt="\(id)">
+        <p><input type="range" min="0" max="\(last)" value="\(last)" aria-label="epoch"> <span class="label">\(HTMLPage.escape(files[last]))</span></p>
+        </div>
+        """
+    }
+
+    static let flipbookScript = """
+    <script>
+    document.querySelectorAll('.flipbook').forEach(function (box) {
+      var files = JSON.parse(box.dataset.files), img = box.querySelector('img'),
+          range = box.querySelector('input'), label = box.querySelector('.label');
+      range.addEventListener('input', function () { img.src = files[range.value]; label.textContent = files[range.value]; });
+    });
+    </script>
+    <style>.charts svg{max-width:100%;height:auto;margin-right:1em}.thumbs{display:flex;flex-wrap:wrap;gap:8px}
+    .thumbs figure{width:150px;margin:0}.thumbs figcaption{font-size:.75em}.flipbook img{max-width:100%}</style>
+    """
+}

@@ -1,0 +1,137 @@
+import CNNCore
+import Foundation
+import ImageIO
+import Visualize
+
+/// Everything `cnnviz train` does, in order: summary, data sets (with Keras' messages), training
+/// with per-epoch pictures and checkpoints, then the trained model, the curves and the report.
+public enum TrainingSession {
+    public struct Result {
+        public var outcome: Trainer.Outcome
+        public var history: [EpochRecord]
+        public var output: URL
+        public var seconds: Double
+    }
+
+    /// Checks the options a person can get wrong, with messages that say what to do.
+    public static func validate(_ o: TrainOptions) throws {
+        func bad(_ what: String, _ hint: String) -> CNNError { .invalidInput(what, hint: hint) }
+        guard o.batchSize > 0 else { throw bad("--batch-size must be at least 1, got \(o.batchSize)", "use the coursework's 32") }
+        guard o.epochs > 0 else { throw bad("--epochs must be at least 1, got \(o.epochs)", "use the coursework's 32") }
+        guard o.stepsPerEpoch > 0 else { throw bad("--steps-per-epoch must be at least 1, got \(o.stepsPerEpoch)", "use the coursework's 20") }
+        guard o.imageSize >= 4 else { throw bad("--image-size must be at least 4, got \(o.imageSize)", "use the coursework's 64") }
+    }
+
+    /// The model spec to train: the architecture file, or the coursework model at the image size.
+    static func spec(_ o: TrainOptions) throws -> ModelSpec {
+        guard let file = o.architecture else { return Coursework.spec(imageSize: o.imageSize) }
+        var spec = try ModelSpec.load(file)
+        if spec.inputShape.count == 3 { spec.preprocessing.targetSize = (spec.inputShape[0], spec.inputShape[1]) }
+        let model = try spec.build(path: file.path)
+        guard model.outputShape == [1], let last = model.layers.last as? ActivatedLayer, last.activation == .sigmoid,
+              spec.loss == .binaryCrossentropy else {
+            throw CNNError.badModelFile(path: file.path, reason: "cnnviz train trains binary classifiers: the last layer must be Dense(1, activation \"sigmoid\") with binary_crossentropy")
+        }
+        guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
+            throw CNNError.badModelFile(path: file.path, reason: "input_shape must be [height, width, 3] for RGB images")
+        }
+        return spec
+    }
+
+    /// Loads a folder as `flow_from_directory` would and prints Keras' line and the class indices.
+    public static func loadImages(_ folder: URL, spec: ModelSpec, skipBadImages: Bool, minimumClasses: Int,
+                                  log: @escaping (String) -> Void) throws -> DirectoryDataset {
+        let interpolation = Interpolation(rawValue: spec.preprocessing.interpolation) ?? .nearest
+        let data = try DirectoryDataset(directory: folder, targetSize: spec.preprocessing.targetSize, interpolation: interpolation,
+                                        skipBadImages: skipBadImages, minimumClasses: minimumClasses, warn: log)
+        if let skipped = data.skippedMessage { log(skipped) }
+        log(data.foundMessage)
+        log("Class indices: " + data.classIndicesDescription)
+        return data
+    }
+
+    public static func run(_ options: TrainOptions, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
+        let started = Date()
+        try validate(options)
+        var spec = try spec(options)
+        if !options.resume, FileManager.default.fileExists(atPath: options.output.appendingPathComponent("checkpoint").path) {
+            throw CNNError.invalidInput("\(options.output.path) already holds a training run",
+                                        hint: "add --resume to continue it, or choose another --output folder")
+        }
+        log(Summary.text(try spec.build(), name: spec.name))
+        let training = try loadImages(options.trainFolder, spec: spec, skipBadImages: options.skipBadImages, minimumClasses: 2, log: log)
+        guard training.classNames.count == 2 else {
+            throw CNNError.invalidInput("\(options.trainFolder.path) has \(training.classNames.count) classes (\(training.classNames.joined(separator: ", ")))",
+                                        hint: "the model has one sigmoid output, so give a folder with exactly two class subfolders")
+        }
+        var validation: DirectoryDataset?
+        if let folder = options.validationFolder {
+            let v = try loadImages(folder, spec: spec, skipBadImages: options.skipBadImages, minimumClasses: 1, log: log)
+            guard v.classNames == training.classNames else {
+                throw CNNError.invalidInput("the validation folder \(folder.path) has classes [\(v.classNames.joined(separator: ", "))] but the training folder has [\(training.classNames.joined(separator: ", "))]",
+                                            hint: "give both folders the same class subfolders")
+            }
+            validation = v
+        }
+        spec.classNames = training.classNames
+        try createFolder(options.output)
+
+        let augmentation = options.augment
+            ? Augmentation(shearRange: options.shearRange, zoomRange: options.zoomRange, horizontalFlip: options.horizontalFlip) : nil
+        let trainer = try Trainer(options: options, spec: spec, training: training, validation: validation,
+                                  augmentation: augmentation, log: log)
+        let probes = probeImages(validation ?? training)
+        let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
+        if options.report {
+            if !options.resume { try pictures.write(epoch: 0, model: trainer.model) }
+            trainer.onEpochEnd = { epoch, model in try pictures.write(epoch: epoch + 1, model: model) }
+        }
+        let outcome = try trainer.run()
+        if outcome == .finished {
+            log("Saved the trained model in \(trainer.modelFolder.path)")
+            if options.report {
+                let evaluation = try validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
+                let report = TrainingReport(
+                    title: "Training report: \(options.trainFolder.lastPathComponent)", history: trainer.history,
+                    epochsWithPictures: Array(0...trainer.history.count), probes: probes,
+                    evaluation: evaluation, validation: validation,
+                    settings: settings(options, spec: spec, training: training, validation: validation))
+                try report.write(to: options.output)
+                log("Report: \(options.output.appendingPathComponent("index.html").path)")
+            }
+        }
+        return Result(outcome: outcome, history: trainer.history, output: options.output, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Two fixed images the report follows: the first of class 0 and the first of class 1.
+    static func probeImages(_ data: DirectoryDataset) -> [EpochPictures.Probe] {
+        (0..<min(2, data.classNames.count)).compactMap { c in
+            guard let i = data.labels.firstIndex(of: c) else { return nil }
+            let name = data.files[i].deletingPathExtension().lastPathComponent.replacingOccurrences(of: " ", with: "_")
+            return EpochPictures.Probe(name: name, image: data.image(i), className: data.classNames[c])
+        }
+    }
+
+    static func settings(_ o: TrainOptions, spec: ModelSpec, training: DirectoryDataset, validation: DirectoryDataset?) -> [(String, String)] {
+        var rows: [(String, String)] = [
+            ("model", spec.name == "coursework" ? "the coursework model (Conv2D 32 3×3 relu → MaxPooling2D 2×2 → Flatten → Dense 128 relu → Dense 1 sigmoid)" : spec.name),
+            ("training images", "\(training.count) in \(o.trainFolder.path), classes \(training.classIndicesDescription)"),
+            ("epochs × steps × batch", "\(o.epochs) × \(o.stepsPerEpoch) × \(o.batchSize)"),
+            ("optimizer, loss", "Adam (learning rate 0.001), binary cross-entropy"),
+            ("preprocessing", "resize to \(spec.preprocessing.targetSize.0)×\(spec.preprocessing.targetSize.1) (\(spec.preprocessing.interpolation)), rescale 1/255"),
+            ("augmentation", o.augment ? "shear_range \(o.shearRange) (degrees, as Keras), zoom_range \(o.zoomRange), horizontal_flip \(o.horizontalFlip)" : "none"),
+            ("batch order", o.order == .keras3 ? "Keras 3: each epoch takes the first steps of a fresh shuffle" : "Keras 2: batches continue through the shuffled data across epochs"),
+            ("seed", String(o.seed)),
+        ]
+        if let v = validation { rows.insert(("validation images", "\(v.count) in \(o.validationFolder?.path ?? "")"), at: 2) }
+        return rows
+    }
+
+    static func createFolder(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw CNNError.writeFailed(path: url.path, reason: error.localizedDescription)
+        }
+    }
+}
