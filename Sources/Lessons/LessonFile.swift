@@ -47,7 +47,17 @@ public enum LessonFile {
             throw LessonError(source: url.path, problem: "cannot read the lesson file (\(error.localizedDescription))",
                               expected: "a readable UTF-8 Markdown file, e.g. --file Tutorials/en/01-convolution.md")
         }
-        return try parse(text, source: url.path)
+        var lesson = try parse(text, source: displayPath(url))
+        // A lesson without a 'lang' key takes its folder's language: Tutorials/es/… is Spanish.
+        lesson.language = lesson.language ?? Language(rawValue: url.deletingLastPathComponent().lastPathComponent)
+        return lesson
+    }
+
+    /// The path relative to the current directory when the file is below it ("Tutorials/en/01-convolution.md").
+    static func displayPath(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path
     }
 
     /// Parses lesson text; `source` names it in errors.

@@ -48,7 +48,7 @@ final class ConvolutionTutorialTests: XCTestCase {
     }
 
     func testKernelLargerThanInputWithValidPadding() {
-        assertLessonError(["--kernel", "3×3 window is larger than the 2×2 input", "'valid'", "--padding same"]) {
+        assertLessonError(["--kernel", "3×3 kernel is larger than the 2×2 input", "'valid'", "--padding same"]) {
             _ = try runTutorial("convolution", ["input": "1 2; 3 4", "kernel": "1 1 1; 1 1 1; 1 1 1"])
         }
     }

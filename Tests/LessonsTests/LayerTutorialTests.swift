@@ -38,7 +38,7 @@ final class LayerTutorialTests: XCTestCase {
         let w = try runTutorial("pooling", ["input": zeroTo15, "pool-size": "3", "stride": "1"])
         assertRows(w.output, [[10, 11], [14, 15]])
         assertAgrees(w)
-        assertLessonError(["--pool-size", "5×5 window is larger than the 4×4 input"]) { _ = try runTutorial("pooling", ["input": zeroTo15, "pool-size": "5"]) }
+        assertLessonError(["--pool-size", "5×5 pooling window is larger than the 4×4 input"]) { _ = try runTutorial("pooling", ["input": zeroTo15, "pool-size": "5"]) }
         assertLessonError(["--mode", "'min' is not one of max, average"]) { _ = try runTutorial("pooling", ["input": zeroTo15, "mode": "min"]) }
         assertLessonError(["--gradient", "2×2"]) { _ = try runTutorial("pooling", ["input": zeroTo15, "gradient": "1 1 1"]) }
     }

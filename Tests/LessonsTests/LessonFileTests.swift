@@ -71,6 +71,12 @@ final class LessonFileTests: XCTestCase {
         assertLessonError(["my.md, header key 'input'", "row 2", "Expected form: input: "]) { _ = try TutorialRunner.walkthrough(badValue) }
     }
 
+    func testALessonFileTakesItsFoldersLanguage() throws {
+        let es = try LessonFile.read(tutorialsFolder.appendingPathComponent("es/04-canales.md"))
+        XCTAssertEqual(es.language, .es)
+        XCTAssertEqual(try TutorialRunner.walkthrough(es).language, .es)
+    }
+
     func testReadingAMissingFile() {
         assertLessonError(["/nonexistent/lesson.md", "cannot read"]) { _ = try LessonFile.read(URL(fileURLWithPath: "/nonexistent/lesson.md")) }
     }

@@ -50,7 +50,7 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(plain.contains("·"), "cells not computed yet:\n\(plain)")
         let colour = TerminalRenderer(color: true).step(w.steps[1], index: 1, count: w.steps.count, language: .en)
         XCTAssertTrue(colour.contains("\u{1B}["))
-        XCTAssertTrue(TerminalRenderer(color: false).footer(w, folder: nil).contains("match CNNCore"))
+        XCTAssertTrue(TerminalRenderer(color: false).footer(w, folder: nil).contains("matches CNNCore's layer"))
     }
 
     func testSpanishStepText() throws {

@@ -43,8 +43,8 @@ public struct TerminalRenderer {
         var out = [""]
         let n = w.checks.count
         out.append(w.agrees
-            ? paint(l.pick("All \(n) step-by-step result\(n == 1 ? "" : "s") match CNNCore's layers.",
-                           "Los \(n) resultados paso a paso coinciden con las capas de CNNCore."), "32")
+            ? paint(n == 1 ? l.pick("The step-by-step result matches CNNCore's layer.", "El resultado paso a paso coincide con la capa de CNNCore.")
+                           : l.pick("All \(n) step-by-step results match CNNCore's layers.", "Los \(n) resultados paso a paso coinciden con las capas de CNNCore."), "32")
             : paint(l.pick("Some step-by-step results differ from CNNCore's layers: see the ✗ lines.",
                            "Algunos resultados paso a paso no coinciden con las capas de CNNCore: mira las líneas ✗."), "1;31"))
         if let folder {

@@ -174,6 +174,7 @@ public enum TutorialOutput {
         n = Math.max(1, Math.min(steps.length, n));
         for (var i = 0; i < steps.length; i++) steps[i].classList.toggle('current', i === n - 1);
         slider.value = n; counter.textContent = n + ' / ' + steps.length;
+        if (history.replaceState) history.replaceState(null, '', '#step-' + n);
       }
       slider.addEventListener('input', function () { show(+slider.value); });
       document.getElementById('prev').addEventListener('click', function () { show(+slider.value - 1); });
@@ -182,7 +183,8 @@ public enum TutorialOutput {
         if (e.key === 'ArrowLeft') show(+slider.value - 1);
         if (e.key === 'ArrowRight') show(+slider.value + 1);
       });
-      show(1);
+      var fromHash = /^#step-([0-9]+)$/.exec(location.hash);
+      show(fromHash ? +fromHash[1] : 1);
     })();
     """
 }

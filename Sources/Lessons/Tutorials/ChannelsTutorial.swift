@@ -65,7 +65,7 @@ struct ChannelsTutorial: Tutorial {
                 lines.append("\(names[ch]): " + ConvArithmetic.termsText(w.products[ch]) + " = " + NumberFormat.short(w.channelSums[ch]))
             }
             lines.append(l.pick("total: ", "total: ") + w.channelSums.map(NumberFormat.factor).joined(separator: " + ")
-                         + " + \(NumberFormat.factor(bias)) (bias) = \(NumberFormat.short(w.result))  →  \(at) = \(NumberFormat.short(w.result))")
+                         + " + \(NumberFormat.factor(bias)) (\(l.pick("bias", "sesgo"))) = \(NumberFormat.short(w.result))  →  \(at) = \(NumberFormat.short(w.result))")
             let window = Cell.rectangle(row: w.origin.row, col: w.origin.col, height: kh, width: kw)
             steps.append(Step(at, lines: lines,
                               panels: names.indices.map { Panel(l.pick("input ", "entrada ") + names[$0], shown[$0], role: .input, highlighted: window, dimmed: pads) }

@@ -118,15 +118,17 @@ struct FlattenDenseTutorial: Tutorial {
         ], panels: [Panel("p", Support.row([engineP]), role: .output)], data: ["class_index": .int(predicted), "class": .string(classes[predicted])]))
 
         let equalsOne = engineP == 1
-        steps.append(Step(l.pick("Why `result[0][0] == 1` almost never says \"\(classes[1])\"", "Por qué `result[0][0] == 1` casi nunca dice \"\(classes[1])\""), lines: [
-            l.pick("The coursework predicts with:  if result[0][0] == 1: prediction = '\(classes[1].dropLast())' else: prediction = '\(classes[0].dropLast())'",
-                   "El curso predice con:  if result[0][0] == 1: prediction = '\(classes[1].dropLast())' else: prediction = '\(classes[0].dropLast())'"),
+        // 'dogs' → 'dog', as the coursework's strings read.
+        let one = classes.map { $0.hasSuffix("s") ? String($0.dropLast()) : $0 }
+        steps.append(Step(l.pick("Why `result[0][0] == 1` almost never says \"\(one[1])\"", "Por qué `result[0][0] == 1` casi nunca dice \"\(one[1])\""), lines: [
+            l.pick("The coursework predicts with:  if result[0][0] == 1: prediction = '\(one[1])' else: prediction = '\(one[0])'",
+                   "El curso predice con:  if result[0][0] == 1: prediction = '\(one[1])' else: prediction = '\(one[0])'"),
             l.pick("result[0][0] is p = \(NumberFormat.full(engineP)) here, a probability, not a class: p == 1 is \(equalsOne ? "True" : "False").",
                    "result[0][0] es p = \(NumberFormat.full(engineP)) aquí, una probabilidad, no una clase: p == 1 es \(equalsOne ? "True" : "False")."),
-            l.pick("A float32 sigmoid is exactly 1.0 only when z ≥ \(NumberFormat.short(zOne)) or so; a trained model rarely is that sure, so the test says '\(classes[0].dropLast())' for most \(classes[1]).",
-                   "Una sigmoide en float32 vale exactamente 1.0 solo cuando z ≥ \(NumberFormat.short(zOne)) más o menos; un modelo entrenado rara vez está tan seguro, así que la prueba dice '\(classes[0].dropLast())' para casi todos los \(classes[1])."),
-            l.pick("Write instead:  prediction = '\(classes[1].dropLast())' if result[0][0] > 0.5 else '\(classes[0].dropLast())'",
-                   "Escribe mejor:  prediction = '\(classes[1].dropLast())' if result[0][0] > 0.5 else '\(classes[0].dropLast())'"),
+            l.pick("A float32 sigmoid is exactly 1.0 only when z ≥ \(NumberFormat.short(zOne)) or so; a trained model rarely is that sure, so the test says '\(one[0])' for most \(classes[1]).",
+                   "Una sigmoide en float32 vale exactamente 1.0 solo cuando z ≥ \(NumberFormat.short(zOne)) más o menos; un modelo entrenado rara vez está tan seguro, así que la prueba dice '\(one[0])' para casi todos los \(classes[1])."),
+            l.pick("Write instead:  prediction = '\(one[1])' if result[0][0] > 0.5 else '\(one[0])'",
+                   "Escribe mejor:  prediction = '\(one[1])' if result[0][0] > 0.5 else '\(one[0])'"),
         ], panels: [Panel("p", Support.row([engineP]), role: .output)],
         data: ["equals_one": .bool(equalsOne), "first_z_giving_exactly_one": Support.json(zOne)]))
 

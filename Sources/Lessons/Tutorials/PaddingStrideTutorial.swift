@@ -70,13 +70,13 @@ struct PaddingStrideTutorial: Tutorial {
                 for w in works {
                     lines.append("[\(w.cell.row)][\(w.cell.col)]: " + Support.span(w.origin, kernel.rows, kernel.cols, l)
                                  + " → Σ = \(NumberFormat.short(w.channelSums[0]))"
-                                 + (bias == 0 ? "" : " + \(NumberFormat.factor(bias))") + " = \(NumberFormat.short(w.result))")
+                                 + (bias == 0 ? "" : " + \(NumberFormat.factor(bias)) = \(NumberFormat.short(w.result))"))
                 }
                 lines.append(Support.checkLine(check, l))
                 let pads = hand.paddingCells
                 steps.append(Step(label, lines: lines, panels: [
-                    Panel(pads.isEmpty ? l.pick("input (● window starts)", "entrada (● inicio de cada ventana)")
-                                       : l.pick("input + zero padding (● window starts)", "entrada + ceros (● inicio de cada ventana)"),
+                    Panel(pads.isEmpty ? l.pick("input (framed: where windows start)", "entrada (en rojo: inicio de cada ventana)")
+                                       : l.pick("input + zero padding (framed: where windows start)", "entrada + ceros (en rojo: inicio de cada ventana)"),
                           hand.paddedInput[0], role: .input,
                           highlighted: Cell.rectangle(row: 0, col: 0, height: kernel.rows, width: kernel.cols),
                           marked: works.map(\.origin), dimmed: pads),

@@ -31,7 +31,7 @@ struct PoolingTutorial: Tutorial {
         let size = try s.integer("pool-size", default: 2, minimum: 1, example: "2")
         let (stride, padding) = try Support.strideAndPadding(s, defaultStride: size)
         let mode = try s.choice("mode", default: "max", among: ["max", "average"])
-        try Support.checkFits(window: (size, size), input: input, padding: padding, settings: s, key: "pool-size", example: "2")
+        try Support.checkFits(window: (size, size), input: input, padding: padding, settings: s, key: "pool-size", example: "2", noun: "pooling window")
         let isMax = mode == "max"
 
         // By hand.
@@ -138,8 +138,8 @@ struct PoolingTutorial: Tutorial {
         data: ["output": Support.json(engineOut)]))
 
         let gradLines: [String] = isMax ? [
-            l.pick("Backward: given dL/doutput (below), each value goes back to the cell that won its window; every other cell gets 0.",
-                   "Hacia atrás: dado dL/dsalida (abajo), cada valor vuelve a la celda que ganó su ventana; las demás reciben 0."),
+            l.pick("Backward: each value of dL/doutput goes back to the cell that won its window; every other cell gets 0.",
+                   "Hacia atrás: cada valor de dL/dsalida vuelve a la celda que ganó su ventana; las demás reciben 0."),
             l.pick("Why: moving a cell that was not the maximum a little does not change the output at all.",
                    "Por qué: mover un poco una celda que no era el máximo no cambia la salida en absoluto."),
         ] : [

@@ -14,13 +14,13 @@ enum Support {
 
     /// Throws, naming the kernel (or pool-size) setting, when a window does not fit the input with `valid` padding.
     static func checkFits(window: (Int, Int), input: Matrix, padding: String, settings s: Settings, key: String,
-                          example: String) throws {
+                          example: String, noun: String = "kernel") throws {
         guard padding == "valid", window.0 > input.rows || window.1 > input.cols else { return }
         let src = s.has(key) ? s.source(key) : "'\(key)'"
         let form = src.hasPrefix("--") ? "\(src) \"\(example)\" (at most \(input.sizeText)), or --padding same"
                                        : "\(key): \(example) (at most \(input.sizeText)), or padding: same"
         throw LessonError(source: src,
-                          problem: "the \(window.0)×\(window.1) window is larger than the \(input.sizeText) input, and with 'valid' padding it must fit inside it",
+                          problem: "the \(window.0)×\(window.1) \(noun) is larger than the \(input.sizeText) input, and with 'valid' padding it must fit inside it",
                           expected: form)
     }
 
