@@ -1,10 +1,61 @@
 import ArgumentParser
+import CNNCore
+import Foundation
+import ImageIO
+import Training
 
 /// `cnnviz bench …`: throughput figures, meaningful only in a release build.
+/// `cnnviz bench --all --json` runs every benchmark and prints the figures in one JSON object.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed (build with -c release for figures worth quoting).",
+        discussion: """
+        With --all: training, inference, one-image latency and decoding in one run, printed as \
+        one JSON object (--json) with the keys train_images_per_second, infer_images_per_second, \
+        one_image_ms, decode_images_per_second and peak_memory_mb.
+        """,
         subcommands: [BenchTrainCommand.self, BenchInferCommand.self, BenchDecodeCommand.self]
     )
+
+    @Flag(help: "Run every benchmark (train, infer, decode).")
+    var all = false
+
+    @Flag(help: "With --all: print one JSON object instead of text.")
+    var json = false
+
+    @Option(help: "With --all: the folder of images to decode.")
+    var decodeDir = "../shared/datasets/cats-and-dogs/training_set"
+
+    func validate() throws {
+        if json && !all { throw ValidationError("--json here goes with --all; for one benchmark use e.g. 'cnnviz bench train --json'.") }
+    }
+
+    func run() throws {
+        guard all else { throw CleanExit.helpRequest(self) }
+        try CLIError.guarding {
+            let say: (String) -> Void = json ? { _ in } : { print($0) }
+            let s = ModelBenchmark.Settings()
+            let train = try ModelBenchmark.train(s, progress: say)
+            let infer = try ModelBenchmark.infer(s, progress: say)
+            let one = try ModelBenchmark.oneImageMilliseconds(s, progress: say)
+            say("decoding \(decodeDir) (DCT-scaled JPEG decode + nearest resize to 64×64, all cores)")
+            let files = try DecodeBenchmark.files(under: URL(fileURLWithPath: decodeDir))
+            let decode = DecodeBenchmark.run(files: files, width: 64, height: 64, mode: .dctScaled)
+            let memory = ModelBenchmark.peakMemoryMB()
+            if json {
+                try printJSON(["train_images_per_second": train.median, "infer_images_per_second": infer.median,
+                               "one_image_ms": one, "decode_images_per_second": decode.imagesPerSecond,
+                               "peak_memory_mb": memory])
+            } else {
+                print(String(format: """
+                    training:  %8.0f images/s (batch 32)
+                    inference: %8.0f images/s (batch 32)
+                    one image: %8.3f ms
+                    decoding:  %8.0f images/s (%d images)
+                    peak memory: %6.0f MB
+                    """, train.median, infer.median, one, decode.imagesPerSecond, decode.images, memory))
+            }
+        }
+    }
 }

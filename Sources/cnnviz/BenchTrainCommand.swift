@@ -1,9 +1,76 @@
 import ArgumentParser
+import CNNCore
+import Foundation
+import Training
 
-// Placeholder: the issue that builds this command replaces this file.
+/// Options every model benchmark takes.
+struct BenchModelOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    @Option(help: "Steps (batches) per timed repetition.")
+    var steps = 10
+
+    @Option(help: "Timed repetitions; the median is reported.")
+    var repeats = 5
+
+    @Flag(help: "Run the naive reference kernels instead of the fast ones (slow; for comparison).")
+    var naive = false
+
+    func validate() throws {
+        guard (1...10_000).contains(steps) else { throw ValidationError("--steps must be between 1 and 10000, got \(steps).") }
+        guard (1...1_000).contains(repeats) else { throw ValidationError("--repeats must be between 1 and 1000, got \(repeats).") }
+    }
+
+    var settings: ModelBenchmark.Settings {
+        var s = ModelBenchmark.Settings()
+        s.steps = steps
+        s.repeats = repeats
+        s.backend = naive ? .naive : .fast
+        if naive { s.warmupSteps = 1; s.singleImageRuns = 5 }
+        return s
+    }
+
+    /// Progress lines go to standard error, so `--json` output stays one clean object.
+    var progress: (String) -> Void {
+        { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+}
+
+/// Prints a JSON object with sorted keys on one line.
+func printJSON(_ object: [String: Any]) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// `cnnviz bench train`: training images per second of the coursework model.
 struct BenchTrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Training throughput of the coursework model (not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Training throughput of the coursework model (build with -c release).",
+        discussion: """
+        Trains the coursework model (Conv2D 32 3×3 → MaxPooling 2×2 → Dense 128 → Dense 1) on \
+        random 64×64 RGB images held in memory: batches of 32, Adam, binary cross-entropy. After \
+        warm-up steps it times --repeats repetitions of --steps steps and reports the median \
+        images per second, and the process's peak memory (ru_maxrss).
+        """
+    )
+
+    @OptionGroup var options: BenchModelOptions
+
     func run() throws {
-        throw ValidationError("'cnnviz train' is not built yet in this version")
+        try CLIError.guarding {
+            let s = options.settings
+            let result = try ModelBenchmark.train(s, progress: options.json ? { _ in } : options.progress)
+            let memory = ModelBenchmark.peakMemoryMB()
+            if options.json {
+                try printJSON(["train_images_per_second": result.median, "runs": result.runs, "batch": s.batch,
+                               "steps": s.steps, "repeats": s.repeats, "backend": s.backend.rawValue,
+                               "cores": ProcessInfo.processInfo.activeProcessorCount, "peak_memory_mb": memory])
+            } else {
+                print(String(format: "training: %.0f images/s (batch %d, median of %d), peak memory %.0f MB",
+                             result.median, s.batch, s.repeats, memory))
+            }
+        }
     }
 }
