@@ -65,6 +65,25 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(PictureRenderer.fontSafe("Filas: ⌊(4 − 2)/1⌋ + 1 · pequeño ✓"), "Filas: floor((4 − 2)/1) + 1 · pequeno OK")
     }
 
+    /// Every character a frame draws exists in the bitmap font (unknown ones would come out as "?").
+    func testFramesOnlyUseCharactersTheFontHas() throws {
+        let library = LessonLibrary(folder: tutorialsFolder, foundHow: "test")
+        let unknown = BitmapFont.rows("?")
+        var missing = Set<Character>()
+        for language in Language.allCases {
+            for name in TutorialRegistry.names {
+                let w = try TutorialRunner.walkthrough(library.lesson(named: name, language: language), language: language)
+                for (i, step) in w.steps.enumerated() {
+                    let texts = [language.pick("Step", "Paso") + " \(i + 1)/\(w.steps.count): " + step.title] + step.lines + step.panels.map(\.label)
+                    for ch in texts.map(PictureRenderer.fontSafe).joined() where ch != "?" && BitmapFont.rows(ch) == unknown {
+                        missing.insert(ch)
+                    }
+                }
+            }
+        }
+        XCTAssertTrue(missing.isEmpty, "characters the font cannot draw: \(missing.sorted())")
+    }
+
     func testMarkdown() {
         let html = MarkdownHTML.render("# T\n\nSome `a < b` and **bold**.\n\n```\nx = 1\n```\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[next](02-pooling.md)")
         XCTAssertTrue(html.contains("<h2>T</h2>"))

@@ -36,9 +36,9 @@ public enum PictureRenderer {
         let rowWidths = rows.map { r in r.map { drawn[$0].width }.reduce(0, +) + max(r.count - 1, 0) * gap }
         let rowHeights = rows.map { r in r.map { drawn[$0].height }.max() ?? 0 }
         let contentWidth = max(rowWidths.max() ?? 0, 560)
-        let lines = step.lines.flatMap { BitmapFont.wrap(fontSafe($0), maxWidth: max(contentWidth, 760), scale: textScale) }
-        let width = max(contentWidth, min(lines.map { BitmapFont.width(of: $0, scale: textScale) }.max() ?? 0, 1200),
-                        BitmapFont.width(of: title, scale: 3)) + 2 * margin
+        let titleWidth = BitmapFont.width(of: title, scale: 3)
+        let lines = step.lines.flatMap { BitmapFont.wrap(fontSafe($0), maxWidth: max(contentWidth, 900, titleWidth), scale: textScale) }
+        let width = max(contentWidth, min(lines.map { BitmapFont.width(of: $0, scale: textScale) }.max() ?? 0, 1200), titleWidth) + 2 * margin
         let lineHeight = (BitmapFont.lineHeight + 3) * textScale
         let height = margin + 30 + rowHeights.reduce(0, +) + max(rows.count - 1, 0) * 24 + 20 + lines.count * lineHeight + margin
         var canvas = Canvas(width: width, height: height)
@@ -147,7 +147,7 @@ public enum PictureRenderer {
     public static func fontSafe(_ text: String) -> String {
         var t = text
         for (from, to) in [("⌊", "floor("), ("⌋", ")"), ("⌈", "ceil("), ("⌉", ")"), ("Σ", "∑"), ("✓", "OK"), ("✗", "X"),
-                           ("½", "1/2"), ("●", "*"), ("¿", ""), ("¡", ""), ("—", "-"), ("’", "'"), ("“", "\""), ("”", "\"")] {
+                           ("½", "1/2"), ("●", "*"), ("←", "<-"), ("◀", "<"), ("▶", ">"), ("¿", ""), ("¡", ""), ("—", "-"), ("’", "'"), ("“", "\""), ("”", "\"")] {
             t = t.replacingOccurrences(of: from, with: to)
         }
         return t.folding(options: .diacriticInsensitive, locale: Locale(identifier: "en_US_POSIX"))

@@ -49,7 +49,7 @@ public enum TutorialOutput {
         </div>
         """)
         for (i, step) in w.steps.enumerated() {
-            var html = "<section class=\"step\" id=\"step-\(i + 1)\" data-step=\"\(i + 1)\">"
+            var html = "<section class=\"step\" data-step=\"\(i + 1)\">"
             html += "<h3>\(HTMLPage.escape(l.pick("Step", "Paso") + " \(i + 1)/\(w.steps.count): \(step.title)"))</h3>"
             html += "<ul class=\"lines\">" + step.lines.map { line in
                 let c = line.hasPrefix("✓") ? " class=\"ok\"" : line.hasPrefix("✗") ? " class=\"bad\"" : ""
@@ -66,7 +66,10 @@ public enum TutorialOutput {
                    rows: w.checks.map { [$0.what, $0.layer, $0.agrees ? "✓" : "✗", NumberFormat.short($0.stepByStep.maxDifference(to: $0.engine))] })
 
         page.heading(l.pick("The lesson", "La lección"), id: "lesson")
-        page.raw("<div class=\"lesson\">" + MarkdownHTML.render(w.body) + "</div>")
+        // The page's own h1 is the lesson's title; the text starts after it.
+        var bodyLines = w.body.components(separatedBy: "\n")
+        if let t = bodyLines.firstIndex(where: { $0.hasPrefix("# ") }) { bodyLines.remove(at: t) }
+        page.raw("<div class=\"lesson\">" + MarkdownHTML.render(bodyLines.joined(separator: "\n")) + "</div>")
         page.raw("<p class=\"meta\">" + HTMLPage.link("walkthrough.json", "walkthrough.json") + l.pick(" — every number of this page, as JSON.", " — todos los números de esta página, en JSON.") + "</p>")
         page.extraCSS = css
         page.script = script
@@ -109,7 +112,7 @@ public enum TutorialOutput {
         let sorted = names.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
         var page = HTMLPage(title: "CNNViz tutorials")
         page.heading("CNNViz tutorials", level: 1)
-        page.paragraph("Each tutorial runs one operation of the network on numbers small enough to check by hand, through the same layer code training uses. Regenerate one with `cnnviz tutorial NAME`.")
+        page.raw("<p>Each tutorial runs one operation of the network on numbers small enough to check by hand, through the same layer code training uses, in the order a newcomer should take them. Regenerate one with <code>cnnviz tutorial NAME</code>; list them with <code>cnnviz tutorial list</code>.</p>")
         var rows: [[String]] = []
         for name in sorted {
             let json = root.appendingPathComponent(name).appendingPathComponent("walkthrough.json")

@@ -46,7 +46,7 @@ struct ReLUTutorial: Tutorial {
                 "max(0, \(NumberFormat.short(input[c.row, c.col]))) = \(NumberFormat.short(handOut[c.row, c.col]))"
             }
             let hidden = Cell.rectangle(row: r + 1, col: 0, height: input.rows - r - 1, width: input.cols)
-            steps.append(Step(l.pick("Row \(r)", "Fila \(r)"), lines: [lines.joined(separator: "   ")], panels: [
+            steps.append(Step(l.pick("Row \(r)", "Fila \(r)"), lines: lines, panels: [
                 Panel(inName, input, role: .input, highlighted: cells, marked: cells.filter { input[$0.row, $0.col] < 0 }),
                 Panel(outName, handOut, role: .output, highlighted: cells, hidden: hidden),
             ], data: ["row": .int(r), "result": .array(cells.map { Support.json(handOut[$0.row, $0.col]) })]))
