@@ -33,11 +33,14 @@ public struct Canvas {
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, _ c: RGB) {
         let x0 = max(x, 0), y0 = max(y, 0), x1 = min(x + w, image.width), y1 = min(y + h, image.height)
         guard x0 < x1, y0 < y1 else { return }
-        for yy in y0..<y1 {
-            var i = (yy * image.width + x0) * 3
-            for _ in x0..<x1 {
-                image.pixels[i] = c.r; image.pixels[i + 1] = c.g; image.pixels[i + 2] = c.b
-                i += 3
+        let width = image.width
+        image.pixels.withUnsafeMutableBufferPointer { p in
+            for yy in y0..<y1 {
+                var i = (yy * width + x0) * 3
+                for _ in x0..<x1 {
+                    p[i] = c.r; p[i + 1] = c.g; p[i + 2] = c.b
+                    i += 3
+                }
             }
         }
     }
@@ -75,11 +78,22 @@ public struct Canvas {
     /// block (nearest-neighbour enlargement: a 3×3 kernel stays three readable blocks wide).
     public mutating func blit(_ source: RGBImage, x: Int, y: Int, scale: Int = 1) {
         let s = max(scale, 1)
-        for sy in 0..<source.height {
-            for sx in 0..<source.width {
-                let p = source[sx, sy]
-                let c = RGB(p.0, p.1, p.2)
-                if s == 1 { set(x + sx, y + sy, c) } else { fill(x: x + sx * s, y: y + sy * s, width: s, height: s, c) }
+        // Destination rows and columns inside the image, read back to source pixels (÷ s).
+        let dx0 = max(x, 0), dy0 = max(y, 0)
+        let dx1 = min(x + source.width * s, image.width), dy1 = min(y + source.height * s, image.height)
+        guard dx0 < dx1, dy0 < dy1 else { return }
+        let width = image.width, sourceWidth = source.width
+        source.pixels.withUnsafeBufferPointer { src in
+            image.pixels.withUnsafeMutableBufferPointer { dst in
+                for dy in dy0..<dy1 {
+                    let sy = (dy - y) / s
+                    var d = (dy * width + dx0) * 3
+                    for dx in dx0..<dx1 {
+                        let si = (sy * sourceWidth + (dx - x) / s) * 3
+                        dst[d] = src[si]; dst[d + 1] = src[si + 1]; dst[d + 2] = src[si + 2]
+                        d += 3
+                    }
+                }
             }
         }
     }

@@ -6,10 +6,23 @@ public enum Heatmap {
     /// A `width`×`height` image of `values` (row-major), coloured by `map` over `range`.
     public static func image(_ values: [Float], width: Int, height: Int, map: Colormap, range: ValueRange) -> RGBImage {
         precondition(values.count == width * height, "a \(width)×\(height) heat map needs \(width * height) values, got \(values.count)")
+        // 256 levels, as matplotlib's colour maps: one table look-up per value.
+        let table = (0..<256).map { map.color(Double($0) / 255) }.flatMap { [$0.r, $0.g, $0.b] }
+        let empty = map.color(0, in: range)
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for (i, v) in values.enumerated() {
-            let c = map.color(v, in: range)
-            pixels[i * 3] = c.r; pixels[i * 3 + 1] = c.g; pixels[i * 3 + 2] = c.b
+        let lo = Double(range.lo), span = Double(range.hi) - Double(range.lo)
+        table.withUnsafeBufferPointer { lut in
+            pixels.withUnsafeMutableBufferPointer { out in
+                for i in 0..<values.count {
+                    if range.isEmpty {
+                        out[i * 3] = empty.r; out[i * 3 + 1] = empty.g; out[i * 3 + 2] = empty.b
+                        continue
+                    }
+                    let t = (Double(values[i]) - lo) / span
+                    let k = t.isNaN ? 0 : Int((min(max(t, 0), 1) * 255).rounded()) * 3
+                    out[i * 3] = lut[k]; out[i * 3 + 1] = lut[k + 1]; out[i * 3 + 2] = lut[k + 2]
+                }
+            }
         }
         return RGBImage(width: width, height: height, pixels: pixels)
     }

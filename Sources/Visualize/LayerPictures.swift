@@ -44,10 +44,12 @@ public enum LayerPictures {
         let tiles = (0..<shown).map { ch -> Grid.Tile in
             let values = TensorSlice.channel(t, ch)
             let range = normalization == .perMap ? ValueRange(of: values).fitted(to: map) : layerRange
-            return Grid.Tile(Heatmap.image(values, width: w, height: h, map: map, range: range), label: "\(ch)")
+            // Per map, each tile's own range is in its label, so every colour can still be read.
+            let label = normalization == .perMap ? "\(ch): \(Format.short(range.lo))…\(Format.short(range.hi))" : "\(ch)"
+            return Grid.Tile(Heatmap.image(values, width: w, height: h, map: map, range: range), label: label)
         }
         let bar = normalization == .perMap
-            ? ColorBar(map: map, range: ValueRange(lo: map.isSigned ? -1 : 0, hi: 1), label: "each map scaled to its own range (shown as -1…1 / 0…1)")
+            ? ColorBar(map: map, range: ValueRange(lo: map.isSigned ? -1 : 0, hi: 1), label: "each map scaled to its own range, written above it (" + (map.isSigned ? "-1 = -m, 1 = m" : "0 = min, 1 = max") + ")")
             : ColorBar(map: map, range: layerRange, label: "value (one scale for all \(shown) maps)")
         var sub = subtitle
         if shown < c { sub += (sub.isEmpty ? "" : "; ") + "first \(shown) of \(c) channels" }
@@ -123,7 +125,7 @@ public enum LayerPictures {
         let colorRange = raw.fitted(to: map)
         let width = max(left + n * barWidth + margin, 420)
         let top = margin + 22 + (subtitle.isEmpty ? 0 : 12) + 10
-        let height = top + plotHeight + 40 + ColorBar.height + margin
+        let height = top + plotHeight + 26 + ColorBar.height + margin
         var canvas = Canvas(width: width, height: height)
         canvas.text(title, x: margin, y: margin, scale: 2)
         if !subtitle.isEmpty { canvas.text(subtitle, x: margin, y: margin + 22, color: RGB(80, 80, 80)) }
