@@ -47,6 +47,16 @@ final class ConvolutionTutorialTests: XCTestCase {
         assertAgrees(w)
     }
 
+    /// A big input still computes and checks every cell, but only the first 49 get a step each.
+    func testLargeInputKeepsTheStepsReadable() throws {
+        let rows = (0..<10).map { r in (0..<10).map { c in String((r * 3 + c) % 7) }.joined(separator: " ") }.joined(separator: "; ")
+        let w = try runTutorial("convolution", ["input": rows, "kernel": "1 0; 0 -1"])
+        XCTAssertEqual(w.output.rows, 9)
+        XCTAssertEqual(w.steps.count, 1 + Support.maxCellSteps + 1 + 1)
+        XCTAssertTrue(w.steps[w.steps.count - 2].title.contains("32 more cells"))
+        assertAgrees(w)
+    }
+
     func testKernelLargerThanInputWithValidPadding() {
         assertLessonError(["--kernel", "3×3 kernel is larger than the 2×2 input", "'valid'", "--padding same"]) {
             _ = try runTutorial("convolution", ["input": "1 2; 3 4", "kernel": "1 1 1; 1 1 1; 1 1 1"])

@@ -57,7 +57,7 @@ struct ChannelsTutorial: Tutorial {
         ], panels: introPanels,
         data: ["input": .array(input.map { Support.json($0) }), "kernel": .array(kernel.map { Support.json($0) }), "bias": Support.json(bias)])]
 
-        for cell in hand.cells {
+        for cell in hand.cells.prefix(Support.maxCellSteps) {
             let w = hand.work(cell)
             let at = "\(outName)[\(cell.row)][\(cell.col)]"
             var lines = [l.pick("window: ", "ventana: ") + Support.span(w.origin, kh, kw, l) + l.pick(", in every channel", ", en cada canal")]
@@ -76,6 +76,7 @@ struct ChannelsTutorial: Tutorial {
                                      "result": Support.json(w.result)]))
         }
 
+        if let skipped = Support.skippedStep(hand.cells.count - Support.maxCellSteps, l) { steps.append(skipped) }
         steps.append(Step(l.pick("The output", "La salida"), lines: [
             l.pick("\(c) channels in, 1 channel out: one filter gives one feature map, whatever the number of input channels.",
                    "\(c) canales de entrada, 1 de salida: un filtro da un mapa de características, sea cual sea el número de canales de entrada."),

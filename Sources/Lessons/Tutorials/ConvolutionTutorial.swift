@@ -47,7 +47,7 @@ struct ConvolutionTutorial: Tutorial {
         data: ["input": Support.json(input), "kernel": Support.json(kernel), "bias": Support.json(bias)]))
 
         let outName = l.pick("output", "salida")
-        for cell in hand.cells {
+        for cell in hand.cells.prefix(Support.maxCellSteps) {
             let w = hand.work(cell)
             let at = "\(outName)[\(cell.row)][\(cell.col)]"
             steps.append(Step(at, lines: [
@@ -66,6 +66,7 @@ struct ConvolutionTutorial: Tutorial {
                       "sum": Support.json(w.channelSums[0]), "bias": Support.json(bias), "result": Support.json(w.result)]))
         }
 
+        if let skipped = Support.skippedStep(hand.cells.count - Support.maxCellSteps, l) { steps.append(skipped) }
         steps.append(Step(l.pick("The output", "La salida"), lines: [
             l.pick("A \(input.sizeText) input became a \(handOut.sizeText) output: \(handOut.rows * handOut.cols) positions of the \(kernel.sizeText) kernel.",
                    "Pasamos de una representación de \(input.sizeText) a una de \(handOut.sizeText): \(handOut.rows * handOut.cols) posiciones del kernel \(kernel.sizeText)."),

@@ -67,10 +67,14 @@ struct PaddingStrideTutorial: Tutorial {
                     l.pick("rows: \(hand.rowAxis.formula)", "filas: \(hand.rowAxis.formula)"),
                     l.pick("columns: \(hand.colAxis.formula)", "columnas: \(hand.colAxis.formula)"),
                 ]
-                for w in works {
+                for w in works.prefix(Support.maxCellSteps) {
                     lines.append("[\(w.cell.row)][\(w.cell.col)]: " + Support.span(w.origin, kernel.rows, kernel.cols, l)
                                  + " → Σ = \(NumberFormat.short(w.channelSums[0]))"
                                  + (bias == 0 ? "" : " + \(NumberFormat.factor(bias)) = \(NumberFormat.short(w.result))"))
+                }
+                if works.count > Support.maxCellSteps {
+                    lines.append(l.pick("… and \(works.count - Support.maxCellSteps) more cells, computed the same way.",
+                                        "… y \(works.count - Support.maxCellSteps) celdas más, calculadas igual."))
                 }
                 lines.append(Support.checkLine(check, l))
                 let pads = hand.paddingCells

@@ -104,7 +104,7 @@ struct PoolingTutorial: Tutorial {
             l.pick("Pooling has no weights: nothing here is learned.", "El pooling no tiene pesos: aquí no se aprende nada."),
         ], panels: [Panel(inputLabel, shown, role: .input, dimmed: pads)], data: ["input": Support.json(input)])]
 
-        for (k, cell) in outCells.enumerated() {
+        for (k, cell) in outCells.enumerated().prefix(Support.maxCellSteps) {
             let w = works[k]
             let at = "\(outName)[\(cell.row)][\(cell.col)]"
             let list = w.values.map(NumberFormat.short).joined(separator: ", ")
@@ -129,6 +129,7 @@ struct PoolingTutorial: Tutorial {
             ], data: data))
         }
 
+        if let skipped = Support.skippedStep(outCells.count - Support.maxCellSteps, l) { steps.append(skipped) }
         steps.append(Step(l.pick("The output", "La salida"), lines: [
             l.pick("\(input.sizeText) → \(engineOut.sizeText): \(isMax ? "only the largest value of each window is left" : "each window became its mean").",
                    "Pasamos de \(input.sizeText) a \(engineOut.sizeText): \(isMax ? "queda solo el valor más grande de cada cuadrante" : "cada ventana se convierte en su media")."),

@@ -40,7 +40,7 @@ struct ReLUTutorial: Tutorial {
                    "En el curso, Conv2D(32, (3, 3), activation='relu') la aplica a cada celda de cada mapa de características."),
         ], panels: [Panel(inName, input, role: .input)], data: ["input": Support.json(input)])]
 
-        for r in 0..<input.rows {
+        for r in 0..<min(input.rows, 12) {
             let cells = (0..<input.cols).map { Cell(r, $0) }
             let lines = cells.map { c in
                 "max(0, \(NumberFormat.short(input[c.row, c.col]))) = \(NumberFormat.short(handOut[c.row, c.col]))"
@@ -52,6 +52,7 @@ struct ReLUTutorial: Tutorial {
             ], data: ["row": .int(r), "result": .array(cells.map { Support.json(handOut[$0.row, $0.col]) })]))
         }
 
+        if input.rows > 12, let skipped = Support.skippedStep((input.rows - 12) * input.cols, l) { steps.append(skipped) }
         steps.append(Step(l.pick("The output", "La salida"), lines: [
             l.pick("\(negatives) negative value\(negatives == 1 ? "" : "s") became 0; \(zeros) of \(input.values.count) cells are now 0.",
                    "\(negatives) valor\(negatives == 1 ? "" : "es") negativo\(negatives == 1 ? "" : "s") pasaron a 0; \(zeros) de \(input.values.count) celdas valen ahora 0."),

@@ -5,6 +5,19 @@ enum Support {
     static let inputExample = "1 2 3 0; 0 1 2 3; 3 0 1 2; 2 3 0 1"
     static let kernelExample = "1 0; 0 -1"
 
+    /// At most this many output cells get a step of their own (a 7×7 output); a larger input still
+    /// computes and checks every cell, but the pictures and the terminal stay readable.
+    static let maxCellSteps = 49
+
+    /// The step saying the remaining cells were computed the same way (nil when none were skipped).
+    static func skippedStep(_ skipped: Int, _ l: Language) -> Step? {
+        guard skipped > 0 else { return nil }
+        return Step(l.pick("… and \(skipped) more cells", "… y \(skipped) celdas más"), lines: [
+            l.pick("The other \(skipped) output cells are computed exactly the same way; they are all in the output below and in --json.",
+                   "Las otras \(skipped) celdas de salida se calculan exactamente igual; están todas en la salida de abajo y en --json."),
+        ])
+    }
+
     /// stride ≥ 1 and padding valid|same, as read from the settings.
     static func strideAndPadding(_ s: Settings, defaultStride: Int = 1) throws -> (Int, String) {
         let stride = try s.integer("stride", default: defaultStride, minimum: 1, example: "2")
