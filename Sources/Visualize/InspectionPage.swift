@@ -94,7 +94,8 @@ public enum InspectionPage {
                 }
                 let signed = (output.data.min() ?? 0) < 0
                 out.append(Picture(file: prefix + "_output.png",
-                                   image: LayerPictures.barStrip(output.data, title: "\(layer.name): \(afterName)", subtitle: relu ? "\(units) units; \(output.data.filter { $0 == 0 }.count) of them are 0 (switched off by ReLU)" : "\(units) values", map: signed ? .diverging : .viridis, labels: labels),
+                                   image: LayerPictures.barStrip(output.data, title: "\(layer.name): \(afterName)", subtitle: relu ? "\(units) units; \(output.data.filter { $0 == 0 }.count) of them are 0 (switched off by ReLU)"
+                                        : layer.activation == "softmax" ? "the probability of each of the \(units) classes (they sum to 1)" : "\(units) values", map: signed ? .diverging : .viridis, labels: labels),
                                    alt: "dense activations", caption: relu ? "The \(units) activations after ReLU: the bars at zero are switched off." : "The layer's \(units) outputs."))
             }
         }

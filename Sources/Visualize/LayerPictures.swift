@@ -62,12 +62,14 @@ public enum LayerPictures {
     public static func kernels(_ kernel: Tensor, bias: Tensor?, title: String, maxFilters: Int = 64) -> RGBImage {
         let (kh, kw, cs, fs) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
         let range = ValueRange(of: kernel.data).symmetric
+        // Deep layers have many input channels: show the first 8 of them (the .npy has all).
+        let shownChannels = min(cs, 8)
         let numbers = kh * kw <= 25 && cs <= 4
         let cell = numbers ? 34 : max(4, 48 / max(kh, kw))
         let channelNames = cs == 3 ? ["R", "G", "B"] : (0..<cs).map { "in \($0)" }
         let matrixWidth = kw * cell + 1, matrixHeight = kh * cell + 1
         let innerGap = 6
-        let blockWidth = (cs + (cs == 3 ? 1 : 0)) * (matrixWidth + innerGap) - innerGap
+        let blockWidth = (shownChannels + (cs == 3 ? 1 : 0)) * (matrixWidth + innerGap) - innerGap
         let blockHeight = 12 + 12 + matrixHeight
         let columns = max(1, min(fs, 1100 / (blockWidth + 24)))
         let shown = min(fs, maxFilters)
@@ -77,14 +79,15 @@ public enum LayerPictures {
         let height = margin + header + rows * (blockHeight + 14) + 10 + ColorBar.height + margin
         var canvas = Canvas(width: width, height: height)
         canvas.text(title, x: margin, y: margin, scale: 2)
-        canvas.text("\(shown) filters of \(kh)×\(kw)×\(cs) weights; blue < 0 < red, white = 0" + (cs == 3 ? "; RGB: the filter as a colour patch, grey = 0" : ""),
+        canvas.text("\(shown) filters of \(kh)×\(kw)×\(cs) weights; blue < 0 < red, white = 0" + (cs == 3 ? "; RGB: the filter as a colour patch, grey = 0" : "")
+                    + (shownChannels < cs ? "; input channels 0-\(shownChannels - 1) of \(cs) shown" : ""),
                     x: margin, y: margin + 22, color: RGB(80, 80, 80))
         for f in 0..<shown {
             let x0 = margin + (f % columns) * (blockWidth + 24)
             let y0 = margin + header + (f / columns) * (blockHeight + 14)
             let b = bias.map { " bias " + Format.cell($0.data[f], decimals: 3) } ?? ""
             canvas.text("filter \(f)" + b, x: x0, y: y0, color: .ink)
-            for c in 0..<cs {
+            for c in 0..<shownChannels {
                 let values = TensorSlice.kernel(kernel, channel: c, filter: f)
                 let mx = x0 + c * (matrixWidth + innerGap), my = y0 + 24
                 canvas.text(channelNames[c], x: mx, y: y0 + 12, color: RGB(90, 90, 90))
@@ -93,6 +96,7 @@ public enum LayerPictures {
                     MatrixPicture.draw(m, on: &canvas, x: mx, y: my, cell: cell)
                 } else {
                     canvas.blit(Heatmap.image(values, width: kw, height: kh, map: .diverging, range: range), x: mx, y: my, scale: cell)
+                    canvas.stroke(x: mx - 1, y: my - 1, width: kw * cell + 2, height: kh * cell + 2, .lightGray)
                 }
             }
             if cs == 3 {
@@ -122,7 +126,8 @@ public enum LayerPictures {
         let margin = 12, left = 64, plotHeight = 180
         let raw = ValueRange(of: values)
         let range = ValueRange(lo: min(raw.lo, 0), hi: max(raw.hi, 0) == 0 && min(raw.lo, 0) == 0 ? 1 : max(raw.hi, 0))
-        let colorRange = raw.fitted(to: map)
+        // Bars grow from zero, so the colours start at zero too (or are symmetric around it).
+        let colorRange = map.isSigned ? raw.symmetric : ValueRange(lo: min(raw.lo, 0), hi: raw.hi)
         let width = max(left + n * barWidth + margin, 420)
         let top = margin + 22 + (subtitle.isEmpty ? 0 : 12) + 10
         let height = top + plotHeight + 26 + ColorBar.height + margin

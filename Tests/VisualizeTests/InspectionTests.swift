@@ -140,6 +140,35 @@ final class InspectionTests: XCTestCase {
         XCTAssertEqual(maps.width, 12 + 8 * 124 + 7 * 6 + 12)
     }
 
+    /// Other layers and settings: `same` padding, average pooling, a 3×3/2 max pool, a separate
+    /// Activation, Dropout, and a softmax output over three classes with bilinear resizing.
+    func testInspectOtherArchitecture() throws {
+        var spec = ModelSpec(name: "deeper", inputShape: [24, 24, 3], layers: [
+            ("Conv2D", ["filters": .int(4), "kernel_size": .ints([3, 3]), "padding": .string("same"), "activation": .string("relu")]),
+            ("AveragePooling2D", ["pool_size": .ints([2, 2])]),
+            ("Conv2D", ["filters": .int(6), "kernel_size": .ints([5, 5]), "activation": .string("linear")]),
+            ("Activation", ["activation": .string("relu")]),
+            ("MaxPooling2D", ["pool_size": .ints([3, 3]), "strides": .ints([2, 2]), "padding": .string("same")]),
+            ("Dropout", ["rate": .number(0.25)]),
+            ("Flatten", [:]),
+            ("Dense", ["units": .int(3), "activation": .string("softmax")]),
+        ])
+        spec.classNames = ["a", "b", "c"]
+        spec.loss = .categoricalCrossentropy
+        spec.preprocessing = Preprocessing(rescale: 1.0 / 255, targetSize: (24, 24), interpolation: "bilinear")
+        let modelFolder = temp.appendingPathComponent("deeper")
+        try SavedModel(spec: spec, model: try spec.build(seed: 1)).save(to: modelFolder)
+        let out = temp.appendingPathComponent("out")
+        let result = try Inspection.run(image: try writeImage("band.png"), model: .folder(modelFolder), output: out)
+        XCTAssertTrue(["a", "b", "c"].contains(result.predictedClass))
+        try checkFolder(out, expectedPictures: [
+            "01_conv2d_kernels.png", "02_average_pooling2d_zoom.png", "03_conv2d_1_kernels.png", "04_activation_output.png",
+            "05_max_pooling2d_zoom.png", "06_dropout_output.png", "08_dense_output.png",
+        ])
+        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("bilinear interpolation"))
+    }
+
     func testBadInputsFailCleanlyAndLeaveNothing() throws {
         let out = temp.appendingPathComponent("never")
         let notImage = temp.appendingPathComponent("notes.jpg")
