@@ -24,13 +24,13 @@ struct TutorialCommand: ParsableCommand {
     @Option(help: "Run this lesson file instead of a built-in name (Markdown with a header block; see Tutorials/).")
     var file: String?
 
-    @Option(help: "The input matrix, e.g. \"1 2 3 0; 0 1 2 3; 3 0 1 2; 2 3 0 1\" (channels separated by '|').")
+    @Option(parsing: .unconditional, help: "The input matrix, e.g. \"1 2 3 0; 0 1 2 3; 3 0 1 2; 2 3 0 1\" (channels separated by '|').")
     var input: String?
 
-    @Option(help: "The kernel, e.g. \"1 0; 0 -1\" (for flatten-dense: the Dense weights, one per flattened value).")
+    @Option(parsing: .unconditional, help: "The kernel, e.g. \"1 0; 0 -1\" (for flatten-dense: the Dense weights, one per flattened value).")
     var kernel: String?
 
-    @Option(help: "The bias added to every output cell, e.g. 0.5.")
+    @Option(parsing: .unconditional, help: "The bias added to every output cell, e.g. 0.5.")
     var bias: String?
 
     @Option(help: "How many cells the window moves each time (1 or more).")
@@ -48,11 +48,17 @@ struct TutorialCommand: ParsableCommand {
     @Option(help: "edges: a JPEG or PNG to run the kernels on (default: a picture the program draws).")
     var image: String?
 
-    @Option(help: "backprop: the target output, e.g. \"0 0 0; 0 0 0; 0 0 0\".")
+    @Option(parsing: .unconditional, help: "backprop: the target output, e.g. \"0 0 0; 0 0 0; 0 0 0\".")
     var target: String?
 
-    @Option(name: .customLong("learning-rate"), help: "backprop: the SGD learning rate, e.g. 0.01.")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "backprop: the SGD learning rate, e.g. 0.01.")
     var learningRate: String?
+
+    @Option(help: "backprop: the loss, squared (L = ½Σ(y − target)²) or sum (L = Σy).")
+    var loss: String?
+
+    @Option(help: "edges: the side of the square the picture is resized to (default 64, as the coursework).")
+    var size: String?
 
     @Option(help: "Language of the lesson and the step text: en or es.")
     var lang: Language?
@@ -69,12 +75,15 @@ struct TutorialCommand: ParsableCommand {
     @Option(help: "Where to write the pictures and pages.")
     var output: String = TutorialOutput.defaultRoot
 
+    // Matrices and numbers may start with a minus sign ("-1 2; 3 4"), so those options take the
+    // next argument whatever it looks like (`.unconditional`).
+
     /// The options as lesson settings, each remembering which option it came from.
     var options: Settings {
         var s = Settings()
         let pairs: [(String, String?)] = [("input", input), ("kernel", kernel), ("bias", bias), ("stride", stride),
                                           ("padding", padding), ("pool-size", poolSize), ("mode", mode), ("image", image),
-                                          ("target", target), ("learning-rate", learningRate)]
+                                          ("target", target), ("learning-rate", learningRate), ("loss", loss), ("size", size)]
         for (key, value) in pairs { if let value { s.set(key, value, source: "--\(key)") } }
         return s
     }
@@ -94,6 +103,8 @@ struct TutorialCommand: ParsableCommand {
             if let poolSize { _ = try MatrixParser.integer(poolSize, source: "--pool-size", minimum: 1, example: "2") }
             _ = try options.choice("padding", default: "valid", among: ["valid", "same"])
             _ = try options.choice("mode", default: "max", among: ["max", "average"])
+            _ = try options.choice("loss", default: "squared", among: ["squared", "sum"])
+            if let size { _ = try MatrixParser.integer(size, source: "--size", minimum: 3, example: "64") }
         } catch let error as LessonError {
             throw ValidationError(error.description)
         }
