@@ -99,6 +99,8 @@ public enum PictureRenderer {
         if p.display != .numbers {
             canvas.blit(picture(m, signed: p.display == .signedImage), x: x, y: top, scale: size.cell)
             let s = size.cell
+            // A thin frame, so a map that is mostly white (zero) still shows its extent.
+            canvas.stroke(x: x - 1, y: top - 1, width: m.cols * s + 2, height: m.rows * s + 2, .lightGray)
             if let box = bounds(p.highlighted) {
                 canvas.stroke(x: x + box.col * s - 2, y: top + box.row * s - 2, width: box.width * s + 4, height: box.height * s + 4, .highlight, thickness: 2)
             }
