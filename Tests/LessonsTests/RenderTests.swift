@@ -39,6 +39,14 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(o["steps"]?.arrayValue?.count, w.steps.count)
         XCTAssertEqual(o["agrees"], .bool(true))
         XCTAssertEqual(o["settings"]?.objectValue?["mode"], .string("max"))
+        // The text parses back to the same value, and a matrix reads one row per line.
+        let text = JSONRenderer.text(w)
+        XCTAssertEqual(try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), JSONRenderer.value(w))
+        XCTAssertTrue(text.contains("\"output\": [\n    [5, 7],\n    [13, 15]\n  ]"), text)
+        let odd = JSONValue.object(["s": .string("a \"q\" \\ \n\u{1}é"), "x": .number(Double(Float(0.1)))])
+        let back = try JSONDecoder().decode(JSONValue.self, from: Data(JSONRenderer.write(odd, indent: "").utf8)).objectValue
+        XCTAssertEqual(back?["s"], odd.objectValue?["s"])
+        XCTAssertEqual(back?["x"]?.doubleValue.map(Float.init), 0.1, "a Float32 value is written with a Float's digits: 0.1")
     }
 
     func testTerminalPlainAndColour() throws {
