@@ -113,8 +113,13 @@ public enum Gemm {
                                  first: Int, into panel: UnsafeMutablePointer<Float>) {
         let width = min(tileColumns, n - first)
         for row in 0..<k {
-            let dst = panel + row * tileColumns
-            for j in 0..<tileColumns { dst[j] = j < width ? m[row * ld + first + j] : 0 }
+            let src = m + row * ld + first, dst = panel + row * tileColumns
+            if width == tileColumns {
+                UnsafeMutableRawPointer(dst).storeBytes(of: load(src), as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(dst + 8).storeBytes(of: load(src + 8), as: SIMD8<Float>.self)
+            } else {
+                for j in 0..<tileColumns { dst[j] = j < width ? src[j] : 0 }
+            }
         }
     }
 
