@@ -140,6 +140,7 @@ public struct HTMLPage {
     h3 { font-size: 1.1rem; margin: 1.4em 0 0.4em; }
     p { max-width: 72ch; }
     code, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: 0.92em; }
+    p code { white-space: nowrap; }
     table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.95rem; }
     th, td { border: 1px solid #dee2e6; padding: 4px 10px; text-align: left; vertical-align: top; }
     th { background: #f1f3f5; }

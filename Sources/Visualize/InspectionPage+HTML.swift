@@ -19,7 +19,7 @@ extension InspectionPage {
         ], className: "facts")
         page.paragraph("The model says: \(c.predictedClass) (probability \(Format.cell(c.probability, decimals: 3))).", className: "verdict")
         if c.modelDescription.contains("untrained") {
-            page.paragraph("This model has not been trained: its weights are random, so the answer is a coin toss and the kernels show no pattern yet. Train a model (cnnviz train) and pass its folder with --model to see what learning changes.", className: "muted")
+            page.raw("<p class=\"muted\">This model has not been trained: its weights are random, so the answer is a coin toss and the kernels show no pattern yet. Train a model (<code>cnnviz train</code>) and pass its folder with <code>--model</code> to see what learning changes.</p>")
         }
         page.paragraph("How to read the pictures: viridis (dark purple → yellow) shows values that are zero or more, such as activations after ReLU; blue–white–red shows signed values (weights, values before the activation, gradients) with white exactly at zero. Every picture has a colour bar with its numbers. Gradients are of the loss against the predicted class, so they show what would push the answer further the same way (their opposite would push it the other way).", className: "muted")
         var toc = "<nav class=\"toc\">"
