@@ -84,7 +84,7 @@ public enum InspectionPage {
                     ? LayerPictures.sigmoidOutput(logit: logit, classNames: classNames, title: "\(layer.name): the output neuron")
                     : LayerPictures.barStrip(output.data, title: "\(layer.name): output", map: .diverging)
                 out.append(Picture(file: prefix + "_output.png", image: image, alt: "the output neuron",
-                                   caption: "The logit z, the sigmoid probability p, the 0.5 threshold and the class it picks."))
+                                   caption: layer.activation == "sigmoid" ? "The logit z, the sigmoid probability p, the 0.5 threshold and the class it picks." : "The output value."))
             } else if units <= 1024 {
                 let labels = layer.activation == "softmax" && classNames.count == units ? classNames : []
                 if let pre {

@@ -25,13 +25,12 @@ final class GridAndMatrixTests: XCTestCase {
         XCTAssertEqual(image.height, 12 + 2 * (10 + 24) + 4 + 12)
         // Enlargement: tile 4's pixel (2, 1) fills the 8×8 block at origin + (16, 8).
         let (ox, oy) = grid.tileOrigin(4)
-        var canvas = Canvas(image: image)
+        let canvas = Canvas(image: image)
         for dy in 0..<8 {
             for dx in 0..<8 { XCTAssertEqual(canvas.pixel(ox + 16 + dx, oy + 8 + dy), RGB(20, 10, 4)) }
         }
         // The gap between tiles stays background.
         XCTAssertEqual(canvas.pixel(grid.tileOrigin(0).x + 24 + 1, oy), .white)
-        canvas.set(0, 0, .red)  // keep `canvas` mutable use obvious
     }
 
     func testGridWithColorBarIsTallerByTheBar() {
