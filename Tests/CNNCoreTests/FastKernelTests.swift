@@ -78,8 +78,10 @@ final class FastKernelTests: XCTestCase {
     func testDenseFastMatchesNaive() {
         var rng = SeededRNG(seed: 11)
         // (batch, inputs, outputs): batch 1, one input, one output, sizes off the 4-row and
-        // 16-column tiles, and more inputs than one cache block (DenseFast.kBlock).
-        let cases = [(1, 1, 1), (1, 13, 17), (5, 37, 1), (7, 300, 33), (32, 70, 128), (3, 600, 20), (6, 5, 16)]
+        // 16-column tiles, more inputs than one cache block (DenseFast.kBlock), and one or two
+        // images with many inputs (DenseFast.forwardFewRows).
+        let cases = [(1, 1, 1), (1, 13, 17), (5, 37, 1), (7, 300, 33), (32, 70, 128), (3, 600, 20), (6, 5, 16),
+                     (1, 5000, 64), (2, 9001, 128)]  // the last two take the one-or-two-image path
         for (batch, inputs, outputs) in cases {
             let name = "dense \(batch)×\(inputs)→\(outputs)"
             let x = random(batch * inputs, &rng), w = random(inputs * outputs, &rng), b = random(outputs, &rng)

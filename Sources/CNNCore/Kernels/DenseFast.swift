@@ -23,6 +23,9 @@ public enum DenseFast {
         guard batch > 0, inputs > 0 else {
             return (0..<(batch * outputs)).map { biasPadded[$0 % outputs] }
         }
+        if batch <= 2 && outputs % narrowColumns == 0 && inputs >= 4096 {
+            return forwardFewRows(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs)
+        }
         let rowOffsets = (0..<batch).map { $0 * inputs }
         return .uninitialized(batch * outputs) { y in
             x.withUnsafeBufferPointer { xp in
@@ -38,14 +41,19 @@ public enum DenseFast {
                         let kLength = min(kBlock, inputs - k0)
                         for panel in mine {
                             let first = panel * Gemm.tileColumns
-                            Gemm.packPanel(wp.baseAddress! + k0 * outputs, rows: kLength, columns: outputs, ld: outputs,
-                                           first: first, into: packed)
+                            // With one tile of rows the block is read once: copying would only add work.
+                            let direct = batch <= Gemm.tileRows && first + Gemm.tileColumns <= outputs
+                            if !direct {
+                                Gemm.packPanel(wp.baseAddress! + k0 * outputs, rows: kLength, columns: outputs, ld: outputs,
+                                               first: first, into: packed)
+                            }
                             var m0 = 0
                             while m0 < batch {
                                 let rows = min(Gemm.tileRows, batch - m0)
                                 Gemm.tile(rows: rows, a: xp.baseAddress! + k0, rowOffsets: op.baseAddress! + m0, kStride: 1,
                                           segments: 1, segmentLength: kLength, segmentStride: 0,
-                                          b: packed, bStride: Gemm.tileColumns,
+                                          b: direct ? wp.baseAddress! + k0 * outputs + first : UnsafePointer(packed),
+                                          bStride: direct ? outputs : Gemm.tileColumns,
                                           c: y.baseAddress! + m0 * outputs + first, cRowStride: outputs, cColStride: 1,
                                           cols: min(Gemm.tileColumns, outputs - first),
                                           accumulate: k0 > 0, bias: k0 == 0 ? bp.baseAddress! + first : nil)
@@ -56,6 +64,48 @@ public enum DenseFast {
                     }
                 }
             }}}}
+        }
+    }
+
+    /// Columns of W one pass of `forwardFewRows` covers: eight SIMD8 accumulators.
+    static let narrowColumns = 64
+
+    /// The same product for one or two images (`cnnviz predict`): a matrix-vector product,
+    /// limited by reading W (15.7 MB) once. W is read row after row, 64 columns at a time into
+    /// eight independent accumulators (a 1-row `Gemm.tile` has only two, and waits on the FMA
+    /// latency); the rows of W are split between the cores and the partial sums added at the end.
+    static func forwardFewRows(input x: [Float], kernel w: [Float], bias: [Float],
+                               batch: Int, inputs: Int, outputs: Int) -> [Float] {
+        let parts = Parallel.ranges(inputs, minimumChunk: 4096).count
+        var partial = [Float](repeating: 0, count: parts * batch * outputs)
+        x.withUnsafeBufferPointer { xb in
+        w.withUnsafeBufferPointer { wb in
+        partial.withUnsafeMutableBufferPointer { pb in
+            let xp = xb.baseAddress!, wp = wb.baseAddress!
+            Parallel.forEachRange(inputs, minimumChunk: 4096) { part, rows in
+                for n in 0..<batch {
+                    for c0 in stride(from: 0, to: outputs, by: narrowColumns) {
+                        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
+                        for k in rows {
+                            let v = SIMD8<Float>(repeating: xp[n * inputs + k])
+                            let row = wp + k * outputs + c0
+                            a0 = a0.addingProduct(v, Gemm.load(row)); a1 = a1.addingProduct(v, Gemm.load(row + 8))
+                            a2 = a2.addingProduct(v, Gemm.load(row + 16)); a3 = a3.addingProduct(v, Gemm.load(row + 24))
+                            a4 = a4.addingProduct(v, Gemm.load(row + 32)); a5 = a5.addingProduct(v, Gemm.load(row + 40))
+                            a6 = a6.addingProduct(v, Gemm.load(row + 48)); a7 = a7.addingProduct(v, Gemm.load(row + 56))
+                        }
+                        let out = UnsafeMutableRawPointer(pb.baseAddress! + (part * batch + n) * outputs + c0)
+                        for (i, a) in [a0, a1, a2, a3, a4, a5, a6, a7].enumerated() {
+                            out.storeBytes(of: a, toByteOffset: i * 32, as: SIMD8<Float>.self)
+                        }
+                    }
+                }
+            }
+        }}}
+        return (0..<(batch * outputs)).map { i in
+            var sum = bias[i % outputs]
+            for part in 0..<parts { sum += partial[part * batch * outputs + i] }
+            return sum
         }
     }
 

@@ -35,10 +35,10 @@ public enum Gemm {
                           segmentStride: segmentStride, bStride: bStride, cRowStride: cRowStride,
                           cColStride: cColStride, cols: cols, accumulate: accumulate)
         switch rows {
-        case 4: block(4, a, rowOffsets, b, c, bias, shape)
-        case 3: block(3, a, rowOffsets, b, c, bias, shape)
-        case 2: block(2, a, rowOffsets, b, c, bias, shape)
-        case 1: block(1, a, rowOffsets, b, c, bias, shape)
+        case 4: block(Rows4.self, a, rowOffsets, b, c, bias, shape)
+        case 3: block(Rows3.self, a, rowOffsets, b, c, bias, shape)
+        case 2: block(Rows2.self, a, rowOffsets, b, c, bias, shape)
+        case 1: block(Rows1.self, a, rowOffsets, b, c, bias, shape)
         default: preconditionFailure("a tile has 1 to \(tileRows) rows, got \(rows)")
         }
     }
@@ -53,11 +53,20 @@ public enum Gemm {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
 
-    /// The tile body for a fixed row count R: inlined once per R, so the `R > r` tests vanish
-    /// and only R×2 accumulators stay live.
-    @inline(__always)
-    static func block(_ R: Int, _ a: UnsafePointer<Float>, _ o: UnsafePointer<Int>, _ b: UnsafePointer<Float>,
+    /// A row count known at compile time: `block` is specialised for each, so the `R > r` tests
+    /// vanish and only R×2 accumulators stay live. (A plain `Int` argument was not always
+    /// inlined, and the generic-R loop ran several times slower.)
+    protocol RowCount { static var value: Int { get } }
+    enum Rows1: RowCount { static var value: Int { 1 } }
+    enum Rows2: RowCount { static var value: Int { 2 } }
+    enum Rows3: RowCount { static var value: Int { 3 } }
+    enum Rows4: RowCount { static var value: Int { 4 } }
+
+    /// The tile body for R = `Count.value` rows.
+    @inline(never)
+    static func block<Count: RowCount>(_: Count.Type, _ a: UnsafePointer<Float>, _ o: UnsafePointer<Int>, _ b: UnsafePointer<Float>,
                       _ c: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>?, _ s: Shape) {
+        let R = Count.value
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
         if let bias {
