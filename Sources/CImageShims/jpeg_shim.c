@@ -51,6 +51,7 @@ typedef struct {
     struct jpeg_decompress_struct info;
     cis_jpeg_error error;
     unsigned char *pixels;
+    JSAMPROW *rows;
     unsigned char *row;
     int code;
 } jpeg_read_context;
@@ -88,6 +89,7 @@ int cis_jpeg_decode(const unsigned char *bytes, size_t size, unsigned long max_p
         snprintf(result->message, CIS_MESSAGE_LENGTH, "%s", context->error.message);
         jpeg_destroy_decompress(&context->info);
         free(context->pixels);
+        free(context->rows);
         free(context->row);
         free(context);
         return code;
@@ -119,17 +121,27 @@ int cis_jpeg_decode(const unsigned char *bytes, size_t size, unsigned long max_p
 
     size_t width = info->output_width, height = info->output_height;
     context->pixels = malloc(width * height * 3 + 1);
+    context->rows = malloc(sizeof(JSAMPROW) * (height + 1));
     if (cmyk) context->row = malloc(width * 4 + 1);
-    if (context->pixels == NULL || (cmyk && context->row == NULL)) {
+    if (context->pixels == NULL || context->rows == NULL || (cmyk && context->row == NULL)) {
         context->code = CIS_NO_MEMORY;
         snprintf(context->error.message, JMSG_LENGTH_MAX, "out of memory");
         longjmp(context->error.jump, 1);
     }
-    while (info->output_scanline < info->output_height) {
-        size_t y = info->output_scanline;
-        JSAMPROW target = cmyk ? context->row : context->pixels + y * width * 3;
-        if (jpeg_read_scanlines(info, &target, 1) != 1) break;
-        if (cmyk) cis_cmyk_row_to_rgb(context->row, context->pixels + y * width * 3, (int)width, info->saw_Adobe_marker);
+    if (cmyk) {
+        while (info->output_scanline < info->output_height) {
+            size_t y = info->output_scanline;
+            JSAMPROW target = context->row;
+            if (jpeg_read_scanlines(info, &target, 1) != 1) break;
+            cis_cmyk_row_to_rgb(context->row, context->pixels + y * width * 3, (int)width, info->saw_Adobe_marker);
+        }
+    } else {
+        /* Offering every remaining row lets libjpeg write several per call (faster). */
+        for (size_t y = 0; y < height; y++) context->rows[y] = context->pixels + y * width * 3;
+        while (info->output_scanline < info->output_height) {
+            JDIMENSION y = info->output_scanline;
+            if (jpeg_read_scanlines(info, context->rows + y, info->output_height - y) == 0) break;
+        }
     }
     if (context->error.truncated || info->output_scanline < info->output_height) {
         snprintf(context->error.message, JMSG_LENGTH_MAX, "the file ends early (truncated)");
@@ -141,6 +153,7 @@ int cis_jpeg_decode(const unsigned char *bytes, size_t size, unsigned long max_p
     result->height = (int)height;
     /* Not jpeg_finish_decompress: every pixel is decoded; a missing EOI marker is no error. */
     jpeg_destroy_decompress(info);
+    free(context->rows);
     free(context->row);
     free(context);
     return CIS_OK;

@@ -43,16 +43,20 @@ public struct Augmentation: Sendable, Equatable {
             self.zx = zx; self.zy = zy; self.flipHorizontal = flipHorizontal
         }
 
-        /// A short label for preview panels: "shear -0.13° zoom 1.07×0.91 flip".
-        public var label: String {
-            var parts = [String]()
-            if theta != 0 { parts.append(String(format: "rot %.1f°", theta)) }
-            if tx != 0 || ty != 0 { parts.append(String(format: "shift %.1f,%.1f", tx, ty)) }
-            if shear != 0 { parts.append(String(format: "shear %.2f°", shear)) }
-            if zx != 1 || zy != 1 { parts.append(String(format: "zoom %.2f×%.2f", zx, zy)) }
-            if flipHorizontal { parts.append("flip") }
-            return parts.isEmpty ? "identity" : parts.joined(separator: " ")
+        /// Short lines describing the draw, for preview panels (ASCII plus ×, so the built-in
+        /// bitmap font can draw them): ["zoom 1.07×0.91", "shear -0.13 deg", "flip"].
+        public var labelLines: [String] {
+            var lines = [String]()
+            if theta != 0 { lines.append(String(format: "rotate %.1f deg", theta)) }
+            if tx != 0 || ty != 0 { lines.append(String(format: "shift %.1f, %.1f px", tx, ty)) }
+            if shear != 0 { lines.append(String(format: "shear %.3f deg", shear)) }
+            if zx != 1 || zy != 1 { lines.append(String(format: "zoom %.2f×%.2f", zx, zy)) }
+            if flipHorizontal { lines.append("flipped") }
+            return lines.isEmpty ? ["identity"] : lines
         }
+
+        /// The same on one line.
+        public var label: String { labelLines.joined(separator: ", ") }
     }
 
     /// Draws parameters for an image of `height`×`width`, in Keras' order.

@@ -1,9 +1,142 @@
 import ArgumentParser
+import CNNCore
+import Foundation
+import ImageIO
+import Visualize
 
-// Placeholder: the issue that builds this command replaces this file.
+/// `cnnviz augment IMAGE`: one PNG sheet showing ImageDataGenerator's random transforms.
 struct AugmentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "augment", abstract: "Preview ImageDataGenerator augmentation of one image as a PNG sheet (not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "augment",
+        abstract: "Preview ImageDataGenerator augmentation of one image as a PNG sheet.",
+        discussion: """
+        Loads IMAGE as flow_from_directory does (resized to --size with nearest neighbour), then \
+        draws --count random transforms with Keras' meaning and writes one PNG: the original and \
+        each draw, labelled with its parameters. The defaults are the coursework's \
+        ImageDataGenerator(shear_range=0.2, zoom_range=0.2, horizontal_flip=True). Note that \
+        Keras reads shear_range in DEGREES: 0.2 shears by at most 0.2°, less than a pixel.
+        """
+    )
+
+    @Argument(help: "A .png or .jpg image.")
+    var image: String
+
+    @Option(help: "Seed for the random draws (same seed, same sheet).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Where to write the sheet (.png). Default: output/augment-<image name>.png.")
+    var output: String?
+
+    @Option(help: "shear_range, in degrees as Keras reads it.")
+    var shear = 0.2
+
+    @Option(help: "zoom_range z: zx and zy drawn independently from U(1 − z, 1 + z).")
+    var zoom = 0.2
+
+    @Flag(inversion: .prefixedNo, help: "horizontal_flip: flip with probability 0.5.")
+    var flip = true
+
+    @Option(help: "rotation_range, degrees.")
+    var rotation = 0.0
+
+    @Option(help: "width_shift_range (a fraction of the width if below 1, else pixels).")
+    var widthShift = 0.0
+
+    @Option(help: "height_shift_range (a fraction of the height if below 1, else pixels).")
+    var heightShift = 0.0
+
+    @Option(help: "Number of random draws shown.")
+    var count = 8
+
+    @Option(help: "target_size the image is resized to first (square).")
+    var size = 64
+
+    @Option(help: "Each image pixel becomes a SCALE×SCALE block on the sheet.")
+    var scale = 3
+
+    func validate() throws {
+        guard count >= 1 && count <= 64 else { throw ValidationError("--count must be between 1 and 64, got \(count).") }
+        guard size >= 4 && size <= 512 else { throw ValidationError("--size must be between 4 and 512, got \(size).") }
+        guard scale >= 1 && scale <= 8 else { throw ValidationError("--scale must be between 1 and 8, got \(scale).") }
+        guard shear >= 0, zoom >= 0, zoom < 1, rotation >= 0, widthShift >= 0, heightShift >= 0 else {
+            throw ValidationError("Ranges must be non-negative, and --zoom below 1 (it is subtracted from 1).")
+        }
+        if let output, !output.lowercased().hasSuffix(".png") {
+            throw ValidationError("--output must name a .png file, got '\(output)'.")
+        }
+    }
+
     func run() throws {
-        throw ValidationError("'cnnviz augment' is not built yet in this version")
+        try CLIError.guarding {
+            let url = URL(fileURLWithPath: image)
+            let original = try ImageLoader.load(url, width: size, height: size)
+            let augmentation = Augmentation(rotationRange: rotation, widthShiftRange: widthShift, heightShiftRange: heightShift,
+                                            shearRange: shear, zoomRange: zoom, horizontalFlip: flip)
+            var rng = SeededRNG(seed: seed)
+            var panels = [(RGBImage, [String])]()
+            panels.append((original, ["original", "\(size)×\(size), nearest"]))
+            for i in 1...count {
+                let p = augmentation.randomParameters(height: size, width: size, rng: &rng)
+                panels.append((Augmentation.applied(p, to: original), ["draw \(i)"] + p.labelLines))
+            }
+            let sheet = AugmentSheet(title: "Augmentation preview: \(url.lastPathComponent)",
+                                     subtitle: [settingsLine(augmentation), "seed \(seed). shear_range is in degrees (Keras): 0.2 means at most 0.2 deg."],
+                                     panels: panels, scale: scale).render()
+            let destination = URL(fileURLWithPath: output ?? "output/augment-\(url.deletingPathExtension().lastPathComponent).png")
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try ImageFile.write(sheet, to: destination)
+            print("Wrote \(destination.path) (\(count) draws, seed \(seed)).")
+        }
+    }
+
+    /// The generator as Keras code would spell it.
+    func settingsLine(_ a: Augmentation) -> String {
+        var parts = [String]()
+        if rotation != 0 { parts.append("rotation_range=\(rotation)") }
+        if widthShift != 0 { parts.append("width_shift_range=\(widthShift)") }
+        if heightShift != 0 { parts.append("height_shift_range=\(heightShift)") }
+        if shear != 0 { parts.append("shear_range=\(shear)") }
+        if zoom != 0 { parts.append("zoom_range=\(zoom)") }
+        if a.horizontalFlip { parts.append("horizontal_flip=True") }
+        return "ImageDataGenerator(" + parts.joined(separator: ", ") + ")"
+    }
+}
+
+/// The preview sheet: a title, settings lines, then panels in rows, each an enlarged image with
+/// its label lines underneath.
+struct AugmentSheet {
+    let title: String
+    let subtitle: [String]
+    let panels: [(RGBImage, [String])]
+    let scale: Int
+    let margin = 12, gap = 14, columns = 3
+
+    func render() -> RGBImage {
+        let tileW = (panels.map { $0.0.width }.max() ?? 0) * scale
+        let tileH = (panels.map { $0.0.height }.max() ?? 0) * scale
+        let labelLines = panels.map { $0.1.count }.max() ?? 0
+        let labelH = labelLines * BitmapFont.lineHeight + 4
+        let cols = min(columns, panels.count)
+        let rows = (panels.count + cols - 1) / cols
+        let headerH = 22 + subtitle.count * 10 + 8
+        let textW = max(BitmapFont.width(of: title, scale: 2), subtitle.map { BitmapFont.width(of: $0) }.max() ?? 0)
+        let width = max(cols * tileW + (cols - 1) * gap, textW) + 2 * margin
+        let height = margin + headerH + rows * (tileH + labelH) + (rows - 1) * gap + margin
+        var canvas = Canvas(width: width, height: height)
+        canvas.text(title, x: margin, y: margin, scale: 2)
+        for (i, line) in subtitle.enumerated() {
+            canvas.text(line, x: margin, y: margin + 22 + i * 10, color: RGB(80, 80, 80))
+        }
+        for (i, (image, lines)) in panels.enumerated() {
+            let x = margin + (i % cols) * (tileW + gap)
+            let y = margin + headerH + (i / cols) * (tileH + labelH + gap)
+            canvas.stroke(x: x - 1, y: y - 1, width: image.width * scale + 2, height: image.height * scale + 2,
+                          i == 0 ? RGB.highlight : RGB(206, 212, 218))
+            canvas.blit(image, x: x, y: y, scale: scale)
+            for (k, line) in lines.enumerated() {
+                canvas.text(line, x: x, y: y + tileH + 4 + k * BitmapFont.lineHeight, color: k == 0 ? RGB.ink : RGB(70, 70, 70))
+            }
+        }
+        return canvas.image
     }
 }
