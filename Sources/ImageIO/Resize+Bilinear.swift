@@ -35,8 +35,9 @@ extension Resize {
             let first = max(Int(center - support + 0.5), 0)
             let end = min(Int(center + support + 0.5), source)
             var weights = [Double]()
+            let reciprocal = 1.0 / filterScale  // PIL multiplies by 1/filterscale; dividing can round differently
             for j in first..<max(end, first) {
-                let d = abs((Double(j) - center + 0.5) / filterScale)
+                let d = abs((Double(j) - center + 0.5) * reciprocal)
                 weights.append(d < 1 ? 1 - d : 0)
             }
             let total = weights.reduce(0, +)

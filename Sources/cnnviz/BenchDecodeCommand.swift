@@ -16,9 +16,10 @@ struct BenchDecodeCommand: ParsableCommand {
         size that still covers the target, then resized. Its pixels are not Keras' pixels: a \
         scaled inverse DCT averages the area an output pixel covers, where a full decode followed \
         by nearest resizing picks one full-resolution sample. On the cats-and-dogs training set \
-        about 5% of the 64×64 channel values match exactly and the mean difference is about 13 \
-        levels of 255 (run with --compare to measure your own folder). --exact decodes in full as \
-        PIL does (same pixels as Keras' load_img).
+        (2,000 JPEGs) 12.5% of the 64×64 channel values and 9.2% of the pixels match the exact \
+        path, and the mean difference is 8.1 levels of 255 (--compare measures your folder). The \
+        gain is limited because Huffman decoding of the whole file is needed either way. \
+        --exact decodes in full as PIL does (the pixels Keras' load_img gives).
         """
     )
 
