@@ -29,8 +29,10 @@ struct BenchDecodeCommand: ParsableCommand {
     @Flag(help: "Full decode then resize, as PIL/Keras do (slower; the pixels Keras sees).")
     var exact = false
 
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    // `--json` is shared with `cnnviz bench --all` (BenchOutputOptions in BenchCommand.swift):
+    // a flag of its own with that name would be taken by the parent command.
+    @OptionGroup var output: BenchOutputOptions
+    var json: Bool { output.json }
 
     @Flag(help: "Also compare DCT-scaled and exact pixels on every image.")
     var compare = false
