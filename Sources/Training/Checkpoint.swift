@@ -29,7 +29,7 @@ struct Checkpoint {
         let state: JSONValue = .object([
             "epoch": .int(epoch), "step": .int(step), "optimizer_iterations": .int(optimizer.state.iterations),
             "running_loss": .number(runningLoss), "running_correct": .number(runningCorrect), "running_samples": .int(runningSamples),
-            "history": .string(EpochRecord.csv(history)), "options": .object(fingerprint),
+            "history": .array(history.map(\.json)), "options": .object(fingerprint),
         ])
         try SavedModel(spec: spec, model: model).save(to: folder, extraFiles: [
             Checkpoint.optimizerFile: Safetensors.encode(slots),
@@ -64,7 +64,7 @@ struct Checkpoint {
             }
         }
         optimizer.state = OptimizerState(iterations: iterations, slots: slots)
-        let history = (state["history"]?.stringValue ?? "").split(separator: "\n").dropFirst().compactMap { EpochRecord(csvLine: String($0)) }
+        let history = (state["history"]?.arrayValue ?? []).compactMap(EpochRecord.init(json:))
         return Checkpoint(epoch: epoch, step: step,
                           runningLoss: state["running_loss"]?.doubleValue ?? 0,
                           runningCorrect: state["running_correct"]?.doubleValue ?? 0,

@@ -18,8 +18,10 @@ public struct ProgressBar {
         self.output = output
     }
 
+    /// Writes through stdout's buffer (as `print` does, so lines keep their order) and flushes.
     public static func writeStdout(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        print(text, terminator: "")
+        fflush(stdout)
     }
 
     /// The bar for `done` of `total` steps: `[=====>....]`, all `=` when complete.

@@ -13,7 +13,7 @@ public enum Tour {
         public var validationAccuracy: Double?
     }
 
-    public static func run(output root: URL, epochs: Int = 5, seed: UInt64 = 1, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
+    public static func run(output root: URL, epochs: Int = 10, seed: UInt64 = 1, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
         let fm = FileManager.default
         do { try fm.createDirectory(at: root, withIntermediateDirectories: true) } catch {
             throw CNNError.writeFailed(path: root.path, reason: error.localizedDescription)

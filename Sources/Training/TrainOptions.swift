@@ -25,6 +25,8 @@ public struct TrainOptions {
     public var resume = false
     /// Write the HTML report with pictures of every epoch.
     public var report = true
+    /// Redraw the progress bar in place when stdout is a terminal (off: one line per epoch via the log).
+    public var liveProgress = true
     /// Stop after this many steps in total (tests use it to interrupt a run at a known point).
     public var stopAfterSteps: Int?
 
@@ -69,6 +71,20 @@ public struct EpochRecord: Equatable {
         let f = csvLine.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard f.count == 6, let e = Int(f[0]), let l = Double(f[1]), let a = Double(f[2]), let s = Double(f[5]) else { return nil }
         self.init(epoch: e, loss: l, accuracy: a, valLoss: Double(f[3]), valAccuracy: Double(f[4]), seconds: s)
+    }
+
+    /// Full-precision form for checkpoints (the CSV rounds to six decimals).
+    var json: JSONValue {
+        .object(["epoch": .int(epoch), "loss": .number(loss), "accuracy": .number(accuracy),
+                 "val_loss": valLoss.map(JSONValue.number) ?? .null, "val_accuracy": valAccuracy.map(JSONValue.number) ?? .null,
+                 "seconds": .number(seconds)])
+    }
+
+    init?(json: JSONValue) {
+        guard let o = json.objectValue, let e = o["epoch"]?.intValue, let l = o["loss"]?.doubleValue,
+              let a = o["accuracy"]?.doubleValue else { return nil }
+        self.init(epoch: e, loss: l, accuracy: a, valLoss: o["val_loss"]?.doubleValue, valAccuracy: o["val_accuracy"]?.doubleValue,
+                  seconds: o["seconds"]?.doubleValue ?? 0)
     }
 
     static func csv(_ rows: [EpochRecord]) -> String {

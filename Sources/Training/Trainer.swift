@@ -98,7 +98,10 @@ public final class Trainer {
         for epoch in position.epoch..<options.epochs {
             log("Epoch \(epoch + 1)/\(options.epochs)")
             let started = Date()
-            let bar = ProgressBar(total: options.stepsPerEpoch)
+            // A live bar redrawn in place on a terminal; otherwise one finished line per epoch through `log`.
+            let live = options.liveProgress && isatty(STDOUT_FILENO) != 0
+            let bar = ProgressBar(total: options.stepsPerEpoch, interactive: live,
+                                  output: live ? ProgressBar.writeStdout : { [log] in log($0.trimmingCharacters(in: .newlines)) })
             let firstStep = epoch == position.epoch ? position.step : 0
             if epoch != position.epoch { running = (0, 0, 0) }
             for step in firstStep..<options.stepsPerEpoch {

@@ -76,10 +76,10 @@ public struct TrainingReport {
             page.heading("Kernels at each epoch")
             page.paragraph("Move the slider to watch the first layer's 3×3 kernels change as the network learns "
                            + "(blue negative, white zero, red positive; the RGB composite shows which colours a kernel responds to).")
-            page.raw(flipbook(id: "kernels", files: epochsWithPictures.map { EpochPictures.kernelFile(epoch: $0) }))
+            page.raw(flipbook(id: "kernels", files: epochsWithPictures.map { "report/" + EpochPictures.kernelFile(epoch: $0) }))
             for probe in probes {
                 page.heading("Feature maps of \(probe.name) (\(probe.className)) at each epoch", level: 3)
-                page.raw(flipbook(id: "probe-\(probe.name)", files: epochsWithPictures.map { EpochPictures.probeFile(probe.name, epoch: $0) }))
+                page.raw(flipbook(id: "probe-\(probe.name)", files: epochsWithPictures.map { "report/" + EpochPictures.probeFile(probe.name, epoch: $0) }))
             }
         }
         if let evaluation, let validation {

@@ -92,7 +92,7 @@ public enum TrainingSession {
             if options.report {
                 let evaluation = try validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
                 let report = TrainingReport(
-                    title: "Training report: \(options.trainFolder.lastPathComponent)", history: trainer.history,
+                    title: "Training report: \(options.output.lastPathComponent)", history: trainer.history,
                     epochsWithPictures: Array(0...trainer.history.count), probes: probes,
                     evaluation: evaluation, validation: validation,
                     settings: settings(options, spec: spec, training: training, validation: validation))

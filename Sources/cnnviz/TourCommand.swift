@@ -9,7 +9,7 @@ struct TourCommand: ParsableCommand {
     )
 
     @Option(help: "Folder to write into.") var output = "output"
-    @Option(help: "Training epochs on the demo data set.") var epochs = 5
+    @Option(help: "Training epochs on the demo data set.") var epochs = 10
     @Option(help: "Seed for the demo data and the training run.") var seed: UInt64 = 1
 
     func validate() throws {

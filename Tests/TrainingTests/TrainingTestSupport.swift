@@ -20,7 +20,7 @@ func scratchFolder(_ name: String = #function) -> URL {
 enum DemoData {
     static let folder: URL = {
         let url = scratchFolder("demo").appendingPathComponent("demo")
-        try? DemoDataset(trainingPerClass: 160, testPerClass: 50, seed: 3).write(to: url)
+        try? DemoDataset(seed: 1).write(to: url)  // what `cnnviz tour` trains on
         return url
     }()
     static var training: URL { folder.appendingPathComponent("training_set") }

@@ -1,6 +1,0 @@
-import XCTest
-
-// Replaced by the real tests of this module as it is built.
-final class PlaceholderCLITests: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
