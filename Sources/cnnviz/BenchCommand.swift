@@ -21,15 +21,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Run every benchmark (train, infer, decode).")
     var all = false
 
-    @Flag(help: "With --all: print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: BenchOutputOptions
+    var json: Bool { output.json }
 
     @Option(help: "With --all: the folder of images to decode.")
     var decodeDir = "../shared/datasets/cats-and-dogs/training_set"
-
-    func validate() throws {
-        if json && !all { throw ValidationError("--json here goes with --all; for one benchmark use e.g. 'cnnviz bench train --json'.") }
-    }
 
     func run() throws {
         guard all else { throw CleanExit.helpRequest(self) }
@@ -58,4 +54,12 @@ struct BenchCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// `--json`, shared by `bench` and its subcommands: ArgumentParser parses a parent's options on
+/// the whole command line, so a `--json` declared twice would only reach the parent. Declared
+/// once here as an option group on both, it reaches both.
+struct BenchOutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object instead of text (with 'bench': use --all).")
+    var json = false
 }

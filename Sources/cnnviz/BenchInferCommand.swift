@@ -16,15 +16,16 @@ struct BenchInferCommand: ParsableCommand {
     )
 
     @OptionGroup var options: BenchModelOptions
+    @OptionGroup var output: BenchOutputOptions
 
     func run() throws {
         try CLIError.guarding {
             let s = options.settings
             let quiet: (String) -> Void = { _ in }
-            let result = try ModelBenchmark.infer(s, progress: options.json ? quiet : options.progress)
-            let one = try ModelBenchmark.oneImageMilliseconds(s, progress: options.json ? quiet : options.progress)
+            let result = try ModelBenchmark.infer(s, progress: output.json ? quiet : options.progress)
+            let one = try ModelBenchmark.oneImageMilliseconds(s, progress: output.json ? quiet : options.progress)
             let memory = ModelBenchmark.peakMemoryMB()
-            if options.json {
+            if output.json {
                 try printJSON(["infer_images_per_second": result.median, "runs": result.runs, "one_image_ms": one,
                                "batch": s.batch, "steps": s.steps, "repeats": s.repeats, "backend": s.backend.rawValue,
                                "cores": ProcessInfo.processInfo.activeProcessorCount, "peak_memory_mb": memory])

@@ -5,9 +5,6 @@ import Training
 
 /// Options every model benchmark takes.
 struct BenchModelOptions: ParsableArguments {
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
-
     @Option(help: "Steps (batches) per timed repetition.")
     var steps = 10
 
@@ -57,13 +54,14 @@ struct BenchTrainCommand: ParsableCommand {
     )
 
     @OptionGroup var options: BenchModelOptions
+    @OptionGroup var output: BenchOutputOptions
 
     func run() throws {
         try CLIError.guarding {
             let s = options.settings
-            let result = try ModelBenchmark.train(s, progress: options.json ? { _ in } : options.progress)
+            let result = try ModelBenchmark.train(s, progress: output.json ? { _ in } : options.progress)
             let memory = ModelBenchmark.peakMemoryMB()
-            if options.json {
+            if output.json {
                 try printJSON(["train_images_per_second": result.median, "runs": result.runs, "batch": s.batch,
                                "steps": s.steps, "repeats": s.repeats, "backend": s.backend.rawValue,
                                "cores": ProcessInfo.processInfo.activeProcessorCount, "peak_memory_mb": memory])
