@@ -26,12 +26,12 @@ struct BenchInferCommand: ParsableCommand {
             let one = try ModelBenchmark.oneImageMilliseconds(s, progress: output.json ? quiet : options.progress)
             let memory = ModelBenchmark.peakMemoryMB()
             if output.json {
-                try printJSON(["infer_images_per_second": result.median, "runs": result.runs, "one_image_ms": one,
+                try printJSON(["infer_images_per_second": result.median, "runs": result.runs, "infer_images_per_cpu_second": result.cpuMedian, "one_image_ms": one,
                                "batch": s.batch, "steps": s.steps, "repeats": s.repeats, "backend": s.backend.rawValue,
                                "cores": ProcessInfo.processInfo.activeProcessorCount, "peak_memory_mb": memory])
             } else {
-                print(String(format: "inference: %.0f images/s (batch %d, median of %d); one image: %.3f ms; peak memory %.0f MB",
-                             result.median, s.batch, s.repeats, one, memory))
+                print(String(format: "inference: %.0f images/s (batch %d, median of %d; %.0f per CPU-second); one image: %.3f ms; peak memory %.0f MB",
+                             result.median, s.batch, s.repeats, result.cpuMedian, one, memory))
             }
         }
     }

@@ -62,12 +62,12 @@ struct BenchTrainCommand: ParsableCommand {
             let result = try ModelBenchmark.train(s, progress: output.json ? { _ in } : options.progress)
             let memory = ModelBenchmark.peakMemoryMB()
             if output.json {
-                try printJSON(["train_images_per_second": result.median, "runs": result.runs, "batch": s.batch,
+                try printJSON(["train_images_per_second": result.median, "runs": result.runs, "train_images_per_cpu_second": result.cpuMedian, "batch": s.batch,
                                "steps": s.steps, "repeats": s.repeats, "backend": s.backend.rawValue,
                                "cores": ProcessInfo.processInfo.activeProcessorCount, "peak_memory_mb": memory])
             } else {
-                print(String(format: "training: %.0f images/s (batch %d, median of %d), peak memory %.0f MB",
-                             result.median, s.batch, s.repeats, memory))
+                print(String(format: "training: %.0f images/s (batch %d, median of %d; %.0f per CPU-second), peak memory %.0f MB",
+                             result.median, s.batch, s.repeats, result.cpuMedian, memory))
             }
         }
     }
