@@ -26,15 +26,21 @@ static void cis_jpeg_error_exit(j_common_ptr info) {
     longjmp(error->jump, 1);
 }
 
-/* Warnings are not printed. "Premature end of JPEG file" is remembered: libjpeg would fill
- * the rest of the picture with gray, PIL refuses such a file ("image file is truncated"). */
+/* Warnings are not printed. Two mean the picture's data ran out: "Premature end of JPEG file"
+ * (the file is cut; PIL refuses it too: "image file is truncated") and "premature end of data
+ * segment" (the scan ends before the image does; PIL would silently fill the rest with gray).
+ * Both stop decoding at once, so a lying header never gets a whole gray picture written. */
 static void cis_jpeg_emit_message(j_common_ptr info, int level) {
     if (level < 0) {
         cis_jpeg_error *error = (cis_jpeg_error *)info->err;
-        if (info->err->msg_code == JWRN_JPEG_EOF) error->truncated = 1;
+        if (info->err->msg_code == JWRN_JPEG_EOF || info->err->msg_code == JWRN_HIT_MARKER) error->truncated = 1;
         info->err->num_warnings++;
     }
 }
+
+/* Headers above this many pixels must also be plausible for the file's size. */
+#define CIS_JPEG_SMALL_PIXELS 4000000ULL
+#define CIS_JPEG_PIXELS_PER_BYTE 2000ULL
 
 static void cis_jpeg_output_message(j_common_ptr info) { (void)info; }
 
@@ -95,15 +101,27 @@ int cis_jpeg_decode(const unsigned char *bytes, size_t size, unsigned long max_p
         return code;
     }
     jpeg_create_decompress(&context->info);
+    /* A progressive file keeps every DCT coefficient in memory (2 bytes per sample): cap what a
+     * header can make libjpeg allocate; beyond it libjpeg fails cleanly (no backing store). */
+    context->info.mem->max_memory_to_use = 1024L * 1024 * 1024;
     jpeg_mem_src(&context->info, bytes, (unsigned long)size);
     jpeg_read_header(&context->info, TRUE);
 
     struct jpeg_decompress_struct *info = &context->info;
     result->source_width = (int)info->image_width;
     result->source_height = (int)info->image_height;
-    if ((unsigned long long)info->image_width * info->image_height > max_pixels) {
+    unsigned long long pixels = (unsigned long long)info->image_width * info->image_height;
+    if (pixels > max_pixels) {
         context->code = CIS_TOO_LARGE;
-        snprintf(context->error.message, JMSG_LENGTH_MAX, "the header declares more pixels than allowed");
+        snprintf(context->error.message, JMSG_LENGTH_MAX, "more than the limit of %lu megapixels", max_pixels / 1000000);
+        longjmp(context->error.jump, 1);
+    }
+    /* Even a blank photo needs about a byte per 150 pixels; a header claiming over 2000 pixels
+     * per byte of file is lying, and a progressive decoder would zero a coefficient buffer
+     * for all of them before finding out. */
+    if (pixels > CIS_JPEG_SMALL_PIXELS && pixels > CIS_JPEG_PIXELS_PER_BYTE * (unsigned long long)size) {
+        context->code = CIS_TOO_LARGE;
+        snprintf(context->error.message, JMSG_LENGTH_MAX, "far more than a file of %zu bytes can hold", size);
         longjmp(context->error.jump, 1);
     }
     int cmyk = info->jpeg_color_space == JCS_CMYK || info->jpeg_color_space == JCS_YCCK;
@@ -129,7 +147,7 @@ int cis_jpeg_decode(const unsigned char *bytes, size_t size, unsigned long max_p
         longjmp(context->error.jump, 1);
     }
     if (cmyk) {
-        while (info->output_scanline < info->output_height) {
+        while (info->output_scanline < info->output_height && !context->error.truncated) {
             size_t y = info->output_scanline;
             JSAMPROW target = context->row;
             if (jpeg_read_scanlines(info, &target, 1) != 1) break;
@@ -138,7 +156,7 @@ int cis_jpeg_decode(const unsigned char *bytes, size_t size, unsigned long max_p
     } else {
         /* Offering every remaining row lets libjpeg write several per call (faster). */
         for (size_t y = 0; y < height; y++) context->rows[y] = context->pixels + y * width * 3;
-        while (info->output_scanline < info->output_height) {
+        while (info->output_scanline < info->output_height && !context->error.truncated) {
             JDIMENSION y = info->output_scanline;
             if (jpeg_read_scanlines(info, context->rows + y, info->output_height - y) == 0) break;
         }

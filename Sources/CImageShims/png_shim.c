@@ -91,7 +91,10 @@ int cis_png_decode(const unsigned char *bytes, size_t size, unsigned long max_pi
     result->source_height = (int)height;
     if ((unsigned long long)width * height > max_pixels) {
         context->code = CIS_TOO_LARGE;
-        png_error(png, "the header declares more pixels than allowed");
+        result->message[0] = 0;
+        char limit[64];
+        snprintf(limit, sizeof limit, "more than the limit of %lu megapixels", max_pixels / 1000000);
+        png_error(png, limit);
     }
     int color = png_get_color_type(png, info);
     int depth = png_get_bit_depth(png, info);

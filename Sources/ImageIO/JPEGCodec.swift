@@ -6,7 +6,8 @@ import Foundation
 /// Decoding reads baseline and progressive files in gray, YCbCr, RGB, CMYK and YCCK and returns
 /// 8-bit RGB with libjpeg's defaults (islow DCT, fancy upsampling) — what PIL, and so Keras'
 /// `load_img`, does. CMYK follows PIL (Adobe marker ⇒ inverted; R = (255−C)(255−K)/255).
-/// A file that ends early is refused, as PIL refuses it ("image file is truncated").
+/// A file that ends early is refused, as PIL refuses it ("image file is truncated"); so is a
+/// scan that ends before the image does, which PIL would fill with gray without a word.
 public enum JPEGCodec {
     /// Encodes 8-bit RGB at `quality` (1–100) with 4:2:0 chroma subsampling (libjpeg defaults).
     public static func encode(_ image: RGBImage, quality: Int = 90) throws -> Data {

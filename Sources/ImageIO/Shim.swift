@@ -49,7 +49,7 @@ enum Shim {
         switch code {
         case CIS_TOO_LARGE:
             return ImageError(.tooLarge, path: path,
-                              reason: "the \(format) header claims \(result.source_width)×\(result.source_height) pixels, more than the limit of \(maxPixels / 1_000_000) megapixels",
+                              reason: "the \(format) header claims \(result.source_width)×\(result.source_height) pixels, \(message)",
                               hint: ImageError.damagedHint)
         case CIS_NO_MEMORY:
             return ImageError(.corrupt, path: path, reason: "not enough memory to decode this \(format)",

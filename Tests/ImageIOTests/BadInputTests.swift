@@ -74,7 +74,13 @@ final class BadInputTests: XCTestCase {
     func testJPEGHeaderClaimingHugeSizeIsRefused() throws {
         let url = folder.appendingPathComponent("huge.jpg")
         try TestImages.jpegClaiming(width: 60_000, height: 60_000).write(to: url)
-        expectError(.tooLarge, reading: url, mentions: ["60000×60000"])
+        expectError(.tooLarge, reading: url, mentions: ["60000×60000", "megapixels"])
+        // Within the limit, but 25 million pixels in under a kilobyte: refused from the header.
+        try TestImages.jpegClaiming(width: 5_000, height: 5_000).write(to: url)
+        expectError(.tooLarge, reading: url, mentions: ["5000×5000", "bytes can hold"])
+        // A plausible size whose data runs out: stops as truncated (not a gray picture).
+        try TestImages.jpegClaiming(width: 1_000, height: 1_000).write(to: url)
+        expectError(.truncated, reading: url, mentions: ["truncated"])
     }
 
     func testMissingFileAndFolder() throws {
