@@ -10,6 +10,7 @@ public enum Kernels {
         case .naive:
             return ConvNaive.forward(input: input, kernel: kernel, bias: bias, geometry: geometry, filters: filters)
         case .fast:
+            _ = Allocator.keepLargeBlocks
             return ConvFast.forward(input: input, kernel: kernel, bias: bias, geometry: geometry, filters: filters)
         }
     }
@@ -38,6 +39,7 @@ public enum Kernels {
         case .naive:
             return DenseNaive.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
         case .fast:
+            _ = Allocator.keepLargeBlocks
             return DenseFast.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
         }
     }
