@@ -1,5 +1,6 @@
 import CNNCore
 import Foundation
+import ImageIO
 
 /// What `cnnviz train` does; the defaults are the coursework's model and regimen.
 public struct TrainOptions {
@@ -20,7 +21,7 @@ public struct TrainOptions {
     /// An architecture file (model.json form); nil: the coursework model.
     public var architecture: URL?
     public var skipBadImages = false
-    public var order: BatchSchedule.Order = .keras3
+    public var order: IteratorMode = .keras3
     /// Continue from `output/checkpoint` instead of starting again.
     public var resume = false
     /// Write the HTML report with pictures of every epoch.

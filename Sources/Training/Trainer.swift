@@ -20,7 +20,7 @@ public final class Trainer {
     public let model: Sequential
     public let spec: ModelSpec
     public let optimizer: Adam
-    public let training: LabeledImages
+    public let training: DirectoryDataset
     public let validation: LabeledImages?
     public private(set) var history: [EpochRecord] = []
     /// ImageDataGenerator's random transform, applied to each training image; nil: none.
@@ -32,7 +32,7 @@ public final class Trainer {
     public var checkpointFolder: URL { options.output.appendingPathComponent("checkpoint") }
     public var modelFolder: URL { options.output.appendingPathComponent("model") }
 
-    public init(options: TrainOptions, spec: ModelSpec, training: LabeledImages, validation: LabeledImages?,
+    public init(options: TrainOptions, spec: ModelSpec, training: DirectoryDataset, validation: LabeledImages?,
                 augmentation: Augmentation?, log: @escaping (String) -> Void = { print($0) }) throws {
         self.options = options
         self.spec = spec
@@ -44,39 +44,18 @@ public final class Trainer {
         optimizer = Adam()
     }
 
-    var schedule: BatchSchedule {
-        BatchSchedule(count: training.count, batchSize: options.batchSize, stepsPerEpoch: options.stepsPerEpoch,
-                      seed: options.seed, order: options.order)
-    }
-
-    /// The training batch at (epoch, step): images from the schedule, augmented with a generator
-    /// keyed by (seed, epoch, step, position), so the batch is the same in a resumed run.
-    /// As in Keras, the random transform works on the resized image and is followed by `rescale`.
-    func batch(epoch: Int, step: Int) -> (x: Tensor, y: Tensor) {
-        let indices = schedule.indices(epoch: epoch, step: step)
-        guard let augmentation else {
-            return Batching.tensors(indices.map { training.image($0) }, labels: indices.map { training.label($0) },
-                                    rescale: spec.preprocessing.rescale)
+    /// `flow_from_directory`'s batches, moved forward (indices only, no pixels) to (epoch, step):
+    /// shuffles and augmentation draws are keyed by the batch number, so a resumed run gets
+    /// exactly the batches an uninterrupted one would.
+    func batches(from epoch: Int, step: Int) -> BatchIterator {
+        var iterator = BatchIterator(dataset: training, batchSize: options.batchSize, shuffle: true, seed: options.seed,
+                                     augmentation: augmentation, rescale: spec.preprocessing.rescale, mode: options.order)
+        for _ in 0..<epoch {
+            for _ in 0..<options.stepsPerEpoch { _ = iterator.nextIndices() }
+            iterator.endEpoch()
         }
-        let images = indices.map { training.image($0) }
-        let (h, w) = (images[0].height, images[0].width)
-        let size = h * w * 3
-        let rescale = spec.preprocessing.rescale
-        let base = SeededRNG(seed: options.seed).fork(UInt64(epoch) << 32 | UInt64(step))
-        var data = [Float](repeating: 0, count: images.count * size)
-        data.withUnsafeMutableBufferPointer { buffer in
-            let output = buffer
-            DispatchQueue.concurrentPerform(iterations: images.count) { i in
-                var rng = base.fork(UInt64(i))
-                let p = augmentation.randomParameters(height: h, width: w, rng: &rng)
-                images[i].pixels.withUnsafeBufferPointer { pixels in
-                    Augmentation.apply(p, pixels: pixels, width: w, height: h, scale: rescale,
-                                       into: UnsafeMutableBufferPointer(rebasing: output[(i * size)..<((i + 1) * size)]))
-                }
-            }
-        }
-        return (Tensor(shape: [images.count, h, w, 3], data: data),
-                Tensor(shape: [indices.count, 1], data: indices.map { Float(training.label($0)) }))
+        for _ in 0..<step { _ = iterator.nextIndices() }
+        return iterator
     }
 
     /// Runs training from the start, or from the checkpoint when `options.resume` is set.
@@ -95,6 +74,7 @@ public final class Trainer {
             log("Resuming from epoch \(position.epoch + 1), step \(position.step + 1) (checkpoint \(checkpointFolder.path)).")
         }
         var stepsThisRun = 0
+        var iterator = batches(from: position.epoch, step: position.step)
         for epoch in position.epoch..<options.epochs {
             log("Epoch \(epoch + 1)/\(options.epochs)")
             let started = Date()
@@ -110,7 +90,7 @@ public final class Trainer {
                     log("\nStopped at epoch \(epoch + 1), step \(step + 1). Checkpoint saved in \(checkpointFolder.path); continue with --resume.")
                     return .interrupted(epoch: epoch, step: step)
                 }
-                let (x, y) = batch(epoch: epoch, step: step)
+                let (x, y) = iterator.nextBatch()
                 let (loss, accuracy) = try model.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer)
                 guard loss.isFinite else {
                     throw Failure(description: "the loss became \(loss) at epoch \(epoch + 1), step \(step + 1): training stopped. "
@@ -135,6 +115,7 @@ public final class Trainer {
             var shown = [("loss", record.loss), ("accuracy", record.accuracy)]
             if let l = record.valLoss, let a = record.valAccuracy { shown += [("val_loss", l), ("val_accuracy", a)] }
             bar.finish(metrics: shown, steps: options.stepsPerEpoch - firstStep)
+            iterator.endEpoch()
             history.append(record)
             try AtomicWrite.file(Data(EpochRecord.csv(history).utf8), to: options.output.appendingPathComponent("history.csv"))
             try onEpochEnd?(epoch, model)

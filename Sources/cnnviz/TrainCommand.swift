@@ -1,6 +1,7 @@
 import ArgumentParser
 import CNNCore
 import Foundation
+import ImageIO
 import Training
 
 struct TrainCommand: ParsableCommand {
@@ -40,7 +41,7 @@ struct TrainCommand: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1 (the coursework uses 32).") }
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1 (the coursework uses 32).") }
         guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be at least 1 (the coursework uses 20).") }
-        guard BatchSchedule.Order(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
+        guard IteratorMode(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
         if resume && output == nil { throw ValidationError("--resume needs --output: the folder of the run to continue.") }
     }
 
@@ -57,7 +58,7 @@ struct TrainCommand: ParsableCommand {
             options.seed = seed
             options.architecture = architecture.map { URL(fileURLWithPath: $0) }
             options.skipBadImages = skipBadImages
-            options.order = BatchSchedule.Order(rawValue: order) ?? .keras3
+            options.order = IteratorMode(rawValue: order) ?? .keras3
             options.resume = resume
             options.report = !noReport
             Interrupt.install()

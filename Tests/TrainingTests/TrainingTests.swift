@@ -81,19 +81,6 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(straight.history.map(\.loss), resumed.history.map(\.loss))
     }
 
-    func testBatchScheduleOrders() {
-        let keras3 = BatchSchedule(count: 10, batchSize: 4, stepsPerEpoch: 2, seed: 1, order: .keras3)
-        // Each epoch takes the first two batches of a fresh shuffle.
-        XCTAssertEqual(keras3.indices(epoch: 0, step: 0), Array(keras3.permutation(pass: 0)[0..<4]))
-        XCTAssertEqual(keras3.indices(epoch: 1, step: 0), Array(keras3.permutation(pass: 1)[0..<4]))
-        XCTAssertNotEqual(keras3.permutation(pass: 0), keras3.permutation(pass: 1))
-        // Keras 2 continues: epoch 1 step 0 is the third batch of the first pass, which is partial (2 images).
-        let keras2 = BatchSchedule(count: 10, batchSize: 4, stepsPerEpoch: 2, seed: 1, order: .keras2)
-        XCTAssertEqual(keras2.indices(epoch: 1, step: 0), Array(keras2.permutation(pass: 0)[8..<10]))
-        XCTAssertEqual(keras2.indices(epoch: 1, step: 1), Array(keras2.permutation(pass: 1)[0..<4]))
-        XCTAssertEqual(Set(keras2.permutation(pass: 0)), Set(0..<10))
-    }
-
     func testProgressLineLooksLikeKeras() {
         XCTAssertEqual(ProgressBar.bar(done: 20, total: 20), "[==============================]")
         XCTAssertEqual(ProgressBar.bar(done: 10, total: 20), "[==============>...............]")
