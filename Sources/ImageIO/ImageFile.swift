@@ -73,6 +73,11 @@ public enum ImageFile {
         guard !isFolder.boolValue else {
             throw ImageError(.unreadable, path: url.path, reason: "this is a folder, not an image file", hint: "Give the path of a .png or .jpg file")
         }
+        // An empty file is answered from its size: it is an error anyway, and Foundation's
+        // Data(contentsOf:) leaks a 4 KB buffer on empty files (seen under the address sanitizer).
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber, size.intValue == 0 {
+            throw emptyFileError(url.path)
+        }
         do {
             return try Data(contentsOf: url)
         } catch {
