@@ -111,10 +111,11 @@ public enum DenseFast {
 
     /// dW[i, o] += Σ_n x[n, i] · dy[n, o];  db[o] += Σ_n dy[n, o];  dx[n, i] = Σ_o W[i, o] · dy[n, o].
     ///
-    /// One pass over W: the rows of W (and dW) are cut into 6-row tiles shared between the cores,
-    /// and for each tile both products run while its rows are in cache:
-    ///   dW tile (6 × O) += Xᵀ tile (6 × N) · dY (N × O)      A = columns of X, read in place
-    ///   dxᵀ tile (6 × N) = W tile (6 × O) · dYᵀ (O × N)       B = dYᵀ, copied once (O × N is small)
+    ///   dW (I × O) += Xᵀ (I × N) · dY (N × O): 4-row tiles of dW shared between the cores, A = the
+    ///     columns of X read in place (stride I), B = dY; each row of dW is read and written once.
+    ///   dx (N × I) = dY (N × O) · Wᵀ (O × I): blocks of 16 inputs shared between the cores; each
+    ///     block of W is copied transposed into an O × 16 panel, so dx is written in whole vectors.
+    ///     (Computing dxᵀ tiles in the same pass as dW, with scalar stores into dx, was slower.)
     /// Returns dx (N, I), or an empty array when `inputGradient` is false.
     public static func backward(input x: [Float], kernel w: [Float], outputGradient dy: [Float],
                                 batch: Int, inputs: Int, outputs: Int,
@@ -124,14 +125,10 @@ public enum DenseFast {
             for n in 0..<batch { for o in 0..<outputs { db[o] += dy[n * outputs + o] } }
         }
         let outPadded = Gemm.paddedColumns(outputs)
-        let batchPadded = Gemm.paddedColumns(batch)
         // dY with zero columns up to whole panels (a copy only when O is not a multiple of 16).
         let dyPadded: [Float] = outputs == outPadded ? dy : (0..<(batch * outPadded)).map { k in
             k % outPadded < outputs ? dy[k / outPadded * outputs + k % outPadded] : 0
         }
-        // dYᵀ (O × batchPadded), zero columns past the batch.
-        var dyT = [Float](repeating: 0, count: inputGradient ? outputs * batchPadded : 0)
-        if inputGradient { for n in 0..<batch { for o in 0..<outputs { dyT[o * batchPadded + n] = dy[n * outputs + o] } } }
         var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
         guard batch > 0, inputs > 0, outputs > 0 else {
             return inputGradient ? [Float](repeating: 0, count: batch * inputs) : []
@@ -141,13 +138,11 @@ public enum DenseFast {
         x.withUnsafeBufferPointer { xp in
         w.withUnsafeBufferPointer { wp in
         dyPadded.withUnsafeBufferPointer { dyp in
-        dyT.withUnsafeBufferPointer { dytp in
         identity.withUnsafeBufferPointer { idp in
         dw.withUnsafeMutableBufferPointer { dwp in
         dx.withUnsafeMutableBufferPointer { dxp in
             let work = tiles * batch * outputs
             Parallel.forEachRange(tiles, minimumChunk: work > 1 << 16 ? 64 : tiles) { _, mine in
-                var wRows = [Int](repeating: 0, count: Gemm.tileRows)
                 for t in mine {
                     let i0 = t * Gemm.tileRows
                     let rows = min(Gemm.tileRows, inputs - i0)
@@ -159,19 +154,41 @@ public enum DenseFast {
                                   c: dwp.baseAddress! + i0 * outputs + first, cRowStride: outputs, cColStride: 1,
                                   cols: min(Gemm.tileColumns, outputs - first), accumulate: true)
                     }
-                    guard inputGradient else { continue }
-                    for r in 0..<rows { wRows[r] = r * outputs }
-                    for panel in 0..<(batchPadded / Gemm.tileColumns) {
-                        let first = panel * Gemm.tileColumns
-                        Gemm.tile(rows: rows, a: wp.baseAddress! + i0 * outputs, rowOffsets: wRows, kStride: 1,
+                }
+            }
+            guard inputGradient else { return }
+            // dx (N × I) = dY (N × O) · Wᵀ: per block of 16 inputs, that block of W copied
+            // transposed (O × 16, in L1), then contiguous 16-wide rows of dx.
+            let blocks = (inputs + Gemm.tileColumns - 1) / Gemm.tileColumns
+            Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
+                let packed = UnsafeMutablePointer<Float>.allocate(capacity: outputs * Gemm.tileColumns)
+                defer { packed.deallocate() }
+                var dyRows = [Int](repeating: 0, count: Gemm.tileRows)
+                for block in mine {
+                    let i0 = block * Gemm.tileColumns
+                    let width = min(Gemm.tileColumns, inputs - i0)
+                    for j in 0..<Gemm.tileColumns {
+                        if j < width {
+                            let row = wp.baseAddress! + (i0 + j) * outputs
+                            for o in 0..<outputs { packed[o * Gemm.tileColumns + j] = row[o] }
+                        } else {
+                            for o in 0..<outputs { packed[o * Gemm.tileColumns + j] = 0 }
+                        }
+                    }
+                    var n0 = 0
+                    while n0 < batch {
+                        let rows = min(Gemm.tileRows, batch - n0)
+                        for r in 0..<rows { dyRows[r] = (n0 + r) * outPadded }
+                        Gemm.tile(rows: rows, a: dyp.baseAddress!, rowOffsets: dyRows, kStride: 1,
                                   segments: 1, segmentLength: outputs, segmentStride: 0,
-                                  b: dytp.baseAddress! + first, bStride: batchPadded,
-                                  c: dxp.baseAddress! + first * inputs + i0, cRowStride: 1, cColStride: inputs,
-                                  cols: min(Gemm.tileColumns, batch - first), accumulate: false)
+                                  b: packed, bStride: Gemm.tileColumns,
+                                  c: dxp.baseAddress! + n0 * inputs + i0, cRowStride: inputs, cColStride: 1,
+                                  cols: width, accumulate: false)
+                        n0 += rows
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}
         return dx
     }
 }
