@@ -59,6 +59,7 @@ struct BenchDecodeCommand: ParsableCommand {
                 var object: [String: Any] = [
                     "images": result.images, "failed": result.failed, "seconds": result.seconds,
                     "images_per_second": result.imagesPerSecond, "mode": mode == .exact ? "exact" : "dct-scaled",
+                    "cpu_ms_per_image": result.cpuMillisecondsPerImage,
                     "size": size, "cores": cores, "passes": result.passes,
                 ]
                 if let c = comparison {
@@ -69,9 +70,9 @@ struct BenchDecodeCommand: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print(String(format: "%d images (%@, %d×%d, %d cores): %.3f s, %.0f images/s",
+                print(String(format: "%d images (%@, %d×%d, %d cores): %.3f s, %.0f images/s, %.3f ms CPU per image",
                              result.images, mode == .exact ? "exact" : "DCT-scaled", size, size, cores,
-                             result.seconds, result.imagesPerSecond))
+                             result.seconds, result.imagesPerSecond, result.cpuMillisecondsPerImage))
                 if result.failed > 0 { print("\(result.failed) files could not be decoded (see `cnnviz dataset` or ImageFile errors).") }
                 if let c = comparison {
                     print(String(format: "DCT-scaled vs exact: %.1f%% of channel values identical, %.1f%% of pixels, mean |difference| %.2f of 255",
