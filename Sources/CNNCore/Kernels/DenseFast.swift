@@ -89,10 +89,10 @@ public enum DenseFast {
                         for k in rows {
                             let v = SIMD8<Float>(repeating: xp[n * inputs + k])
                             let row = wp + k * outputs + c0
-                            a0 = a0.addingProduct(v, Gemm.load(row)); a1 = a1.addingProduct(v, Gemm.load(row + 8))
-                            a2 = a2.addingProduct(v, Gemm.load(row + 16)); a3 = a3.addingProduct(v, Gemm.load(row + 24))
-                            a4 = a4.addingProduct(v, Gemm.load(row + 32)); a5 = a5.addingProduct(v, Gemm.load(row + 40))
-                            a6 = a6.addingProduct(v, Gemm.load(row + 48)); a7 = a7.addingProduct(v, Gemm.load(row + 56))
+                            a0 = a0.plusProduct(v, Gemm.load(row)); a1 = a1.plusProduct(v, Gemm.load(row + 8))
+                            a2 = a2.plusProduct(v, Gemm.load(row + 16)); a3 = a3.plusProduct(v, Gemm.load(row + 24))
+                            a4 = a4.plusProduct(v, Gemm.load(row + 32)); a5 = a5.plusProduct(v, Gemm.load(row + 40))
+                            a6 = a6.plusProduct(v, Gemm.load(row + 48)); a7 = a7.plusProduct(v, Gemm.load(row + 56))
                         }
                         let out = UnsafeMutableRawPointer(pb.baseAddress! + (part * batch + n) * outputs + c0)
                         for (i, a) in [a0, a1, a2, a3, a4, a5, a6, a7].enumerated() {

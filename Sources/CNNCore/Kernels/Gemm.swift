@@ -85,10 +85,10 @@ public enum Gemm {
             for _ in 0..<s.segmentLength {
                 let b0 = load(pb), b1 = load(pb + 8)
                 let x0 = SIMD8<Float>(repeating: p0[k])
-                c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
-                if R > 1 { let x = SIMD8<Float>(repeating: p1[k]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1) }
-                if R > 2 { let x = SIMD8<Float>(repeating: p2[k]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1) }
-                if R > 3 { let x = SIMD8<Float>(repeating: p3[k]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1) }
+                c00 = c00.plusProduct(x0, b0); c01 = c01.plusProduct(x0, b1)
+                if R > 1 { let x = SIMD8<Float>(repeating: p1[k]); c10 = c10.plusProduct(x, b0); c11 = c11.plusProduct(x, b1) }
+                if R > 2 { let x = SIMD8<Float>(repeating: p2[k]); c20 = c20.plusProduct(x, b0); c21 = c21.plusProduct(x, b1) }
+                if R > 3 { let x = SIMD8<Float>(repeating: p3[k]); c30 = c30.plusProduct(x, b0); c31 = c31.plusProduct(x, b1) }
                 k += s.kStride
                 pb += s.bStride
             }
@@ -135,4 +135,18 @@ public enum Gemm {
     /// `n` rounded up to whole tiles of columns.
     @inline(__always)
     public static func paddedColumns(_ n: Int) -> Int { (n + tileColumns - 1) / tileColumns * tileColumns }
+}
+
+extension SIMD8 where Scalar == Float {
+    /// self + a·b. One FMA instruction when the build targets a CPU that has it (`CNNVIZ_FMA`,
+    /// set for native release builds in Package.swift); otherwise a vector multiply and add,
+    /// because on baseline x86-64 `addingProduct` becomes a call to libm's fmaf for every lane.
+    @inline(__always)
+    func plusProduct(_ a: Self, _ b: Self) -> Self {
+        #if CNNVIZ_FMA
+        return addingProduct(a, b)
+        #else
+        return self + a * b
+        #endif
+    }
 }
