@@ -56,11 +56,11 @@ public enum Tour {
     static func page(tutorials: [(String, String)], accuracy: Double?, history: [EpochRecord]) -> String {
         var page = HTMLPage(title: "CNNViz tour")
         page.heading("CNNViz: a tour of a convolutional network", level: 1)
-        page.paragraph("Everything below was computed on this machine by `cnnviz tour`. Open the pages in order.")
+        page.raw("<p>Everything below was computed on this machine by <code>cnnviz tour</code>. Open the pages in order.</p>")
         page.heading("1. One computation at a time")
         page.raw("<ul>" + tutorials.map { "<li>" + HTMLPage.link($0.1, $0.0) + "</li>" }.joined()
                  + "<li>" + HTMLPage.link("tutorials/index.html", "All tutorials") + "</li></ul>")
-        page.paragraph("More: `cnnviz tutorial list` (padding and stride, channels, ReLU, flatten and dense, edges, backprop).")
+        page.raw("<p>More: <code>cnnviz tutorial list</code> (padding and stride, channels, ReLU, flatten and dense, edges, backprop).</p>")
         page.heading("2. The demo data set")
         page.paragraph("Two classes of striped pictures that differ only in the direction of their edges, as real JPEG and PNG files in demo-data/training_set and demo-data/test_set.")
         page.heading("3. Training")
@@ -69,7 +69,8 @@ public enum Tour {
         page.heading("4. One image through the trained network")
         page.raw("<p>" + HTMLPage.link("inspect/tour-vertical.1/index.html", "Inspection of vertical.1.png") + ": every layer's numbers and pictures, and the raw tensors as .npy files.</p>")
         page.heading("Next: your own photos")
-        page.paragraph("cnnviz train --train \"Gatos y Perros/training_set\" --validation \"Gatos y Perros/test_set\" — then cnnviz inspect IMAGE --model output/runs/<run>/model.")
+        page.raw("<p><code>cnnviz train --train \"Gatos y Perros/training_set\" --validation \"Gatos y Perros/test_set\"</code>, then "
+                 + "<code>cnnviz inspect IMAGE --model output/runs/&lt;run&gt;/model</code>.</p>")
         return page.render()
     }
 }
