@@ -1,3 +1,4 @@
+import CNNCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -45,22 +46,14 @@ public enum ImageFile {
         try writeAtomically(data, to: url)
     }
 
-    /// Writes beside the destination under a temporary name, then rename(2)s it into place, which
-    /// replaces an existing file atomically: a crash leaves the old file or the new one.
+    /// Writes through CNNCore's `AtomicWrite.file` (temporary file, then rename(2)): a crash
+    /// leaves the old file or the new one. Failures become an `ImageError` naming the image.
     static func writeAtomically(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         do {
-            try data.write(to: temp)
+            try AtomicWrite.file(data, to: url)
         } catch {
-            throw ImageError(.writeFailed, path: url.path, reason: "could not write the image (\(error.localizedDescription))",
+            throw ImageError(.writeFailed, path: url.path, reason: "could not write the image (\(error))",
                              hint: "Check that the folder exists and is writable, and that the disk has room")
-        }
-        guard rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw ImageError(.writeFailed, path: url.path, reason: "could not put the image in place (\(reason))",
-                             hint: "Check that the folder is writable and the name is not a folder")
         }
     }
 

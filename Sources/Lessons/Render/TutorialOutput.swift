@@ -129,22 +129,9 @@ public enum TutorialOutput {
         try replaceFile(Data(page.render().utf8), at: root.appendingPathComponent("index.html"))
     }
 
-    /// Writes a temporary file beside `url` and renames it over `url` with rename(2), which
-    /// replaces an existing file atomically. (FileManager.replaceItemAt fails on Linux when the
-    /// destination exists, so CNNCore's AtomicWrite.file cannot overwrite the shared index here.)
+    /// Replaces `url` atomically (CNNCore's `AtomicWrite.file`: temporary file, then rename(2)).
     static func replaceFile(_ data: Data, at url: URL) throws {
-        let temp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try data.write(to: temp)
-        } catch {
-            throw CNNError.writeFailed(path: url.path, reason: error.localizedDescription)
-        }
-        guard rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw CNNError.writeFailed(path: url.path, reason: reason)
-        }
+        try AtomicWrite.file(data, to: url)
     }
 
     static let css = """
