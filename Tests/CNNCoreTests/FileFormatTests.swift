@@ -82,6 +82,11 @@ final class FileFormatTests: XCTestCase {
         assertBadModel(#"{"layers": []}"#, mentions: ["input_shape"])
         assertBadModel(#"{"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": 2, "activation": "swish"}}]}"#,
                        mentions: ["unknown activation \"swish\""])
+        // Sizes that would exhaust memory are refused before anything is allocated.
+        assertBadModel(#"{"input_shape": [100000, 100000, 3], "layers": [{"class_name": "Flatten"}]}"#,
+                       mentions: ["too large"])
+        assertBadModel(#"{"input_shape": [30000], "layers": [{"class_name": "Dense", "config": {"units": 100000}}]}"#,
+                       mentions: ["would need 3000000000 weights"])
     }
 
     func testBadWeightsFiles() throws {
@@ -100,6 +105,12 @@ final class FileFormatTests: XCTestCase {
         }
         try assertLoadFails(good.prefix(good.count - 10), mentions: "truncated")
         try assertLoadFails(good.prefix(5), mentions: "too short")
+        // A header whose shape overflows when multiplied out.
+        let hostile = #"{"conv2d.kernel": {"dtype": "F32", "shape": [4294967296, 4294967296], "data_offsets": [0, 0]}}"#
+        var bytes = Data()
+        withUnsafeBytes(of: UInt64(hostile.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(Data(hostile.utf8))
+        try assertLoadFails(bytes, mentions: "impossible shape")
         var named = SavedModel.namedWeights(model).filter { $0.name != "dense.bias" }
         try assertLoadFails(Safetensors.encode(named), mentions: "'dense.bias' is missing")
         named = SavedModel.namedWeights(model).map { $0.name == "conv2d.bias" ? ($0.name, Tensor.zeros([31])) : $0 }

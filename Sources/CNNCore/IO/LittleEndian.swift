@@ -16,3 +16,15 @@ enum LittleEndian {
         return values
     }
 }
+
+/// The number of elements of `shape`, or nil when it would overflow (a damaged or hostile header).
+func checkedElementCount(_ shape: [Int]) -> Int? {
+    var count = 1
+    for n in shape {
+        guard n >= 0 else { return nil }
+        let (product, overflow) = count.multipliedReportingOverflow(by: n)
+        guard !overflow, product < Int.max / 8 else { return nil }
+        count = product
+    }
+    return count
+}

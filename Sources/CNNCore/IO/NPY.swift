@@ -54,7 +54,7 @@ public enum NPY {
             guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n >= 0 else { throw bad("the shape is not a list of sizes") }
             return n
         }
-        let count = shape.reduce(1, *)
+        guard let count = checkedElementCount(shape) else { throw bad("the shape \(shape) is impossible") }
         let start = headerStart + headerLength
         guard bytes.count - start == count * 4 else {
             throw bad("expected \(count * 4) bytes of data for shape \(shape), found \(bytes.count - start)")

@@ -56,7 +56,7 @@ public enum Safetensors {
             guard begin >= 0, end >= begin, end <= payload else {
                 throw bad("tensor '\(name)' lies past the end of the file (the file is truncated)")
             }
-            let count = shape.reduce(1, *)
+            guard let count = checkedElementCount(shape) else { throw bad("tensor '\(name)' has an impossible shape \(shape)") }
             guard end - begin == count * 4 else { throw bad("tensor '\(name)' has \(end - begin) bytes for shape \(shape)") }
             result[name] = Tensor(shape: shape, data: LittleEndian.floats(bytes, from: headerEnd + begin, count: count))
         }

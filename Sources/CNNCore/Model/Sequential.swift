@@ -30,13 +30,36 @@ public final class Sequential {
         var shape = inputShape
         var shapes: [[Int]] = []
         for (index, layer) in layers.enumerated() {
+            let output = try layer.outputShape(for: shape)
+            try Sequential.checkSize(layer: layer, input: shape, output: output)
             try layer.build(inputShape: shape, rng: &rng)
-            shape = try layer.outputShape(for: shape)
+            shape = output
             shapes.append(shape)
             layer.backend = backend
             layer.needsInputGradient = index > 0
         }
         outputShapes = shapes
+    }
+
+    /// Largest per-sample tensor and largest layer this program agrees to build: far beyond any
+    /// model a student trains here, and well below what would exhaust memory and crash.
+    public static let maxElementsPerSample = 1 << 26
+    public static let maxParametersPerLayer = 1 << 28
+
+    /// Refuses a layer whose input, output or weights would be absurdly large, before allocating them.
+    static func checkSize(layer: Layer, input: [Int], output: [Int]) throws {
+        for shape in [input, output] {
+            guard let n = checkedElementCount(shape), n <= maxElementsPerSample else {
+                throw CNNError.impossibleLayer(layer: layer.name, reason: "a per-sample tensor of shape \(CNNError.format(shape)) is too large (the limit is \(maxElementsPerSample) values)")
+            }
+        }
+        let inputs = input.reduce(1, *)
+        var weights = 0
+        if let dense = layer as? Dense { weights = inputs * dense.units }
+        if let conv = layer as? Conv2D, input.count == 3 { weights = conv.kernelSize.0 * conv.kernelSize.1 * input[2] * conv.filters }
+        guard weights <= maxParametersPerLayer else {
+            throw CNNError.impossibleLayer(layer: layer.name, reason: "it would need \(weights) weights (\(weights / (1 << 18)) MB); the limit is \(maxParametersPerLayer). Use a smaller input or fewer units")
+        }
     }
 
     /// Gives each unnamed layer Keras' automatic name: the snake-case class name, then _1, _2 … per class.
