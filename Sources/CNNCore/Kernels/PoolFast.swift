@@ -71,20 +71,31 @@ public enum PoolFast {
 
     /// dx[argmax[k]] += dy[k]. Every maximum lies in its own image, so images are shared between
     /// the cores and each zeroes and fills its own part of dx.
-    public static func maxBackward(outputGradient dy: [Float], argmax: [Int32], inputCount: Int, batch: Int) -> [Float] {
+    ///
+    /// With `reluMask` (the pooling input, a ReLU output) the ReLU backward is applied too: a
+    /// gradient is added only where !(reluMask[argmax[k]] ≤ 0), which gives exactly
+    /// `ActivationFast.reluBackward(output: reluMask, outputGradient: dx)` without its pass.
+    public static func maxBackward(outputGradient dy: [Float], argmax: [Int32], inputCount: Int, batch: Int,
+                                   reluMask: [Float]? = nil) -> [Float] {
         guard batch > 0, inputCount > 0 else { return [Float](repeating: 0, count: inputCount) }
+        precondition(reluMask == nil || reluMask!.count == inputCount, "ReLU mask and pooling input differ in length")
         let inPer = inputCount / batch, outPer = dy.count / batch
+        let mask = reluMask ?? []
         return .uninitialized(inputCount) { dx in
             dy.withUnsafeBufferPointer { dyp in
             argmax.withUnsafeBufferPointer { ap in
+            mask.withUnsafeBufferPointer { mp in
                 Parallel.forEachRange(batch, minimumChunk: max(1, 1 << 15 / max(1, inPer))) { _, images in
                     let start = images.lowerBound * inPer, end = images.upperBound * inPer
                     (dx.baseAddress! + start).initialize(repeating: 0, count: end - start)
-                    for k in (images.lowerBound * outPer)..<(images.upperBound * outPer) where ap[k] >= 0 {
-                        dx[Int(ap[k])] += dyp[k]
+                    let outputs = (images.lowerBound * outPer)..<(images.upperBound * outPer)
+                    if reluMask == nil {
+                        for k in outputs where ap[k] >= 0 { dx[Int(ap[k])] += dyp[k] }
+                    } else {
+                        for k in outputs where ap[k] >= 0 && !(mp[Int(ap[k])] <= 0) { dx[Int(ap[k])] += dyp[k] }
                     }
                 }
-            }}
+            }}}
         }
     }
 

@@ -19,7 +19,7 @@ public final class Dense: ActivatedLayer {
     private var inputs = 0
     private var lastInput: Tensor?
     public private(set) var lastPreActivation: Tensor?
-    private var lastOutput: Tensor?
+    public private(set) var lastOutput: Tensor?
 
     public init(units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = "") {
         self.units = units

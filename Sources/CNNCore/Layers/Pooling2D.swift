@@ -82,6 +82,19 @@ public final class Pooling2D: Layer {
         }
     }
 
+    /// Max pooling backward fused with the ReLU backward of the layer before it: returns that
+    /// layer's dLoss/dz directly. `relu` is this layer's input (the ReLU output y of the layer
+    /// before). Same values as `backward` then the ReLU backward; see `Kernels.maxPoolBackwardReLU`.
+    public func backwardThroughReLU(_ outputGradient: Tensor, relu: Tensor) throws -> Tensor {
+        let g = geometry(batch: lastBatch)
+        guard mode == .max, relu.count == g.batch * g.height * g.width * g.channels else {
+            throw CNNError.impossibleLayer(layer: name, reason: "the fused ReLU backward needs max pooling and its input")
+        }
+        return Tensor(shape: [g.batch] + inputShape,
+                      data: Kernels.maxPoolBackwardReLU(backend, outputGradient: outputGradient.data, argmax: lastArgmax,
+                                                        relu: relu.data, batch: g.batch))
+    }
+
     public var config: [String: JSONValue] {
         ["name": .string(name), "pool_size": .ints([poolSize.0, poolSize.1]),
          "strides": .ints([strides.0, strides.1]), "padding": .string(padding.rawValue)]

@@ -97,10 +97,21 @@ public final class Sequential {
     /// When `fromPreActivation` is true the gradient is dLoss/dz of the last layer (the loss from the logit).
     public func backward(_ gradient: Tensor, fromPreActivation: Bool = false, trace: Trace? = nil) throws {
         var grad = gradient
+        // Set when the gradient handed to the next layer down is already its dLoss/dz.
+        var gradientIsPreActivation = false
         for (index, layer) in layers.enumerated().reversed() {
             trace?.recordOutputGradient(layer: layer, index: index + 1, gradient: grad, isPreActivation: fromPreActivation && index == layers.count - 1)
-            if index == layers.count - 1, fromPreActivation, let activated = layer as? ActivatedLayer {
+            let preActivation = gradientIsPreActivation || (index == layers.count - 1 && fromPreActivation)
+            gradientIsPreActivation = false
+            if preActivation, let activated = layer as? ActivatedLayer {
                 grad = try activated.backward(preActivationGradient: grad)
+            } else if trace == nil, index > 0, let pool = layer as? Pooling2D, pool.mode == .max,
+                      let below = layers[index - 1] as? ActivatedLayer, below.activation == .relu,
+                      let relu = below.lastOutput {
+                // Max pooling after a ReLU: one pass gives the layer below its dLoss/dz (the
+                // trace, when recording, wants the gradient in between, so it takes the plain path).
+                grad = try pool.backwardThroughReLU(grad, relu: relu)
+                gradientIsPreActivation = true
             } else {
                 grad = try layer.backward(grad)
             }
