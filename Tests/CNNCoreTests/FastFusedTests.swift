@@ -44,21 +44,35 @@ final class FastFusedTests: XCTestCase {
             (1, 1, 1, 1, (1, 1), (1, 1), .valid), (1, 1, 1, 3, (2, 2), (2, 2), .same),
             (2, 7, 5, 9, (2, 2), (2, 2), .valid), (3, 8, 11, 17, (3, 3), (2, 2), .same),
             (1, 9, 4, 5, (5, 5), (1, 1), .same), (2, 62, 62, 32, (2, 2), (2, 2), .valid),
+            // Windows that tile the input exactly (the one-pass kernel): 1×1, odd channels, non-square.
+            (1, 1, 1, 1, (1, 1), (1, 1), .valid), (2, 6, 4, 9, (2, 2), (2, 2), .valid),
+            (3, 9, 4, 3, (3, 2), (3, 2), .valid), (1, 8, 8, 16, (2, 2), (2, 2), .same),
         ]
         for (n, h, w, c, window, strides, padding) in cases {
             let g = ConvGeometry(batch: n, height: h, width: w, channels: c, kernel: window, strides: strides, padding: padding)
             var z = random(n * h * w * c, &rng)
+            if z.count > 9 { z[9] = -0.0 }
             for i in stride(from: 0, to: z.count, by: 7) { z[i] = 0 }
             if z.count > 5 { z[5] = .nan }
             let y = ActivationFast.reluForward(z)
             let pooled = PoolFast.maxForward(input: y, geometry: g)
             let dy = random(pooled.output.count, &rng)
             let name = "\(n)×\(h)×\(w)×\(c) \(window) \(strides) \(padding)"
+            var dyZeros = dy
+            for i in stride(from: 0, to: dyZeros.count, by: 4) { dyZeros[i] = -0.0 }
             let plain = PoolNaive.maxBackward(outputGradient: dy, argmax: pooled.argmax, inputCount: y.count)
+            // Without the mask, with the geometry (the one-pass kernel where windows tile), −0 in dy included.
+            for gradient in [dy, dyZeros] {
+                assertBitEqual(PoolFast.maxBackward(outputGradient: gradient, argmax: pooled.argmax, inputCount: y.count,
+                                                    batch: n, geometry: g),
+                               PoolNaive.maxBackward(outputGradient: gradient, argmax: pooled.argmax, inputCount: y.count),
+                               "pool backward with geometry \(name)")
+            }
             let twoPasses = Activation.relu.backward(output: Tensor(shape: [y.count], data: y),
                                                      outputGradient: Tensor(shape: [plain.count], data: plain)).data
             for backend in [KernelBackend.fast, .naive] {
-                assertBitEqual(Kernels.maxPoolBackwardReLU(backend, outputGradient: dy, argmax: pooled.argmax, relu: y, batch: n),
+                assertBitEqual(Kernels.maxPoolBackwardReLU(backend, outputGradient: dy, argmax: pooled.argmax, relu: y,
+                                                               pooled: pooled.output, geometry: g),
                                twoPasses, "\(backend) pool backward through ReLU \(name)")
             }
         }

@@ -89,10 +89,11 @@ public enum Kernels {
     /// Max pooling backward: the gradient goes to each window's kept maximum. `batch` lets the
     /// fast kernel share the images between cores (each maximum lies in its own image).
     public static func maxPoolBackward(_ backend: KernelBackend, outputGradient: [Float], argmax: [Int32], inputCount: Int,
-                                       batch: Int = 1) -> [Float] {
+                                       batch: Int = 1, geometry: ConvGeometry? = nil) -> [Float] {
         switch backend {
         case .naive: return PoolNaive.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount)
-        case .fast: return PoolFast.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount, batch: batch)
+        case .fast: return PoolFast.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount,
+                                                batch: batch, geometry: geometry)
         }
     }
 
@@ -100,9 +101,10 @@ public enum Kernels {
     /// dz[k] = dx[k] where relu[k] > 0 (or NaN), else 0 — exactly
     /// `activationBackward(.relu, output: relu, outputGradient: maxPoolBackward(…))`, because a
     /// gradient only lands on a window's maximum and the mask needs only that one value. Saves a
-    /// pass over the (16 MB) feature map. `relu` is the pooling layer's input.
+    /// pass over the (16 MB) feature map. `relu` is the pooling layer's input (the ReLU output),
+    /// `pooled` its output (the fast kernel reads the mask from it: pooled[k] = relu[argmax[k]]).
     public static func maxPoolBackwardReLU(_ backend: KernelBackend, outputGradient: [Float], argmax: [Int32],
-                                           relu: [Float], batch: Int) -> [Float] {
+                                           relu: [Float], pooled: [Float], geometry: ConvGeometry) -> [Float] {
         switch backend {
         case .naive:
             let dx = PoolNaive.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: relu.count)
@@ -110,7 +112,7 @@ public enum Kernels {
                                             outputGradient: Tensor(shape: [dx.count], data: dx)).data
         case .fast:
             return PoolFast.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: relu.count,
-                                        batch: batch, reluMask: relu)
+                                        batch: geometry.batch, reluMask: pooled, geometry: geometry)
         }
     }
 
