@@ -113,9 +113,7 @@ public enum DenseFast {
     ///
     ///   dW (I × O) += Xᵀ (I × N) · dY (N × O): 4-row tiles of dW shared between the cores, A = the
     ///     columns of X read in place (stride I), B = dY; each row of dW is read and written once.
-    ///   dx (N × I) = dY (N × O) · Wᵀ (O × I): blocks of 16 inputs shared between the cores; each
-    ///     block of W is copied transposed into an O × 16 panel, so dx is written in whole vectors.
-    ///     (Computing dxᵀ tiles in the same pass as dW, with scalar stores into dx, was slower.)
+    ///   dx (N × I) = dY (N × O) · Wᵀ (O × I): see `dxTransposed`.
     /// Returns dx (N, I), or an empty array when `inputGradient` is false.
     public static func backward(input x: [Float], kernel w: [Float], outputGradient dy: [Float],
                                 batch: Int, inputs: Int, outputs: Int,
@@ -157,38 +155,42 @@ public enum DenseFast {
                 }
             }
             guard inputGradient else { return }
-            // dx (N × I) = dY (N × O) · Wᵀ: per block of 16 inputs, that block of W copied
-            // transposed (O × 16, in L1), then contiguous 16-wide rows of dx.
-            let blocks = (inputs + Gemm.tileColumns - 1) / Gemm.tileColumns
-            Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
-                let packed = UnsafeMutablePointer<Float>.allocate(capacity: outputs * Gemm.tileColumns)
-                defer { packed.deallocate() }
-                var dyRows = [Int](repeating: 0, count: Gemm.tileRows)
-                for block in mine {
-                    let i0 = block * Gemm.tileColumns
-                    let width = min(Gemm.tileColumns, inputs - i0)
-                    for j in 0..<Gemm.tileColumns {
-                        if j < width {
-                            let row = wp.baseAddress! + (i0 + j) * outputs
-                            for o in 0..<outputs { packed[o * Gemm.tileColumns + j] = row[o] }
-                        } else {
-                            for o in 0..<outputs { packed[o * Gemm.tileColumns + j] = 0 }
-                        }
-                    }
-                    var n0 = 0
-                    while n0 < batch {
-                        let rows = min(Gemm.tileRows, batch - n0)
-                        for r in 0..<rows { dyRows[r] = (n0 + r) * outPadded }
-                        Gemm.tile(rows: rows, a: dyp.baseAddress!, rowOffsets: dyRows, kStride: 1,
+            dxTransposed(w: wp.baseAddress!, dy: dy, batch: batch, inputs: inputs, outputs: outputs,
+                         dx: dxp.baseAddress!, parallel: work > 1 << 16)
+        }}}}}}
+        return dx
+    }
+
+    /// dxᵀ (I × N) = W (I × O) · dYᵀ (O × N), the input gradient of `backward`.
+    ///
+    /// input gradient (N, I), kernel (I, O), output gradient (N, O). 4-row tiles of dxᵀ shared
+    /// between the cores: A = rows of W read in place (contiguous), B = dYᵀ packed once (O × N,
+    /// 16 KB for the coursework, stays in L1), C = dx written with stride I. The stores are scalar
+    /// but only 16 per 4 × 16 × O products; the previous form (dY · Wᵀ) had to copy every block of W
+    /// transposed first, a scalar gather of the whole 15.7 MB kernel. Each lane sums o = 0..<O in
+    /// order, as before, so dx has the same bits.
+    static func dxTransposed(w: UnsafePointer<Float>, dy: [Float], batch: Int, inputs: Int, outputs: Int,
+                             dx: UnsafeMutablePointer<Float>, parallel: Bool) {
+        let bp = Gemm.paddedColumns(batch)
+        var dyT = [Float](repeating: 0, count: outputs * bp)
+        for n in 0..<batch { for o in 0..<outputs { dyT[o * bp + n] = dy[n * outputs + o] } }
+        let tiles = (inputs + Gemm.tileRows - 1) / Gemm.tileRows
+        dyT.withUnsafeBufferPointer { tp in
+            Parallel.forEachRange(tiles, minimumChunk: parallel ? 64 : tiles) { _, mine in
+                var offsets = [Int](repeating: 0, count: Gemm.tileRows)
+                for t in mine {
+                    let i0 = t * Gemm.tileRows
+                    let rows = min(Gemm.tileRows, inputs - i0)
+                    for r in 0..<rows { offsets[r] = (i0 + r) * outputs }
+                    for first in stride(from: 0, to: batch, by: Gemm.tileColumns) {
+                        Gemm.tile(rows: rows, a: w, rowOffsets: offsets, kStride: 1,
                                   segments: 1, segmentLength: outputs, segmentStride: 0,
-                                  b: packed, bStride: Gemm.tileColumns,
-                                  c: dxp.baseAddress! + n0 * inputs + i0, cRowStride: inputs, cColStride: 1,
-                                  cols: width, accumulate: false)
-                        n0 += rows
+                                  b: tp.baseAddress! + first, bStride: bp,
+                                  c: dx + first * inputs + i0, cRowStride: 1, cColStride: inputs,
+                                  cols: min(Gemm.tileColumns, batch - first), accumulate: false)
                     }
                 }
             }
-        }}}}}}
-        return dx
+        }
     }
 }
