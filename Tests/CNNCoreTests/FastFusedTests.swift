@@ -107,4 +107,34 @@ final class FastFusedTests: XCTestCase {
             for (p, (a, b)) in zip(fused, plain).enumerated() { assertBitEqual(a, b, "\(backend) parameter \(p) gradient") }
         }
     }
+
+    /// `clearGradientsBeforeBackward` (Dense kernel gradients stored, not added to zeros) leaves
+    /// the same gradients as `zeroGradients` then backward, from stale non-zero gradients, and
+    /// a second backward after it adds again.
+    func testOverwrittenDenseGradientEqualsZeroThenAdd() throws {
+        for backend in [KernelBackend.fast, .naive] {
+            func gradients(overwrite: Bool) throws -> ([[Float]], [[Float]]) {
+                let model = try Sequential(inputShape: [5, 4, 2], layers: [
+                    Conv2D(filters: 3, kernelSize: (2, 2), activation: .relu),
+                    Flatten(),
+                    Dense(units: 17, activation: .relu),
+                    Dense(units: 1, activation: .sigmoid),
+                ], seed: 6, backend: backend)
+                var rng = SeededRNG(seed: 12)
+                for p in model.parameters { p.gradient.data = random(p.gradient.count, &rng) }
+                let x = Tensor(shape: [2, 5, 4, 2], data: random(2 * 5 * 4 * 2, &rng))
+                let output = try model.forward(x, training: true)
+                let (_, grad, fromLogit) = try model.lossAndGradient(output: output, targets: Tensor(shape: [2, 1], data: [1, 0]),
+                                                                     loss: .binaryCrossentropy)
+                if overwrite { model.clearGradientsBeforeBackward() } else { model.zeroGradients() }
+                try model.backward(grad, fromPreActivation: fromLogit)
+                let once = model.parameters.map(\.gradient.data)
+                try model.backward(grad, fromPreActivation: fromLogit)
+                return (once, model.parameters.map(\.gradient.data))
+            }
+            let marked = try gradients(overwrite: true), zeroed = try gradients(overwrite: false)
+            XCTAssertEqual(marked.0, zeroed.0, "\(backend): gradients after one backward")
+            XCTAssertEqual(marked.1, zeroed.1, "\(backend): gradients after a second backward (added)")
+        }
+    }
 }

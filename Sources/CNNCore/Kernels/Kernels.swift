@@ -59,13 +59,17 @@ public enum Kernels {
         }
     }
 
-    /// Dense backward. Shapes: see `DenseNaive.backward`.
+    /// Dense backward. Shapes: see `DenseNaive.backward`. With `overwriteKernelGradient` the
+    /// kernel gradient is set to this batch's gradient instead of added to (see `Dense.backward`).
     public static func denseBackward(_ backend: KernelBackend, input: [Float], kernel: [Float], outputGradient: [Float],
                                      batch: Int, inputs: Int, outputs: Int,
                                      kernelGradient: inout [Float], biasGradient: inout [Float],
-                                     inputGradient: Bool) -> [Float] {
+                                     inputGradient: Bool, overwriteKernelGradient: Bool = false) -> [Float] {
         switch backend {
         case .naive:
+            if overwriteKernelGradient {
+                kernelGradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            }
             return DenseNaive.backward(input: input, kernel: kernel, outputGradient: outputGradient,
                                        batch: batch, inputs: inputs, outputs: outputs,
                                        kernelGradient: &kernelGradient, biasGradient: &biasGradient,
@@ -74,7 +78,7 @@ public enum Kernels {
             return DenseFast.backward(input: input, kernel: kernel, outputGradient: outputGradient,
                                       batch: batch, inputs: inputs, outputs: outputs,
                                       kernelGradient: &kernelGradient, biasGradient: &biasGradient,
-                                      inputGradient: inputGradient)
+                                      inputGradient: inputGradient, overwriteKernelGradient: overwriteKernelGradient)
         }
     }
 

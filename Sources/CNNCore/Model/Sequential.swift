@@ -122,6 +122,20 @@ public final class Sequential {
     /// Clears every parameter's gradient.
     public func zeroGradients() { for p in parameters { p.zeroGradient() } }
 
+    /// `zeroGradients` for a backward pass that follows at once: a Dense kernel gradient is not
+    /// zeroed but marked, and that layer's backward stores its gradient instead of adding it.
+    /// Every parameter's gradient after the backward equals the one after `zeroGradients`.
+    func clearGradientsBeforeBackward() {
+        for layer in layers {
+            if let dense = layer as? Dense, let kernel = dense.kernel {
+                dense.kernelGradientPendingOverwrite = true
+                for p in dense.parameters where p !== kernel { p.zeroGradient() }
+            } else {
+                for p in layer.parameters { p.zeroGradient() }
+            }
+        }
+    }
+
     /// Loss and dLoss/d(output or logit) for a batch whose forward pass has just run.
     ///
     /// When the output layer's activation is sigmoid (binary) or softmax (categorical), the loss is
@@ -144,7 +158,7 @@ public final class Sequential {
     public func trainStep(_ input: Tensor, targets: Tensor, loss: Loss, optimizer: Optimizer, trace: Trace? = nil) throws -> (loss: Float, accuracy: Float) {
         let output = try forward(input, training: true, trace: trace)
         let (value, grad, fromLogit) = try lossAndGradient(output: output, targets: targets, loss: loss)
-        zeroGradients()
+        clearGradientsBeforeBackward()
         try backward(grad, fromPreActivation: fromLogit, trace: trace)
         trace?.recordParameterGradients(model: self)
         optimizer.step(parameters)
