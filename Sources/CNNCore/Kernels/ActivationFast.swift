@@ -14,6 +14,19 @@ public enum ActivationFast {
         map(dy, y) { d, out in d.replacing(with: 0, where: out .<= 0) } scalar: { d, out in out <= 0 ? 0 : d }
     }
 
+    /// y[i] = max(z[i], 0) for one row of a feature map, exactly as `reluForward`: used by the
+    /// kernels that fuse ReLU into their output pass (`ConvFast.forwardReLU`).
+    @inline(__always)
+    static func reluRow(_ z: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(z + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: v.replacing(with: 0, where: v .< 0), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { y[i] = z[i] < 0 ? 0 : z[i]; i += 1 }
+    }
+
     /// r[i] = f(a[i], b[i]) with a vector body for 8 values and a scalar one for the rest.
     @inline(__always)
     static func map(_ a: [Float], _ b: [Float], _ vector: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>,

@@ -34,25 +34,36 @@ public enum DenseFast {
             rowOffsets.withUnsafeBufferPointer { op in
                 let work = panels * batch * inputs
                 Parallel.forEachRange(panels, minimumChunk: work > 1 << 16 ? 1 : panels) { _, mine in
-                    let packed = UnsafeMutablePointer<Float>.allocate(capacity: kBlock * Gemm.tileColumns)
+                    let panelSize = kBlock * Gemm.tileColumns
+                    let packed = UnsafeMutablePointer<Float>.allocate(capacity: mine.count * panelSize)
                     defer { packed.deallocate() }
+                    // With one tile of rows the block is read once: copying would only add work.
+                    func direct(_ panel: Int) -> Bool {
+                        batch <= Gemm.tileRows && (panel + 1) * Gemm.tileColumns <= outputs
+                    }
                     var k0 = 0
                     while k0 < inputs {
                         let kLength = min(kBlock, inputs - k0)
-                        for panel in mine {
-                            let first = panel * Gemm.tileColumns
-                            // With one tile of rows the block is read once: copying would only add work.
-                            let direct = batch <= Gemm.tileRows && first + Gemm.tileColumns <= outputs
-                            if !direct {
-                                Gemm.packPanel(wp.baseAddress! + k0 * outputs, rows: kLength, columns: outputs, ld: outputs,
-                                               first: first, into: packed)
+                        // This block of all my panels, copied in one pass along W's rows: each row's
+                        // columns are contiguous, so the reads stream (panel by panel they were
+                        // 64 B every 512 B, and waiting on them cost ~6% of a training step).
+                        for row in 0..<kLength {
+                            let src = wp.baseAddress! + (k0 + row) * outputs
+                            for (slot, panel) in mine.enumerated() where !direct(panel) {
+                                Gemm.packPanel(src, rows: 1, columns: outputs, ld: outputs, first: panel * Gemm.tileColumns,
+                                               into: packed + slot * panelSize + row * Gemm.tileColumns)
                             }
+                        }
+                        for (slot, panel) in mine.enumerated() {
+                            let first = panel * Gemm.tileColumns
+                            let direct = direct(panel)
                             var m0 = 0
                             while m0 < batch {
                                 let rows = min(Gemm.tileRows, batch - m0)
                                 Gemm.tile(rows: rows, a: xp.baseAddress! + k0, rowOffsets: op.baseAddress! + m0, kStride: 1,
                                           segments: 1, segmentLength: kLength, segmentStride: 0,
-                                          b: direct ? wp.baseAddress! + k0 * outputs + first : UnsafePointer(packed),
+                                          b: direct ? wp.baseAddress! + k0 * outputs + first
+                                                    : UnsafePointer(packed + slot * panelSize),
                                           bStride: direct ? outputs : Gemm.tileColumns,
                                           c: y.baseAddress! + m0 * outputs + first, cRowStride: outputs, cColStride: 1,
                                           cols: min(Gemm.tileColumns, outputs - first),
@@ -113,14 +124,14 @@ public enum DenseFast {
     ///
     ///   dW (I × O) += Xᵀ (I × N) · dY (N × O): 4-row tiles of dW shared between the cores, A = the
     ///     columns of X read in place (stride I), B = dY; each row of dW is read and written once.
-    ///   dx (N × I) = dY (N × O) · Wᵀ (O × I): blocks of 16 inputs shared between the cores; each
-    ///     block of W is copied transposed into an O × 16 panel, so dx is written in whole vectors.
-    ///     (Computing dxᵀ tiles in the same pass as dW, with scalar stores into dx, was slower.)
+    ///   dx (N × I) = dY (N × O) · Wᵀ (O × I): see `dxTransposed`.
+    /// With `overwriteKernelGradient` dW = Xᵀ·dY is stored instead of added: what `trainStep` wants
+    /// right after clearing the gradients, without the 15.7 MB zero fill and the read of zeros.
     /// Returns dx (N, I), or an empty array when `inputGradient` is false.
     public static func backward(input x: [Float], kernel w: [Float], outputGradient dy: [Float],
                                 batch: Int, inputs: Int, outputs: Int,
                                 kernelGradient dw: inout [Float], biasGradient db: inout [Float],
-                                inputGradient: Bool) -> [Float] {
+                                inputGradient: Bool, overwriteKernelGradient: Bool = false) -> [Float] {
         if !db.isEmpty {
             for n in 0..<batch { for o in 0..<outputs { db[o] += dy[n * outputs + o] } }
         }
@@ -152,43 +163,47 @@ public enum DenseFast {
                                   segments: 1, segmentLength: batch, segmentStride: 0,
                                   b: dyp.baseAddress! + first, bStride: outPadded,
                                   c: dwp.baseAddress! + i0 * outputs + first, cRowStride: outputs, cColStride: 1,
-                                  cols: min(Gemm.tileColumns, outputs - first), accumulate: true)
+                                  cols: min(Gemm.tileColumns, outputs - first), accumulate: !overwriteKernelGradient)
                     }
                 }
             }
             guard inputGradient else { return }
-            // dx (N × I) = dY (N × O) · Wᵀ: per block of 16 inputs, that block of W copied
-            // transposed (O × 16, in L1), then contiguous 16-wide rows of dx.
-            let blocks = (inputs + Gemm.tileColumns - 1) / Gemm.tileColumns
-            Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
-                let packed = UnsafeMutablePointer<Float>.allocate(capacity: outputs * Gemm.tileColumns)
-                defer { packed.deallocate() }
-                var dyRows = [Int](repeating: 0, count: Gemm.tileRows)
-                for block in mine {
-                    let i0 = block * Gemm.tileColumns
-                    let width = min(Gemm.tileColumns, inputs - i0)
-                    for j in 0..<Gemm.tileColumns {
-                        if j < width {
-                            let row = wp.baseAddress! + (i0 + j) * outputs
-                            for o in 0..<outputs { packed[o * Gemm.tileColumns + j] = row[o] }
-                        } else {
-                            for o in 0..<outputs { packed[o * Gemm.tileColumns + j] = 0 }
-                        }
-                    }
-                    var n0 = 0
-                    while n0 < batch {
-                        let rows = min(Gemm.tileRows, batch - n0)
-                        for r in 0..<rows { dyRows[r] = (n0 + r) * outPadded }
-                        Gemm.tile(rows: rows, a: dyp.baseAddress!, rowOffsets: dyRows, kStride: 1,
+            dxTransposed(w: wp.baseAddress!, dy: dy, batch: batch, inputs: inputs, outputs: outputs,
+                         dx: dxp.baseAddress!, parallel: work > 1 << 16)
+        }}}}}}
+        return dx
+    }
+
+    /// dxᵀ (I × N) = W (I × O) · dYᵀ (O × N), the input gradient of `backward`.
+    ///
+    /// input gradient (N, I), kernel (I, O), output gradient (N, O). 4-row tiles of dxᵀ shared
+    /// between the cores: A = rows of W read in place (contiguous), B = dYᵀ packed once (O × N,
+    /// 16 KB for the coursework, stays in L1), C = dx written with stride I. The stores are scalar
+    /// but only 16 per 4 × 16 × O products; the previous form (dY · Wᵀ) had to copy every block of W
+    /// transposed first, a scalar gather of the whole 15.7 MB kernel. Each lane sums o = 0..<O in
+    /// order, as before, so dx has the same bits.
+    static func dxTransposed(w: UnsafePointer<Float>, dy: [Float], batch: Int, inputs: Int, outputs: Int,
+                             dx: UnsafeMutablePointer<Float>, parallel: Bool) {
+        let bp = Gemm.paddedColumns(batch)
+        var dyT = [Float](repeating: 0, count: outputs * bp)
+        for n in 0..<batch { for o in 0..<outputs { dyT[o * bp + n] = dy[n * outputs + o] } }
+        let tiles = (inputs + Gemm.tileRows - 1) / Gemm.tileRows
+        dyT.withUnsafeBufferPointer { tp in
+            Parallel.forEachRange(tiles, minimumChunk: parallel ? 64 : tiles) { _, mine in
+                var offsets = [Int](repeating: 0, count: Gemm.tileRows)
+                for t in mine {
+                    let i0 = t * Gemm.tileRows
+                    let rows = min(Gemm.tileRows, inputs - i0)
+                    for r in 0..<rows { offsets[r] = (i0 + r) * outputs }
+                    for first in stride(from: 0, to: batch, by: Gemm.tileColumns) {
+                        Gemm.tile(rows: rows, a: w, rowOffsets: offsets, kStride: 1,
                                   segments: 1, segmentLength: outputs, segmentStride: 0,
-                                  b: packed, bStride: Gemm.tileColumns,
-                                  c: dxp.baseAddress! + n0 * inputs + i0, cRowStride: inputs, cColStride: 1,
-                                  cols: width, accumulate: false)
-                        n0 += rows
+                                  b: tp.baseAddress! + first, bStride: bp,
+                                  c: dx + first * inputs + i0, cRowStride: 1, cColStride: inputs,
+                                  cols: min(Gemm.tileColumns, batch - first), accumulate: false)
                     }
                 }
             }
-        }}}}}}
-        return dx
+        }
     }
 }

@@ -15,6 +15,21 @@ public enum Kernels {
         }
     }
 
+    /// Conv2D forward and its activation: (z, y = activation(z)). The fast backend computes
+    /// ReLU in the same pass as z (`ConvFast.forwardReLU`); otherwise z, then the activation.
+    public static func convForwardActivated(_ backend: KernelBackend, _ activation: Activation, input: [Float],
+                                            kernel: [Float], bias: [Float]?, geometry g: ConvGeometry,
+                                            filters: Int) -> (preActivation: [Float], output: [Float]) {
+        if backend == .fast && activation == .relu {
+            _ = Allocator.keepLargeBlocks
+            return ConvFast.forwardReLU(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters)
+        }
+        let z = convForward(backend, input: input, kernel: kernel, bias: bias, geometry: g, filters: filters)
+        if activation == .linear { return (z, z) }
+        let shape = [g.batch, g.outHeight, g.outWidth, filters]
+        return (z, activationForward(backend, activation, Tensor(shape: shape, data: z)).data)
+    }
+
     /// Conv2D backward. Shapes: see `ConvNaive.backward`.
     public static func convBackward(_ backend: KernelBackend, input: [Float], kernel: [Float], outputGradient: [Float],
                                     geometry: ConvGeometry, filters: Int,
@@ -44,13 +59,17 @@ public enum Kernels {
         }
     }
 
-    /// Dense backward. Shapes: see `DenseNaive.backward`.
+    /// Dense backward. Shapes: see `DenseNaive.backward`. With `overwriteKernelGradient` the
+    /// kernel gradient is set to this batch's gradient instead of added to (see `Dense.backward`).
     public static func denseBackward(_ backend: KernelBackend, input: [Float], kernel: [Float], outputGradient: [Float],
                                      batch: Int, inputs: Int, outputs: Int,
                                      kernelGradient: inout [Float], biasGradient: inout [Float],
-                                     inputGradient: Bool) -> [Float] {
+                                     inputGradient: Bool, overwriteKernelGradient: Bool = false) -> [Float] {
         switch backend {
         case .naive:
+            if overwriteKernelGradient {
+                kernelGradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            }
             return DenseNaive.backward(input: input, kernel: kernel, outputGradient: outputGradient,
                                        batch: batch, inputs: inputs, outputs: outputs,
                                        kernelGradient: &kernelGradient, biasGradient: &biasGradient,
@@ -59,7 +78,7 @@ public enum Kernels {
             return DenseFast.backward(input: input, kernel: kernel, outputGradient: outputGradient,
                                       batch: batch, inputs: inputs, outputs: outputs,
                                       kernelGradient: &kernelGradient, biasGradient: &biasGradient,
-                                      inputGradient: inputGradient)
+                                      inputGradient: inputGradient, overwriteKernelGradient: overwriteKernelGradient)
         }
     }
 
@@ -74,10 +93,30 @@ public enum Kernels {
     /// Max pooling backward: the gradient goes to each window's kept maximum. `batch` lets the
     /// fast kernel share the images between cores (each maximum lies in its own image).
     public static func maxPoolBackward(_ backend: KernelBackend, outputGradient: [Float], argmax: [Int32], inputCount: Int,
-                                       batch: Int = 1) -> [Float] {
+                                       batch: Int = 1, geometry: ConvGeometry? = nil) -> [Float] {
         switch backend {
         case .naive: return PoolNaive.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount)
-        case .fast: return PoolFast.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount, batch: batch)
+        case .fast: return PoolFast.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: inputCount,
+                                                batch: batch, geometry: geometry)
+        }
+    }
+
+    /// Max pooling backward followed by the ReLU backward of the layer before it, in one pass:
+    /// dz[k] = dx[k] where relu[k] > 0 (or NaN), else 0 — exactly
+    /// `activationBackward(.relu, output: relu, outputGradient: maxPoolBackward(…))`, because a
+    /// gradient only lands on a window's maximum and the mask needs only that one value. Saves a
+    /// pass over the (16 MB) feature map. `relu` is the pooling layer's input (the ReLU output),
+    /// `pooled` its output (the fast kernel reads the mask from it: pooled[k] = relu[argmax[k]]).
+    public static func maxPoolBackwardReLU(_ backend: KernelBackend, outputGradient: [Float], argmax: [Int32],
+                                           relu: [Float], pooled: [Float], geometry: ConvGeometry) -> [Float] {
+        switch backend {
+        case .naive:
+            let dx = PoolNaive.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: relu.count)
+            return Activation.relu.backward(output: Tensor(shape: [relu.count], data: relu),
+                                            outputGradient: Tensor(shape: [dx.count], data: dx)).data
+        case .fast:
+            return PoolFast.maxBackward(outputGradient: outputGradient, argmax: argmax, inputCount: relu.count,
+                                        batch: geometry.batch, reluMask: pooled, geometry: geometry)
         }
     }
 

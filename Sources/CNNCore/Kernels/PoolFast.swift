@@ -71,20 +71,36 @@ public enum PoolFast {
 
     /// dx[argmax[k]] += dy[k]. Every maximum lies in its own image, so images are shared between
     /// the cores and each zeroes and fills its own part of dx.
-    public static func maxBackward(outputGradient dy: [Float], argmax: [Int32], inputCount: Int, batch: Int) -> [Float] {
+    ///
+    /// With `reluMask` (the pooling *output*, when the input is a ReLU output y) the ReLU backward
+    /// is applied too: dy[k] is added only where !(reluMask[k] ≤ 0). The pooled value is
+    /// y[argmax[k]], so this gives exactly `ActivationFast.reluBackward(output: y, outputGradient: dx)`
+    /// without that pass, and reads the mask in order from the 4× smaller pooled array.
+    /// With `geometry` given and windows that tile the input, `maxBackwardTiled` writes dx in one pass.
+    public static func maxBackward(outputGradient dy: [Float], argmax: [Int32], inputCount: Int, batch: Int,
+                                   reluMask: [Float]? = nil, geometry: ConvGeometry? = nil) -> [Float] {
         guard batch > 0, inputCount > 0 else { return [Float](repeating: 0, count: inputCount) }
+        if let g = geometry, windowsTile(g), g.batch * g.height * g.width * g.channels == inputCount {
+            return maxBackwardTiled(outputGradient: dy, argmax: argmax, geometry: g, reluMask: reluMask)
+        }
+        precondition(reluMask == nil || reluMask!.count == dy.count, "ReLU mask and pooling output differ in length")
         let inPer = inputCount / batch, outPer = dy.count / batch
+        let mask = reluMask ?? []
         return .uninitialized(inputCount) { dx in
             dy.withUnsafeBufferPointer { dyp in
             argmax.withUnsafeBufferPointer { ap in
+            mask.withUnsafeBufferPointer { mp in
                 Parallel.forEachRange(batch, minimumChunk: max(1, 1 << 15 / max(1, inPer))) { _, images in
                     let start = images.lowerBound * inPer, end = images.upperBound * inPer
                     (dx.baseAddress! + start).initialize(repeating: 0, count: end - start)
-                    for k in (images.lowerBound * outPer)..<(images.upperBound * outPer) where ap[k] >= 0 {
-                        dx[Int(ap[k])] += dyp[k]
+                    let outputs = (images.lowerBound * outPer)..<(images.upperBound * outPer)
+                    if reluMask == nil {
+                        for k in outputs where ap[k] >= 0 { dx[Int(ap[k])] += dyp[k] }
+                    } else {
+                        for k in outputs where ap[k] >= 0 && !(mp[k] <= 0) { dx[Int(ap[k])] += dyp[k] }
                     }
                 }
-            }}
+            }}}
         }
     }
 

@@ -23,7 +23,7 @@ public final class Conv2D: ActivatedLayer {
     private var inputShape: [Int] = []
     private var lastInput: Tensor?
     public private(set) var lastPreActivation: Tensor?
-    private var lastOutput: Tensor?
+    public private(set) var lastOutput: Tensor?
 
     public init(filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: Activation = .linear, useBias: Bool = true, name: String = "") {
@@ -68,10 +68,11 @@ public final class Conv2D: ActivatedLayer {
         try check(input, against: inputShape)
         guard let kernel else { throw CNNError.impossibleLayer(layer: name, reason: "the layer was used before it was built") }
         let g = geometry(batch: input.shape[0])
-        let z = Tensor(shape: [g.batch, g.outHeight, g.outWidth, filters],
-                       data: Kernels.convForward(backend, input: input.data, kernel: kernel.value.data,
-                                                 bias: bias?.value.data, geometry: g, filters: filters))
-        let y = Kernels.activationForward(backend, activation, z)
+        let shape = [g.batch, g.outHeight, g.outWidth, filters]
+        let (zData, yData) = Kernels.convForwardActivated(backend, activation, input: input.data, kernel: kernel.value.data,
+                                                          bias: bias?.value.data, geometry: g, filters: filters)
+        let z = Tensor(shape: shape, data: zData)
+        let y = Tensor(shape: shape, data: yData)
         lastInput = input
         lastPreActivation = z
         lastOutput = y

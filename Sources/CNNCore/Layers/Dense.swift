@@ -19,7 +19,11 @@ public final class Dense: ActivatedLayer {
     private var inputs = 0
     private var lastInput: Tensor?
     public private(set) var lastPreActivation: Tensor?
-    private var lastOutput: Tensor?
+    /// Set by `Sequential.trainStep` instead of clearing the kernel gradient: the next backward
+    /// stores dW instead of adding it to zeros (saves a zero fill and a read of 15.7 MB per step
+    /// for the coursework's dense layer). Cleared by that backward.
+    var kernelGradientPendingOverwrite = false
+    public private(set) var lastOutput: Tensor?
 
     public init(units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = "") {
         self.units = units
@@ -72,7 +76,9 @@ public final class Dense: ActivatedLayer {
         let dx = Kernels.denseBackward(backend, input: x.data, kernel: kernel.value.data, outputGradient: dz.data,
                                        batch: batch, inputs: inputs, outputs: units,
                                        kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient,
-                                       inputGradient: needsInputGradient)
+                                       inputGradient: needsInputGradient,
+                                       overwriteKernelGradient: kernelGradientPendingOverwrite)
+        kernelGradientPendingOverwrite = false
         bias?.gradient.data = biasGradient
         return needsInputGradient ? Tensor(shape: x.shape, data: dx) : Tensor(shape: [0], data: [])
     }

@@ -14,8 +14,10 @@ public final class Parameter {
         self.gradient = Tensor.zeros(value.shape)
     }
 
+    /// One memset (the element loop through the class property was not vectorised: ~4% of a
+    /// coursework training step for the 3.9 M dense kernel).
     public func zeroGradient() {
-        for i in gradient.data.indices { gradient.data[i] = 0 }
+        gradient.data.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 }
 
@@ -73,6 +75,8 @@ public protocol ActivatedLayer: Layer {
     var activation: Activation { get }
     /// The pre-activation output z of the last forward pass.
     var lastPreActivation: Tensor? { get }
+    /// The output y = activation(z) of the last forward pass.
+    var lastOutput: Tensor? { get }
     /// Backward from dLoss/dz directly, skipping the activation (used for the loss from the logit).
     func backward(preActivationGradient: Tensor) throws -> Tensor
 }

@@ -20,6 +20,9 @@ public final class Pooling2D: Layer {
     private var lastBatch = 0
     /// For max pooling: the input index of each kept maximum in the last forward pass.
     public private(set) var lastArgmax: [Int32] = []
+    /// For max pooling: the last output (shared with the next layer, not copied), the ReLU mask
+    /// of `backwardThroughReLU`.
+    private var lastMaxOutput: [Float] = []
 
     public init(_ mode: Mode, poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil,
                 padding: Padding = .valid, name: String = "") {
@@ -62,6 +65,7 @@ public final class Pooling2D: Layer {
         case .max:
             let (y, arg) = Kernels.maxPoolForward(backend, input: input.data, geometry: g)
             lastArgmax = arg
+            lastMaxOutput = y
             return Tensor(shape: shape, data: y)
         case .average:
             return Tensor(shape: shape, data: PoolNaive.averageForward(input: input.data, geometry: g))
@@ -75,11 +79,26 @@ public final class Pooling2D: Layer {
         case .max:
             return Tensor(shape: [g.batch] + inputShape,
                           data: Kernels.maxPoolBackward(backend, outputGradient: outputGradient.data,
-                                                        argmax: lastArgmax, inputCount: inputCount, batch: g.batch))
+                                                        argmax: lastArgmax, inputCount: inputCount, batch: g.batch,
+                                                        geometry: g))
         case .average:
             return Tensor(shape: [g.batch] + inputShape,
                           data: PoolNaive.averageBackward(outputGradient: outputGradient.data, geometry: g))
         }
+    }
+
+    /// Max pooling backward fused with the ReLU backward of the layer before it: returns that
+    /// layer's dLoss/dz directly. `relu` is this layer's input (the ReLU output y of the layer
+    /// before). Same values as `backward` then the ReLU backward; see `Kernels.maxPoolBackwardReLU`.
+    public func backwardThroughReLU(_ outputGradient: Tensor, relu: Tensor) throws -> Tensor {
+        let g = geometry(batch: lastBatch)
+        guard mode == .max, relu.count == g.batch * g.height * g.width * g.channels,
+              lastMaxOutput.count == outputGradient.count else {
+            throw CNNError.impossibleLayer(layer: name, reason: "the fused ReLU backward needs max pooling and its input")
+        }
+        return Tensor(shape: [g.batch] + inputShape,
+                      data: Kernels.maxPoolBackwardReLU(backend, outputGradient: outputGradient.data, argmax: lastArgmax,
+                                                        relu: relu.data, pooled: lastMaxOutput, geometry: g))
     }
 
     public var config: [String: JSONValue] {

@@ -120,10 +120,21 @@ public final class Sequential {
     /// When `fromPreActivation` is true the gradient is dLoss/dz of the last layer (the loss from the logit).
     public func backward(_ gradient: Tensor, fromPreActivation: Bool = false, trace: Trace? = nil) throws {
         var grad = gradient
+        // Set when the gradient handed to the next layer down is already its dLoss/dz.
+        var gradientIsPreActivation = false
         for (index, layer) in layers.enumerated().reversed() {
             trace?.recordOutputGradient(layer: layer, index: index + 1, gradient: grad, isPreActivation: fromPreActivation && index == layers.count - 1)
-            if index == layers.count - 1, fromPreActivation, let activated = layer as? ActivatedLayer {
+            let preActivation = gradientIsPreActivation || (index == layers.count - 1 && fromPreActivation)
+            gradientIsPreActivation = false
+            if preActivation, let activated = layer as? ActivatedLayer {
                 grad = try activated.backward(preActivationGradient: grad)
+            } else if trace == nil, index > 0, let pool = layer as? Pooling2D, pool.mode == .max,
+                      let below = layers[index - 1] as? ActivatedLayer, below.activation == .relu,
+                      let relu = below.lastOutput {
+                // Max pooling after a ReLU: one pass gives the layer below its dLoss/dz (the
+                // trace, when recording, wants the gradient in between, so it takes the plain path).
+                grad = try pool.backwardThroughReLU(grad, relu: relu)
+                gradientIsPreActivation = true
             } else {
                 grad = try layer.backward(grad)
             }
@@ -133,6 +144,20 @@ public final class Sequential {
 
     /// Clears every parameter's gradient.
     public func zeroGradients() { for p in parameters { p.zeroGradient() } }
+
+    /// `zeroGradients` for a backward pass that follows at once: a Dense kernel gradient is not
+    /// zeroed but marked, and that layer's backward stores its gradient instead of adding it.
+    /// Every parameter's gradient after the backward equals the one after `zeroGradients`.
+    func clearGradientsBeforeBackward() {
+        for layer in layers {
+            if let dense = layer as? Dense, let kernel = dense.kernel {
+                dense.kernelGradientPendingOverwrite = true
+                for p in dense.parameters where p !== kernel { p.zeroGradient() }
+            } else {
+                for p in layer.parameters { p.zeroGradient() }
+            }
+        }
+    }
 
     /// Loss and dLoss/d(output or logit) for a batch whose forward pass has just run.
     ///
@@ -156,7 +181,7 @@ public final class Sequential {
     public func trainStep(_ input: Tensor, targets: Tensor, loss: Loss, optimizer: Optimizer, trace: Trace? = nil) throws -> (loss: Float, accuracy: Float) {
         let output = try forward(input, training: true, trace: trace)
         let (value, grad, fromLogit) = try lossAndGradient(output: output, targets: targets, loss: loss)
-        zeroGradients()
+        clearGradientsBeforeBackward()
         try backward(grad, fromPreActivation: fromLogit, trace: trace)
         trace?.recordParameterGradients(model: self)
         optimizer.step(parameters)

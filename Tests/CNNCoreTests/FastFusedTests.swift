@@ -1,0 +1,140 @@
+import XCTest
+@testable import CNNCore
+
+/// The fused fast paths against the unfused steps they replace: conv forward + ReLU in one pass,
+/// max-pool backward + ReLU backward in one pass, and a model's backward with the fusion against
+/// the same backward without it (a trace turns the fusion off).
+final class FastFusedTests: XCTestCase {
+    func random(_ count: Int, _ rng: inout SeededRNG) -> [Float] { (0..<count).map { _ in rng.uniform(-1, 1) } }
+
+    func assertBitEqual(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, "\(what): count", file: file, line: line)
+        if let i = (0..<min(a.count, b.count)).first(where: { a[$0].bitPattern != b[$0].bitPattern }) {
+            XCTFail("\(what): first difference at \(i): \(a[i]) vs \(b[i])", file: file, line: line)
+        }
+    }
+
+    /// z from `forwardReLU` is bit for bit `forward`'s, and y is exactly `reluForward(z)`, on the
+    /// odd shapes of `FastKernelTests.convCases` (and close to the naive kernel, via those tests).
+    func testConvForwardReLUEqualsForwardThenReLU() {
+        var rng = SeededRNG(seed: 21)
+        for t in FastKernelTests.convCases {
+            let g = ConvGeometry(batch: t.n, height: t.h, width: t.w, channels: t.c,
+                                 kernel: (t.kh, t.kw), strides: (t.sh, t.sw), padding: t.padding)
+            let x = random(t.n * t.h * t.w * t.c, &rng)
+            let k = random(t.kh * t.kw * t.c * t.f, &rng)
+            let b = random(t.f, &rng)
+            for bias in [b, nil] {
+                let z = ConvFast.forward(input: x, kernel: k, bias: bias, geometry: g, filters: t.f)
+                let fused = ConvFast.forwardReLU(input: x, kernel: k, bias: bias, geometry: g, filters: t.f)
+                assertBitEqual(fused.preActivation, z, "conv \(t) z")
+                assertBitEqual(fused.output, ActivationFast.reluForward(z), "conv \(t) relu(z)")
+                let naive = Kernels.convForwardActivated(.naive, .relu, input: x, kernel: k, bias: bias, geometry: g, filters: t.f)
+                assertBitEqual(naive.output, Activation.relu.apply(Tensor(shape: [naive.preActivation.count], data: naive.preActivation)).data,
+                               "conv \(t) naive relu")
+            }
+        }
+    }
+
+    /// Max-pool backward with the ReLU mask equals the two passes bit for bit, including zeros,
+    /// negative values, NaN in the mask and overlapping windows.
+    func testMaxPoolBackwardReLUEqualsTwoPasses() {
+        var rng = SeededRNG(seed: 23)
+        let cases: [(Int, Int, Int, Int, (Int, Int), (Int, Int), Padding)] = [
+            (1, 1, 1, 1, (1, 1), (1, 1), .valid), (1, 1, 1, 3, (2, 2), (2, 2), .same),
+            (2, 7, 5, 9, (2, 2), (2, 2), .valid), (3, 8, 11, 17, (3, 3), (2, 2), .same),
+            (1, 9, 4, 5, (5, 5), (1, 1), .same), (2, 62, 62, 32, (2, 2), (2, 2), .valid),
+            // Windows that tile the input exactly (the one-pass kernel): 1×1, odd channels, non-square.
+            (1, 1, 1, 1, (1, 1), (1, 1), .valid), (2, 6, 4, 9, (2, 2), (2, 2), .valid),
+            (3, 9, 4, 3, (3, 2), (3, 2), .valid), (1, 8, 8, 16, (2, 2), (2, 2), .same),
+        ]
+        for (n, h, w, c, window, strides, padding) in cases {
+            let g = ConvGeometry(batch: n, height: h, width: w, channels: c, kernel: window, strides: strides, padding: padding)
+            var z = random(n * h * w * c, &rng)
+            if z.count > 9 { z[9] = -0.0 }
+            for i in stride(from: 0, to: z.count, by: 7) { z[i] = 0 }
+            if z.count > 5 { z[5] = .nan }
+            let y = ActivationFast.reluForward(z)
+            let pooled = PoolFast.maxForward(input: y, geometry: g)
+            let dy = random(pooled.output.count, &rng)
+            let name = "\(n)×\(h)×\(w)×\(c) \(window) \(strides) \(padding)"
+            var dyZeros = dy
+            for i in stride(from: 0, to: dyZeros.count, by: 4) { dyZeros[i] = -0.0 }
+            let plain = PoolNaive.maxBackward(outputGradient: dy, argmax: pooled.argmax, inputCount: y.count)
+            // Without the mask, with the geometry (the one-pass kernel where windows tile), −0 in dy included.
+            for gradient in [dy, dyZeros] {
+                assertBitEqual(PoolFast.maxBackward(outputGradient: gradient, argmax: pooled.argmax, inputCount: y.count,
+                                                    batch: n, geometry: g),
+                               PoolNaive.maxBackward(outputGradient: gradient, argmax: pooled.argmax, inputCount: y.count),
+                               "pool backward with geometry \(name)")
+            }
+            let twoPasses = Activation.relu.backward(output: Tensor(shape: [y.count], data: y),
+                                                     outputGradient: Tensor(shape: [plain.count], data: plain)).data
+            for backend in [KernelBackend.fast, .naive] {
+                assertBitEqual(Kernels.maxPoolBackwardReLU(backend, outputGradient: dy, argmax: pooled.argmax, relu: y,
+                                                               pooled: pooled.output, geometry: g),
+                               twoPasses, "\(backend) pool backward through ReLU \(name)")
+            }
+        }
+    }
+
+    /// A training step's gradients with the fused backward (no trace) equal those of the
+    /// unfused one (with a trace) bit for bit.
+    func testFusedModelBackwardEqualsUnfused() throws {
+        for backend in [KernelBackend.fast, .naive] {
+            func gradients(traced: Bool) throws -> [[Float]] {
+                let model = try Sequential(inputShape: [9, 7, 3], layers: [
+                    Conv2D(filters: 5, kernelSize: (3, 3), padding: .same, activation: .relu),
+                    Pooling2D(.max, poolSize: (2, 2)),
+                    Conv2D(filters: 6, kernelSize: (2, 2), strides: (2, 1), activation: .relu),
+                    Pooling2D(.max, poolSize: (2, 1), strides: (1, 1)),
+                    Flatten(),
+                    Dense(units: 19, activation: .relu),
+                    Dense(units: 1, activation: .sigmoid),
+                ], seed: 4, backend: backend)
+                var rng = SeededRNG(seed: 8)
+                let batch = 3
+                let x = Tensor(shape: [batch, 9, 7, 3], data: (0..<(batch * 9 * 7 * 3)).map { _ in rng.uniform(0, 1) })
+                let output = try model.forward(x, training: true)
+                let (_, grad, fromLogit) = try model.lossAndGradient(output: output, targets: Tensor(shape: [batch, 1], data: [0, 1, 1]),
+                                                                     loss: .binaryCrossentropy)
+                model.zeroGradients()
+                try model.backward(grad, fromPreActivation: fromLogit, trace: traced ? Trace() : nil)
+                return model.parameters.map(\.gradient.data)
+            }
+            let fused = try gradients(traced: false), plain = try gradients(traced: true)
+            XCTAssertEqual(fused.count, plain.count)
+            for (p, (a, b)) in zip(fused, plain).enumerated() { assertBitEqual(a, b, "\(backend) parameter \(p) gradient") }
+        }
+    }
+
+    /// `clearGradientsBeforeBackward` (Dense kernel gradients stored, not added to zeros) leaves
+    /// the same gradients as `zeroGradients` then backward, from stale non-zero gradients, and
+    /// a second backward after it adds again.
+    func testOverwrittenDenseGradientEqualsZeroThenAdd() throws {
+        for backend in [KernelBackend.fast, .naive] {
+            func gradients(overwrite: Bool) throws -> ([[Float]], [[Float]]) {
+                let model = try Sequential(inputShape: [5, 4, 2], layers: [
+                    Conv2D(filters: 3, kernelSize: (2, 2), activation: .relu),
+                    Flatten(),
+                    Dense(units: 17, activation: .relu),
+                    Dense(units: 1, activation: .sigmoid),
+                ], seed: 6, backend: backend)
+                var rng = SeededRNG(seed: 12)
+                for p in model.parameters { p.gradient.data = random(p.gradient.count, &rng) }
+                let x = Tensor(shape: [2, 5, 4, 2], data: random(2 * 5 * 4 * 2, &rng))
+                let output = try model.forward(x, training: true)
+                let (_, grad, fromLogit) = try model.lossAndGradient(output: output, targets: Tensor(shape: [2, 1], data: [1, 0]),
+                                                                     loss: .binaryCrossentropy)
+                if overwrite { model.clearGradientsBeforeBackward() } else { model.zeroGradients() }
+                try model.backward(grad, fromPreActivation: fromLogit)
+                let once = model.parameters.map(\.gradient.data)
+                try model.backward(grad, fromPreActivation: fromLogit)
+                return (once, model.parameters.map(\.gradient.data))
+            }
+            let marked = try gradients(overwrite: true), zeroed = try gradients(overwrite: false)
+            XCTAssertEqual(marked.0, zeroed.0, "\(backend): gradients after one backward")
+            XCTAssertEqual(marked.1, zeroed.1, "\(backend): gradients after a second backward (added)")
+        }
+    }
+}
