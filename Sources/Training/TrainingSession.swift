@@ -58,7 +58,6 @@ public enum TrainingSession {
             throw CNNError.invalidInput("\(options.output.path) already holds a training run",
                                         hint: "add --resume to continue it, or choose another --output folder")
         }
-        log(Summary.text(try spec.build(), name: spec.name))
         let training = try loadImages(options.trainFolder, spec: spec, skipBadImages: options.skipBadImages, minimumClasses: 2, log: log)
         guard training.classNames.count == 2 else {
             throw CNNError.invalidInput("\(options.trainFolder.path) has \(training.classNames.count) classes (\(training.classNames.joined(separator: ", ")))",
@@ -74,6 +73,7 @@ public enum TrainingSession {
             validation = v
         }
         spec.classNames = training.classNames
+        log(Summary.text(try spec.build(), name: spec.name))  // after the data loaded, so a bad folder fails at once
         try createFolder(options.output)
 
         let augmentation = options.augment
