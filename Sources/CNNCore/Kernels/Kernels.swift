@@ -82,6 +82,29 @@ public enum Kernels {
         }
     }
 
+    /// Dense backward with the kernel's optimizer update folded in (see `DenseFast.backwardUpdatingKernel`):
+    /// returns dx, adds db, and passes dW to `update` instead of storing it. The naive backend
+    /// computes the whole dW first, then updates the whole kernel: the same values.
+    public static func denseBackwardUpdatingKernel(_ backend: KernelBackend, input: [Float], kernel: UnsafeMutablePointer<Float>,
+                                                   outputGradient: [Float], batch: Int, inputs: Int, outputs: Int,
+                                                   biasGradient: inout [Float], inputGradient: Bool,
+                                                   update: SliceUpdate) -> [Float] {
+        switch backend {
+        case .naive:
+            let count = inputs * outputs
+            var dw = [Float](repeating: 0, count: count)
+            let dx = DenseNaive.backward(input: input, kernel: Array(UnsafeBufferPointer(start: kernel, count: count)),
+                                         outputGradient: outputGradient, batch: batch, inputs: inputs, outputs: outputs,
+                                         kernelGradient: &dw, biasGradient: &biasGradient, inputGradient: inputGradient)
+            dw.withUnsafeBufferPointer { update(0..<count, kernel, $0.baseAddress!) }
+            return dx
+        case .fast:
+            return DenseFast.backwardUpdatingKernel(input: input, kernel: kernel, outputGradient: outputGradient,
+                                                    batch: batch, inputs: inputs, outputs: outputs, biasGradient: &biasGradient,
+                                                    inputGradient: inputGradient, update: update)
+        }
+    }
+
     /// Max pooling forward, with the index of each kept maximum.
     public static func maxPoolForward(_ backend: KernelBackend, input: [Float], geometry: ConvGeometry) -> (output: [Float], argmax: [Int32]) {
         switch backend {

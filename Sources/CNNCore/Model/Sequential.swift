@@ -182,9 +182,40 @@ public final class Sequential {
         let output = try forward(input, training: true, trace: trace)
         let (value, grad, fromLogit) = try lossAndGradient(output: output, targets: targets, loss: loss)
         clearGradientsBeforeBackward()
-        try backward(grad, fromPreActivation: fromLogit, trace: trace)
-        trace?.recordParameterGradients(model: self)
-        optimizer.step(parameters)
+        if trace == nil, let inPass = optimizer as? SliceUpdatingOptimizer, let (dense, index) = kernelToUpdateInPass() {
+            try inPass.step(parameters, updatingInPass: index) { update in
+                // Only held for the backward below: the layer forgets it before this returns.
+                try withoutActuallyEscaping(update) { held in
+                    dense.pendingKernelUpdate = held
+                    defer { dense.pendingKernelUpdate = nil }
+                    try backward(grad, fromPreActivation: fromLogit)
+                }
+            }
+        } else {
+            try backward(grad, fromPreActivation: fromLogit, trace: trace)
+            trace?.recordParameterGradients(model: self)
+            optimizer.step(parameters)
+        }
         return (value, Accuracy.of(output, targets: targets))
+    }
+
+    /// Dense kernels at least this large are updated inside the backward pass by an optimizer
+    /// that can (`SliceUpdatingOptimizer`): see `DenseFast.backwardUpdatingKernel`. Smaller ones
+    /// fit the caches, and gain nothing.
+    public var updateInPassMinimumWeights = 1 << 16
+
+    /// The Dense layer whose kernel `trainStep` updates in the backward pass (the largest one,
+    /// if large enough), with that kernel's index in `parameters`.
+    func kernelToUpdateInPass() -> (Dense, Int)? {
+        var best: (dense: Dense, index: Int, count: Int)?
+        var index = 0
+        for layer in layers {
+            if let dense = layer as? Dense, let kernel = dense.kernel, kernel.value.count >= updateInPassMinimumWeights,
+               kernel.value.count > (best?.count ?? -1) {
+                best = (dense, index, kernel.value.count)
+            }
+            index += layer.parameters.count
+        }
+        return best.map { ($0.dense, $0.index) }
     }
 }

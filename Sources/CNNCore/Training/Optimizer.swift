@@ -21,6 +21,18 @@ public struct OptimizerState: Equatable, Sendable {
     }
 }
 
+/// Updates `elements` of one parameter in place: `w` and `g` point at the first of those
+/// elements (its weight and its gradient). Called from several cores at once on disjoint slices.
+public typealias SliceUpdate = (_ elements: Range<Int>, _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>) -> Void
+
+/// An optimizer whose update of one parameter can run inside the backward pass, slice by slice.
+public protocol SliceUpdatingOptimizer: Optimizer {
+    /// One step in which parameter `fused` (an index into `parameters`), when given, is updated
+    /// only through the `SliceUpdate` handed to `body`, which must cover all its elements once;
+    /// every other parameter is updated from its gradient after `body` returns.
+    func step(_ parameters: [Parameter], updatingInPass fused: Int?, _ body: (SliceUpdate) throws -> Void) rethrows
+}
+
 /// Stochastic gradient descent, as `keras.optimizers.SGD` (defaults: learning rate 0.01, no momentum).
 ///
 ///   without momentum:  w −= lr·g
@@ -67,7 +79,7 @@ public final class SGD: Optimizer {
 ///   m += (g − m)(1 − β₁);  v += (g² − v)(1 − β₂);  w −= α·m / (√v + ε)
 /// ε is added to √v as stored, not to a bias-corrected v. One fused pass over each array:
 /// for 3.9 M parameters the update is limited by memory, so each value is read and written once.
-public final class Adam: Optimizer {
+public final class Adam: SliceUpdatingOptimizer {
     public let learningRate: Float
     public let beta1: Float
     public let beta2: Float
@@ -82,6 +94,15 @@ public final class Adam: Optimizer {
     }
 
     public func step(_ parameters: [Parameter]) {
+        step(parameters, updatingInPass: nil) { _ in }
+    }
+
+    /// One step in which parameter `fused` (an index into `parameters`) is not updated here but
+    /// by `body`, slice by slice, through the `SliceUpdate` it receives: the Dense backward
+    /// applies it to each block of the kernel while that block and its gradient are in cache.
+    /// Every other parameter is updated from its gradient after `body` returns. Each element
+    /// gets the same operations either way, so the weights are identical bit for bit.
+    public func step(_ parameters: [Parameter], updatingInPass fused: Int?, _ body: (SliceUpdate) throws -> Void) rethrows {
         if state.slots["m"] == nil || state.slots["m"]?.count != parameters.count {
             state.slots["m"] = parameters.map { [Float](repeating: 0, count: $0.value.count) }
             state.slots["v"] = parameters.map { [Float](repeating: 0, count: $0.value.count) }
@@ -89,59 +110,90 @@ public final class Adam: Optimizer {
         state.iterations += 1
         let t = Double(state.iterations)
         let alpha = Float(Double(learningRate) * (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))
-        let (b1, b2, eps) = (1 - beta1, 1 - beta2, epsilon)
+        let c = Coefficients(alpha: alpha, b1: 1 - beta1, b2: 1 - beta2, eps: epsilon)
         var m = state.slots["m"] ?? []
         var v = state.slots["v"] ?? []
         state.slots = [:]  // hand the arrays over so the updates below do not copy them
-        for (p, param) in parameters.enumerated() {
+        defer { state.slots = ["m": m, "v": v] }
+        if let fused {
+            // Moved out of m and v while `body` holds pointers into them.
+            var mf = m[fused], vf = v[fused]
+            m[fused] = []; v[fused] = []
+            defer { m[fused] = mf; v[fused] = vf }
+            try mf.withUnsafeMutableBufferPointer { mp in
+                try vf.withUnsafeMutableBufferPointer { vp in
+                    let (m0, v0) = (mp.baseAddress!, vp.baseAddress!)
+                    try body { elements, w, g in
+                        Adam.update(w: w, g: g, m: m0 + elements.lowerBound, v: v0 + elements.lowerBound,
+                                    count: elements.count, c)
+                    }
+                }
+            }
+        }
+        for (p, param) in parameters.enumerated() where p != fused {
             m[p].withUnsafeMutableBufferPointer { mBuf in
                 v[p].withUnsafeMutableBufferPointer { vBuf in
                     param.value.data.withUnsafeMutableBufferPointer { w in
                         param.gradient.data.withUnsafeBufferPointer { g in
-                            Adam.fusedUpdate(w: w, g: g, m: mBuf, v: vBuf, alpha: alpha, b1: b1, b2: b2, eps: eps)
+                            Adam.fusedUpdate(w: w, g: g, m: mBuf, v: vBuf, c)
                         }
                     }
                 }
             }
         }
-        state.slots = ["m": m, "v": v]
+    }
+
+    /// The step's constants: α (bias correction folded in), 1 − β₁, 1 − β₂, ε.
+    struct Coefficients {
+        let alpha, b1, b2, eps: Float
     }
 
     /// The update for one array: read w, g, m, v once, write w, m, v once.
     ///
-    /// Eight values at a time, and large arrays (the 3.9 M kernel of the coursework's dense layer)
-    /// are cut into one piece per core, since the pass is limited by memory bandwidth and one core
-    /// cannot use all of it. Every lane does the same operations in the same order as the scalar
-    /// formula (no fused multiply-add), so the result is identical bit for bit.
+    /// Large arrays (the 3.9 M kernel of the coursework's dense layer) are cut into one piece per
+    /// core, since the pass is limited by memory bandwidth and one core cannot use all of it.
     static func fusedUpdate(w: UnsafeMutableBufferPointer<Float>, g: UnsafeBufferPointer<Float>,
-                            m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
-                            alpha: Float, b1: Float, b2: Float, eps: Float) {
+                            m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>, _ c: Coefficients) {
         let count = w.count
         guard count > 0, let wp = w.baseAddress, let gp = g.baseAddress, let mp = m.baseAddress, let vp = v.baseAddress else { return }
         let blocks = count / 8
         Parallel.forEachRange(blocks, minimumChunk: 1 << 15) { _, mine in
-            let (va, vb1, vb2, ve) = (SIMD8<Float>(repeating: alpha), SIMD8<Float>(repeating: b1),
-                                      SIMD8<Float>(repeating: b2), SIMD8<Float>(repeating: eps))
-            for block in mine {
-                let i = block * 8
-                let gi = UnsafeRawPointer(gp + i).loadUnaligned(as: SIMD8<Float>.self)
-                let m0 = UnsafeRawPointer(mp + i).loadUnaligned(as: SIMD8<Float>.self)
-                let v0 = UnsafeRawPointer(vp + i).loadUnaligned(as: SIMD8<Float>.self)
-                let w0 = UnsafeRawPointer(wp + i).loadUnaligned(as: SIMD8<Float>.self)
-                let mi = m0 + (gi - m0) * vb1
-                let vi = v0 + (gi * gi - v0) * vb2
-                UnsafeMutableRawPointer(mp + i).storeBytes(of: mi, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(vp + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(wp + i).storeBytes(of: w0 - va * mi / (vi.squareRoot() + ve), as: SIMD8<Float>.self)
-            }
+            let start = mine.lowerBound * 8
+            update(w: wp + start, g: gp + start, m: mp + start, v: vp + start, count: mine.count * 8, c)
         }
-        for i in (blocks * 8)..<count {
-            let gi = g[i]
-            let mi = m[i] + (gi - m[i]) * b1
-            let vi = v[i] + (gi * gi - v[i]) * b2
-            m[i] = mi
-            v[i] = vi
-            w[i] -= alpha * mi / (vi.squareRoot() + eps)
+        let tail = blocks * 8
+        update(w: wp + tail, g: gp + tail, m: mp + tail, v: vp + tail, count: count - tail, c)
+    }
+
+    /// The formula on `count` consecutive values, eight at a time, then one at a time. Every lane
+    /// does the same operations in the same order as the scalar formula (no fused multiply-add),
+    /// so the result is identical bit for bit wherever the array is cut.
+    @inline(__always)
+    static func update(w wp: UnsafeMutablePointer<Float>, g gp: UnsafePointer<Float>, m mp: UnsafeMutablePointer<Float>,
+                       v vp: UnsafeMutablePointer<Float>, count: Int, _ c: Coefficients) {
+        let (va, vb1, vb2, ve) = (SIMD8<Float>(repeating: c.alpha), SIMD8<Float>(repeating: c.b1),
+                                  SIMD8<Float>(repeating: c.b2), SIMD8<Float>(repeating: c.eps))
+        var i = 0
+        while i + 8 <= count {
+            let gi = UnsafeRawPointer(gp + i).loadUnaligned(as: SIMD8<Float>.self)
+            let m0 = UnsafeRawPointer(mp + i).loadUnaligned(as: SIMD8<Float>.self)
+            let v0 = UnsafeRawPointer(vp + i).loadUnaligned(as: SIMD8<Float>.self)
+            let w0 = UnsafeRawPointer(wp + i).loadUnaligned(as: SIMD8<Float>.self)
+            let mi = m0 + (gi - m0) * vb1
+            let vi = v0 + (gi * gi - v0) * vb2
+            UnsafeMutableRawPointer(mp + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(vp + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(wp + i).storeBytes(of: w0 - va * mi / (vi.squareRoot() + ve), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            let gi = gp[i]
+            let mi = mp[i] + (gi - mp[i]) * c.b1
+            let vi = vp[i] + (gi * gi - vp[i]) * c.b2
+            mp[i] = mi
+            vp[i] = vi
+            wp[i] -= c.alpha * mi / (vi.squareRoot() + c.eps)
+            i += 1
         }
     }
 

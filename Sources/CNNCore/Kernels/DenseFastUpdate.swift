@@ -1,0 +1,83 @@
+/// The Dense backward pass with the optimizer's update of the kernel folded in.
+///
+/// For the coursework's dense layer the kernel W, its gradient and Adam's m and v are 15.7 MB
+/// each: far larger than the caches. Run one after another, the input gradient reads W, the
+/// kernel gradient writes dW, and Adam reads W, dW, m, v and writes W, m, v (about 170 MB of
+/// memory traffic a step, more than the arithmetic takes). Here W is cut into blocks of rows and
+/// each block goes through all three while it is in cache:
+///   1. dx[:, block] = dY · W[block, :]ᵀ      (with the old weights, as the unfused pass)
+///   2. dW[block, :] = X[:, block]ᵀ · dY      (into a small per-core buffer, never to memory)
+///   3. `update(block, W[block], dW[block])`  (Adam on those rows)
+/// which leaves W, m and v read and written once each. The tiles are those of `backward` and
+/// `dxTransposed`, so dx and dW have the same bits, and so do the updated weights.
+extension DenseFast {
+    /// Rows of W per block: 32 × 128 × 4 B = 16 KB of W and as much of dW, in L1 with dYᵀ.
+    static let updateBlockRows = 32
+
+    /// dx (N, I) = dY · Wᵀ, then W updated in place by `update` from dW = Xᵀ · dY, and
+    /// db[o] += Σ_n dy[n, o]. The kernel gradient is not stored anywhere.
+    /// input (N, I), kernel (I, O) read and written through `w`, output gradient (N, O).
+    public static func backwardUpdatingKernel(input x: [Float], kernel w: UnsafeMutablePointer<Float>, outputGradient dy: [Float],
+                                              batch: Int, inputs: Int, outputs: Int, biasGradient db: inout [Float],
+                                              inputGradient: Bool, update: SliceUpdate) -> [Float] {
+        if !db.isEmpty {
+            for n in 0..<batch { for o in 0..<outputs { db[o] += dy[n * outputs + o] } }
+        }
+        guard batch > 0, inputs > 0, outputs > 0 else {
+            // dW = 0: the update still runs (Adam moves weights whose moments are not zero).
+            let zeros = [Float](repeating: 0, count: inputs * outputs)
+            zeros.withUnsafeBufferPointer { update(0..<(inputs * outputs), w, $0.baseAddress!) }
+            return inputGradient ? [Float](repeating: 0, count: batch * inputs) : []
+        }
+        let outPadded = Gemm.paddedColumns(outputs)
+        let dyPadded: [Float] = outputs == outPadded ? dy : (0..<(batch * outPadded)).map { k in
+            k % outPadded < outputs ? dy[k / outPadded * outputs + k % outPadded] : 0
+        }
+        // dYᵀ (O × N, N padded to whole panels): B of the input-gradient tiles.
+        let batchPadded = Gemm.paddedColumns(batch)
+        var dyT = [Float](repeating: 0, count: outputs * batchPadded)
+        for n in 0..<batch { for o in 0..<outputs { dyT[o * batchPadded + n] = dy[n * outputs + o] } }
+        var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
+        let blocks = (inputs + updateBlockRows - 1) / updateBlockRows
+        let identity = Array(0..<Gemm.tileRows)
+        let work = inputs * batch * outputs
+        x.withUnsafeBufferPointer { xb in
+        dyPadded.withUnsafeBufferPointer { dyb in
+        dyT.withUnsafeBufferPointer { tb in
+        identity.withUnsafeBufferPointer { ib in
+        dx.withUnsafeMutableBufferPointer { dxb in
+            let (xp, dyp, tp, idp) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!, ib.baseAddress!)
+            Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
+                let gradient = UnsafeMutablePointer<Float>.allocate(capacity: updateBlockRows * outputs)
+                defer { gradient.deallocate() }
+                var offsets = [Int](repeating: 0, count: Gemm.tileRows)
+                for block in mine {
+                    let firstRow = block * updateBlockRows
+                    let endRow = min(firstRow + updateBlockRows, inputs)
+                    for i0 in stride(from: firstRow, to: endRow, by: Gemm.tileRows) {
+                        let rows = min(Gemm.tileRows, endRow - i0)
+                        if inputGradient {
+                            for r in 0..<rows { offsets[r] = (i0 + r) * outputs }
+                            for first in stride(from: 0, to: batch, by: Gemm.tileColumns) {
+                                Gemm.tile(rows: rows, a: w, rowOffsets: offsets, kStride: 1,
+                                          segments: 1, segmentLength: outputs, segmentStride: 0,
+                                          b: tp + first, bStride: batchPadded,
+                                          c: dxb.baseAddress! + first * inputs + i0, cRowStride: 1, cColStride: inputs,
+                                          cols: min(Gemm.tileColumns, batch - first), accumulate: false)
+                            }
+                        }
+                        for first in stride(from: 0, to: outPadded, by: Gemm.tileColumns) {
+                            Gemm.tile(rows: rows, a: xp + i0, rowOffsets: idp, kStride: inputs,
+                                      segments: 1, segmentLength: batch, segmentStride: 0,
+                                      b: dyp + first, bStride: outPadded,
+                                      c: gradient + (i0 - firstRow) * outputs + first, cRowStride: outputs, cColStride: 1,
+                                      cols: min(Gemm.tileColumns, outputs - first), accumulate: false)
+                        }
+                    }
+                    update((firstRow * outputs)..<(endRow * outputs), w + firstRow * outputs, UnsafePointer(gradient))
+                }
+            }
+        }}}}}
+        return dx
+    }
+}
