@@ -39,45 +39,57 @@ extension DenseFast {
         for n in 0..<batch { for o in 0..<outputs { dyT[o * batchPadded + n] = dy[n * outputs + o] } }
         var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
         let blocks = (inputs + updateBlockRows - 1) / updateBlockRows
-        let identity = Array(0..<Gemm.tileRows)
         let work = inputs * batch * outputs
         x.withUnsafeBufferPointer { xb in
         dyPadded.withUnsafeBufferPointer { dyb in
         dyT.withUnsafeBufferPointer { tb in
-        identity.withUnsafeBufferPointer { ib in
         dx.withUnsafeMutableBufferPointer { dxb in
-            let (xp, dyp, tp, idp) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!, ib.baseAddress!)
+            let (xp, dyp, tp) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!)
             Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
-                let gradient = UnsafeMutablePointer<Float>.allocate(capacity: updateBlockRows * outputs)
-                defer { gradient.deallocate() }
+                let rowsPerBlock = updateBlockRows
+                let gradient = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * outputs)
+                // X[:, block]ᵀ and dx[:, block]ᵀ, one block row per row: read and written with
+                // stride 1 by the tiles, instead of one value per image row of X (30752 apart).
+                let xT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batch)
+                let dxT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batchPadded)
+                defer { gradient.deallocate(); xT.deallocate(); dxT.deallocate() }
                 var offsets = [Int](repeating: 0, count: Gemm.tileRows)
                 for block in mine {
-                    let firstRow = block * updateBlockRows
-                    let endRow = min(firstRow + updateBlockRows, inputs)
-                    for i0 in stride(from: firstRow, to: endRow, by: Gemm.tileRows) {
-                        let rows = min(Gemm.tileRows, endRow - i0)
+                    let firstRow = block * rowsPerBlock
+                    let blockRows = min(rowsPerBlock, inputs - firstRow)
+                    for n in 0..<batch {
+                        for r in 0..<blockRows { xT[r * batch + n] = xp[n * inputs + firstRow + r] }
+                    }
+                    for r0 in stride(from: 0, to: blockRows, by: Gemm.tileRows) {
+                        let rows = min(Gemm.tileRows, blockRows - r0)
                         if inputGradient {
-                            for r in 0..<rows { offsets[r] = (i0 + r) * outputs }
+                            for r in 0..<rows { offsets[r] = (firstRow + r0 + r) * outputs }
                             for first in stride(from: 0, to: batch, by: Gemm.tileColumns) {
                                 Gemm.tile(rows: rows, a: w, rowOffsets: offsets, kStride: 1,
                                           segments: 1, segmentLength: outputs, segmentStride: 0,
                                           b: tp + first, bStride: batchPadded,
-                                          c: dxb.baseAddress! + first * inputs + i0, cRowStride: 1, cColStride: inputs,
+                                          c: dxT + r0 * batchPadded + first, cRowStride: batchPadded, cColStride: 1,
                                           cols: min(Gemm.tileColumns, batch - first), accumulate: false)
                             }
                         }
+                        for r in 0..<rows { offsets[r] = (r0 + r) * batch }
                         for first in stride(from: 0, to: outPadded, by: Gemm.tileColumns) {
-                            Gemm.tile(rows: rows, a: xp + i0, rowOffsets: idp, kStride: inputs,
+                            Gemm.tile(rows: rows, a: xT, rowOffsets: offsets, kStride: 1,
                                       segments: 1, segmentLength: batch, segmentStride: 0,
                                       b: dyp + first, bStride: outPadded,
-                                      c: gradient + (i0 - firstRow) * outputs + first, cRowStride: outputs, cColStride: 1,
+                                      c: gradient + r0 * outputs + first, cRowStride: outputs, cColStride: 1,
                                       cols: min(Gemm.tileColumns, outputs - first), accumulate: false)
                         }
                     }
-                    update((firstRow * outputs)..<(endRow * outputs), w + firstRow * outputs, UnsafePointer(gradient))
+                    if inputGradient {
+                        for n in 0..<batch {
+                            for r in 0..<blockRows { dxb[n * inputs + firstRow + r] = dxT[r * batchPadded + n] }
+                        }
+                    }
+                    update((firstRow * outputs)..<((firstRow + blockRows) * outputs), w + firstRow * outputs, UnsafePointer(gradient))
                 }
             }
-        }}}}}
+        }}}}
         return dx
     }
 }
