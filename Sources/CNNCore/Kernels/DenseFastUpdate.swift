@@ -10,6 +10,8 @@
 ///   3. `update(block, W[block], dW[block])`  (Adam on those rows)
 /// which leaves W, m and v read and written once each. The tiles are those of `backward` and
 /// `dxTransposed`, so dx and dW have the same bits, and so do the updated weights.
+import CPrefetch
+
 extension DenseFast {
     /// Rows of W per block: 32 × 128 × 4 B = 16 KB of W and as much of dW, in L1 with dYᵀ.
     static let updateBlockRows = 32
@@ -57,6 +59,17 @@ extension DenseFast {
                 for block in mine {
                     let firstRow = block * rowsPerBlock
                     let blockRows = min(rowsPerBlock, inputs - firstRow)
+                    // The next block's columns of X and dx are 32 short runs 123 KB apart, which
+                    // the hardware prefetcher does not follow: ask for them one block ahead.
+                    if block + 1 < mine.upperBound {
+                        let next = firstRow + rowsPerBlock
+                        for n in 0..<batch {
+                            for r in stride(from: 0, to: min(rowsPerBlock, inputs - next), by: 16) {
+                                cnnviz_prefetch_for_read(xp + n * inputs + next + r)
+                                if inputGradient { cnnviz_prefetch_for_write(dxb.baseAddress! + n * inputs + next + r) }
+                            }
+                        }
+                    }
                     for n in 0..<batch {
                         for r in 0..<blockRows { xT[r * batch + n] = xp[n * inputs + firstRow + r] }
                     }

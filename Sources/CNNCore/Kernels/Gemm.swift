@@ -81,7 +81,8 @@ public enum Gemm {
         let p3 = R > 3 ? a + o[3] : p0
         var pb = b
         for segment in 0..<s.segments {
-            var k = segment * s.segmentStride
+            // Wrapping arithmetic: the overflow checks were a third of the loop's instructions.
+            var k = segment &* s.segmentStride
             for _ in 0..<s.segmentLength {
                 let b0 = load(pb), b1 = load(pb + 8)
                 let x0 = SIMD8<Float>(repeating: p0[k])
@@ -89,7 +90,7 @@ public enum Gemm {
                 if R > 1 { let x = SIMD8<Float>(repeating: p1[k]); c10 = c10.plusProduct(x, b0); c11 = c11.plusProduct(x, b1) }
                 if R > 2 { let x = SIMD8<Float>(repeating: p2[k]); c20 = c20.plusProduct(x, b0); c21 = c21.plusProduct(x, b1) }
                 if R > 3 { let x = SIMD8<Float>(repeating: p3[k]); c30 = c30.plusProduct(x, b0); c31 = c31.plusProduct(x, b1) }
-                k += s.kStride
+                k &+= s.kStride
                 pb += s.bStride
             }
         }

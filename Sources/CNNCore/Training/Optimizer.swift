@@ -1,4 +1,5 @@
 import Foundation
+import CPrefetch
 
 /// Updates parameters from their gradients. From simple to complex: SGD, then Adam.
 public protocol Optimizer: AnyObject {
@@ -122,8 +123,16 @@ public final class Adam: SliceUpdatingOptimizer {
             defer { m[fused] = mf; v[fused] = vf }
             try mf.withUnsafeMutableBufferPointer { mp in
                 try vf.withUnsafeMutableBufferPointer { vp in
-                    let (m0, v0) = (mp.baseAddress!, vp.baseAddress!)
+                    let (m0, v0, count) = (mp.baseAddress!, vp.baseAddress!, mp.count)
                     try body { elements, w, g in
+                        // The moments of the slice after this one (the next block the same core
+                        // updates) start loading now, while the backward computes that block's
+                        // gradient: m and v are the largest memory stream of the step.
+                        let next = elements.upperBound..<min(elements.upperBound + elements.count, count)
+                        for i in stride(from: next.lowerBound, to: next.upperBound, by: 16) {
+                            cnnviz_prefetch_for_write(m0 + i)
+                            cnnviz_prefetch_for_write(v0 + i)
+                        }
                         Adam.update(w: w, g: g, m: m0 + elements.lowerBound, v: v0 + elements.lowerBound,
                                     count: elements.count, c)
                     }
