@@ -59,6 +59,26 @@ public enum ModelBenchmark {
         return Throughput(runs: runs, cpuRuns: cpuRuns)
     }
 
+    /// Where the time of a training step goes: milliseconds per step for each phase (the
+    /// forward and backward pass of each layer, the optimizer), from `StepProfiler` over
+    /// repeats × steps steps after the warm-up, and the whole step's milliseconds.
+    public static func trainProfile(_ s: Settings = Settings()) throws -> (phases: [(phase: String, milliseconds: Double)], stepMilliseconds: Double) {
+        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let (x, y) = randomBatch(s)
+        let adam = Adam()
+        let profiler = StepProfiler()
+        model.profiler = profiler
+        for _ in 0..<s.warmupSteps {
+            try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+        }
+        profiler.reset()
+        let count = s.steps * s.repeats
+        let seconds = try timed {
+            for _ in 0..<count { try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
+        }
+        return (profiler.millisecondsPerStep, seconds * 1000 / Double(count))
+    }
+
     /// Inference (forward only, no trace) on batches of random images.
     public static func infer(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
         let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)

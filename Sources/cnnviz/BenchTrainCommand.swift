@@ -56,19 +56,46 @@ struct BenchTrainCommand: ParsableCommand {
     @OptionGroup var options: BenchModelOptions
     @OptionGroup var output: BenchOutputOptions
 
+    @Flag(help: "Also time each layer's forward and backward pass and the optimizer: where a step's time goes.")
+    var profile = false
+
     func run() throws {
         try CLIError.guarding {
             let s = options.settings
             let result = try ModelBenchmark.train(s, progress: output.json ? { _ in } : options.progress)
             let memory = ModelBenchmark.peakMemoryMB()
+            let breakdown = profile ? try ModelBenchmark.trainProfile(s) : nil
             if output.json {
-                try printJSON(["train_images_per_second": result.median, "runs": result.runs, "train_images_per_cpu_second": result.cpuMedian, "batch": s.batch,
-                               "steps": s.steps, "repeats": s.repeats, "backend": s.backend.rawValue,
-                               "cores": ProcessInfo.processInfo.activeProcessorCount, "peak_memory_mb": memory])
+                var object: [String: Any] = [
+                    "train_images_per_second": result.median, "runs": result.runs, "train_images_per_cpu_second": result.cpuMedian,
+                    "batch": s.batch, "steps": s.steps, "repeats": s.repeats, "backend": s.backend.rawValue,
+                    "cores": ProcessInfo.processInfo.activeProcessorCount, "peak_memory_mb": memory]
+                if let breakdown {
+                    object["step_ms"] = breakdown.stepMilliseconds
+                    object["profile_ms_per_step"] = Dictionary(uniqueKeysWithValues: breakdown.phases.map { ($0.phase, $0.milliseconds) })
+                }
+                try printJSON(object)
             } else {
                 print(String(format: "training: %.0f images/s (batch %d, median of %d; %.0f per CPU-second), peak memory %.0f MB",
                              result.median, s.batch, s.repeats, result.cpuMedian, memory))
+                if let breakdown { print(Self.table(breakdown.phases, step: breakdown.stepMilliseconds, steps: s.steps * s.repeats)) }
             }
         }
+    }
+
+    /// The profile as aligned lines with a bar per phase, longest phase first.
+    static func table(_ phases: [(phase: String, milliseconds: Double)], step: Double, steps: Int) -> String {
+        let width = max(phases.map(\.phase.count).max() ?? 0, 10)
+        var lines = ["where a step's time goes (wall-clock ms per step, mean of \(steps) steps):"]
+        for (phase, ms) in phases.sorted(by: { $0.milliseconds > $1.milliseconds }) {
+            let share = step > 0 ? ms / step : 0
+            let bar = String(repeating: "█", count: Int((share * 40).rounded()))
+            lines.append("  " + phase.padding(toLength: width, withPad: " ", startingAt: 0)
+                         + String(format: " %7.2f ms %5.1f%%  ", ms, share * 100) + bar)
+        }
+        let other = step - phases.reduce(0) { $0 + $1.milliseconds }
+        lines.append("  " + "other (loss, bookkeeping)".padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %7.2f ms", other))
+        lines.append("  " + "whole step".padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %7.2f ms", step))
+        return lines.joined(separator: "\n")
     }
 }

@@ -41,6 +41,21 @@ final class CommandTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
     }
 
+    /// `bench train --profile --json`: the throughput and a time per phase of the step, whose
+    /// phases cover the layers' passes (a debug build: the figures mean nothing, the shape does).
+    func testBenchTrainProfileJSON() throws {
+        let r = try CLI.run(["bench", "train", "--steps", "1", "--repeats", "1", "--profile", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        XCTAssertGreaterThan(json?["train_images_per_second"] as? Double ?? 0, 0, r.stdout)
+        let profile = json?["profile_ms_per_step"] as? [String: Double] ?? [:]
+        XCTAssertTrue(profile.keys.contains { $0.hasPrefix("forward conv2d") }, "\(profile.keys)")
+        XCTAssertTrue(profile.keys.contains("backward dense + optimizer (kernel)"), "\(profile.keys)")
+        let step = json?["step_ms"] as? Double ?? 0
+        XCTAssertGreaterThan(step, 0)
+        XCTAssertLessThanOrEqual(profile.values.reduce(0, +), step * 1.01)
+    }
+
     /// The whole path on a tiny demo set: synth → train → evaluate → predict, with their JSON forms.
     func testTrainEvaluatePredictOnDemoData() throws {
         let root = CLI.scratch()

@@ -8,6 +8,9 @@ public final class Sequential {
     public let inputShape: [Int]
     /// Per-sample output shape of each layer.
     public let outputShapes: [[Int]]
+    /// When set, every forward and backward pass adds each layer's time to it (and
+    /// `trainStep` the optimizer's): see `StepProfiler`.
+    public var profiler: StepProfiler?
     /// Which kernels every layer runs.
     public var backend: KernelBackend {
         didSet { for layer in layers { layer.backend = backend } }
@@ -110,7 +113,9 @@ public final class Sequential {
         trace?.recordModelInput(input)
         var x = input
         for (index, layer) in layers.enumerated() {
+            let started = profiler == nil ? 0 : StepProfiler.now()
             x = try layer.forward(x, training: training)
+            profiler?.add("forward " + layer.name, since: started)
             trace?.recordForward(layer: layer, index: index + 1, output: x)
         }
         return x
@@ -123,6 +128,9 @@ public final class Sequential {
         // Set when the gradient handed to the next layer down is already its dLoss/dz.
         var gradientIsPreActivation = false
         for (index, layer) in layers.enumerated().reversed() {
+            let started = profiler == nil ? 0 : StepProfiler.now()
+            let updatesKernel = (layer as? Dense)?.pendingKernelUpdate != nil
+            defer { profiler?.add("backward " + layer.name + (updatesKernel ? " + optimizer (kernel)" : ""), since: started) }
             trace?.recordOutputGradient(layer: layer, index: index + 1, gradient: grad, isPreActivation: fromPreActivation && index == layers.count - 1)
             let preActivation = gradientIsPreActivation || (index == layers.count - 1 && fromPreActivation)
             gradientIsPreActivation = false
@@ -194,8 +202,11 @@ public final class Sequential {
         } else {
             try backward(grad, fromPreActivation: fromLogit, trace: trace)
             trace?.recordParameterGradients(model: self)
+            let started = profiler == nil ? 0 : StepProfiler.now()
             optimizer.step(parameters)
+            profiler?.add("optimizer", since: started)
         }
+        profiler?.countStep()
         return (value, Accuracy.of(output, targets: targets))
     }
 
