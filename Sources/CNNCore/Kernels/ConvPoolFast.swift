@@ -59,6 +59,15 @@ public enum ConvPoolFast {
                             let inRow = padded.offset(n, (r * pkh + i) * g.strideHeight, 0)
                             let zRow = z + i * covered * f
                             var ow0 = 0
+                            if f == 32 {  // the coursework's conv: the wider tile, 3 pixels at a time
+                                while ow0 + 3 <= covered {
+                                    let step = (ow0 * g.strideWidth) * g.channels, sw = g.strideWidth * g.channels
+                                    tile3x32(a: xp, offsets: (inRow + step, inRow + step + sw, inRow + step + 2 * sw),
+                                             segments: g.kernelHeight, segmentLength: g.kernelWidth * g.channels,
+                                             segmentStride: padded.width * g.channels, b: kp, bias: bp, c: zRow + ow0 * f)
+                                    ow0 += 3
+                                }
+                            }
                             while ow0 < covered {
                                 let rows = min(Gemm.tileRows, covered - ow0)
                                 for t in 0..<rows { offsets[t] = inRow + (ow0 + t) * g.strideWidth * g.channels }
