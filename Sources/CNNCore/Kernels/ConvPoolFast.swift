@@ -110,18 +110,20 @@ public enum ConvPoolFast {
             let index0 = firstIndex + q * pkw * f  // and in the conv output
             var ch = 0
             while ch + 8 <= f {
+                // The kept cell as its offset from the window's first cell (the same for all
+                // lanes, so a broadcast), turned into conv-output indices once at the end.
                 var best = relu(Gemm.load(z + cell0 + ch))
-                var bestIndex = lanes &+ Int32(index0 + ch)
+                var bestOffset = SIMD8<Int32>(repeating: 0)
                 for i in 0..<pkh {
                     for j in 0..<pkw {
                         let v = relu(Gemm.load(z + cell0 + (i * covered + j) * f + ch))
                         let better = v .> best
                         best.replace(with: v, where: better)
-                        bestIndex.replace(with: lanes &+ Int32(index0 + i * convRowLength + j * f + ch), where: better)
+                        bestOffset.replace(with: SIMD8(repeating: Int32(i * convRowLength + j * f)), where: better)
                     }
                 }
                 UnsafeMutableRawPointer(y + out + ch).storeBytes(of: best, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(a + out + ch).storeBytes(of: bestIndex, as: SIMD8<Int32>.self)
+                UnsafeMutableRawPointer(a + out + ch).storeBytes(of: bestOffset &+ lanes &+ Int32(index0 + ch), as: SIMD8<Int32>.self)
                 ch += 8
             }
             while ch < f {
@@ -255,9 +257,10 @@ extension ConvPoolFast {
                 d.replace(with: 0, where: Gemm.load(m + out + ch) .<= 0)
                 d = d + 0
                 let kept = UnsafeRawPointer(a + out + ch).loadUnaligned(as: SIMD8<Int32>.self)
+                let first = lanes &+ Int32(index0 + ch)
                 for i in 0..<pkh {
                     for j in 0..<pkw {
-                        let here = kept .== lanes &+ Int32(index0 + i * convRowLength + j * f + ch)
+                        let here = kept .== first &+ Int32(i * convRowLength + j * f)
                         let value = SIMD8<Float>(repeating: 0).replacing(with: d, where: here)
                         UnsafeMutableRawPointer(dz + cell0 + (i * covered + j) * fp + ch).storeBytes(of: value, as: SIMD8<Float>.self)
                     }
