@@ -10,7 +10,8 @@
 /// for the coursework, L1-sized), pools them there and forgets them; backward rebuilds those
 /// rows of dz from dPooled and the argmax in the same kind of buffer. Conv rows and columns that
 /// no window covers (OH or OW not divisible by the pool) are never computed: the pooling ignores
-/// them and their gradient is zero.
+/// them and their gradient is zero. For F = 32 the forward uses a 3-pixel × 32-filter tile
+/// (`tile3x32`, ConvPoolFastTile.swift) instead of two 4 × 16 `Gemm.tile` calls.
 ///
 /// Results: pooled output and argmax bit for bit those of `ConvFast.forwardReLU` then
 /// `PoolFast.maxForward` (argmax indexes the conv output (N, OH, OW, F): the first maximum in
