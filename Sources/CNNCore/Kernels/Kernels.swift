@@ -143,6 +143,67 @@ public enum Kernels {
         }
     }
 
+    /// Max pooling backward through the ReLU before it, with the ReLU mask read from the pooled
+    /// output instead of the pooling input: dz[argmax[k]] += dy[k] where !(pooled[k] ≤ 0).
+    /// Equals `maxPoolBackwardReLU` when no two windows share a maximum (non-overlapping
+    /// windows), since pooled[k] is the ReLU output at argmax[k]. Used after the fused
+    /// conv-ReLU-pool forward, which keeps no ReLU output.
+    public static func maxPoolBackwardPooledMask(_ backend: KernelBackend, outputGradient dy: [Float], argmax: [Int32],
+                                                 pooled: [Float], geometry g: ConvGeometry) -> [Float] {
+        let inputCount = g.batch * g.height * g.width * g.channels
+        switch backend {
+        case .naive:
+            let masked = zip(dy, pooled).map { d, y in y <= 0 ? 0 : d }
+            return PoolNaive.maxBackward(outputGradient: masked, argmax: argmax, inputCount: inputCount)
+        case .fast:
+            return PoolFast.maxBackward(outputGradient: dy, argmax: argmax, inputCount: inputCount,
+                                        batch: g.batch, reluMask: pooled, geometry: g)
+        }
+    }
+
+    /// Conv2D with ReLU, then max pooling with non-overlapping windows (strides = `pool`, valid
+    /// padding), in one call: (pooled (N, PH, PW, F), argmax into the conv output (N, OH, OW, F)).
+    /// Fast: `ConvPoolFast.forward`, which never writes the conv output. Naive: the three steps.
+    public static func convReLUMaxPoolForward(_ backend: KernelBackend, input: [Float], kernel: [Float], bias: [Float]?,
+                                              geometry g: ConvGeometry, filters: Int,
+                                              pool: (Int, Int)) -> (output: [Float], argmax: [Int32]) {
+        switch backend {
+        case .naive:
+            let z = ConvNaive.forward(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters)
+            let y = Activation.relu.apply(Tensor(shape: [z.count], data: z)).data
+            return PoolNaive.maxForward(input: y, geometry: poolGeometry(g, filters: filters, pool: pool))
+        case .fast:
+            _ = Allocator.keepLargeBlocks
+            return ConvPoolFast.forward(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters, pool: pool)
+        }
+    }
+
+    /// Backward of `convReLUMaxPoolForward` from dPooled: adds the kernel and bias gradients
+    /// (the input gradient is not computed). Fast: `ConvPoolFast.backward`, which builds dz a few
+    /// rows at a time. Naive: dz from `maxPoolBackwardPooledMask`, then `ConvNaive.backward`.
+    public static func convReLUMaxPoolBackward(_ backend: KernelBackend, input: [Float], kernel: [Float],
+                                               outputGradient: [Float], argmax: [Int32], pooled: [Float],
+                                               geometry g: ConvGeometry, filters: Int, pool: (Int, Int),
+                                               kernelGradient: inout [Float], biasGradient: inout [Float]) {
+        switch backend {
+        case .naive:
+            let dz = maxPoolBackwardPooledMask(.naive, outputGradient: outputGradient, argmax: argmax, pooled: pooled,
+                                               geometry: poolGeometry(g, filters: filters, pool: pool))
+            _ = ConvNaive.backward(input: input, kernel: kernel, outputGradient: dz, geometry: g, filters: filters,
+                                   kernelGradient: &kernelGradient, biasGradient: &biasGradient, inputGradient: false)
+        case .fast:
+            ConvPoolFast.backward(input: input, outputGradient: outputGradient, argmax: argmax, output: pooled,
+                                  geometry: g, filters: filters, pool: pool,
+                                  kernelGradient: &kernelGradient, biasGradient: &biasGradient)
+        }
+    }
+
+    /// The geometry of a max pooling with non-overlapping windows over the output of conv `g`.
+    public static func poolGeometry(_ g: ConvGeometry, filters: Int, pool: (Int, Int)) -> ConvGeometry {
+        ConvGeometry(batch: g.batch, height: g.outHeight, width: g.outWidth, channels: filters,
+                     kernel: pool, strides: pool, padding: .valid)
+    }
+
     /// y = activation(z). Shapes: any. The fast ReLU gives the same bits as the plain one.
     public static func activationForward(_ backend: KernelBackend, _ activation: Activation, _ z: Tensor) -> Tensor {
         guard backend == .fast, activation == .relu else { return activation.apply(z) }

@@ -23,6 +23,9 @@ public final class Pooling2D: Layer {
     /// For max pooling: the last output (shared with the next layer, not copied), the ReLU mask
     /// of `backwardThroughReLU`.
     private var lastMaxOutput: [Float] = []
+    /// True when the last forward ran fused with the Conv2D before it (`Conv2D.forwardReLUMaxPool`):
+    /// argmax and output are this layer's as usual, but the layer below kept no ReLU output.
+    private(set) var ranFused = false
 
     public init(_ mode: Mode, poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil,
                 padding: Padding = .valid, name: String = "") {
@@ -66,8 +69,10 @@ public final class Pooling2D: Layer {
             let (y, arg) = Kernels.maxPoolForward(backend, input: input.data, geometry: g)
             lastArgmax = arg
             lastMaxOutput = y
+            ranFused = false
             return Tensor(shape: shape, data: y)
         case .average:
+            ranFused = false
             return Tensor(shape: shape, data: PoolNaive.averageForward(input: input.data, geometry: g))
         }
     }
@@ -99,6 +104,39 @@ public final class Pooling2D: Layer {
         return Tensor(shape: [g.batch] + inputShape,
                       data: Kernels.maxPoolBackwardReLU(backend, outputGradient: outputGradient.data, argmax: lastArgmax,
                                                         relu: relu.data, pooled: lastMaxOutput, geometry: g))
+    }
+
+    /// Stores what the fused conv-ReLU-pool forward computed for this layer, as its own forward
+    /// would have, and returns the output tensor (N, PH, PW, C).
+    func rememberFusedForward(output: [Float], argmax: [Int32], batch: Int) throws -> Tensor {
+        let g = geometry(batch: batch)
+        let shape = [g.batch, g.outHeight, g.outWidth, g.channels]
+        guard mode == .max, output.count == shape.reduce(1, *), argmax.count == output.count else {
+            throw CNNError.impossibleLayer(layer: name, reason: "the fused forward gave \(output.count) values for an output of shape \(CNNError.format(shape)); run the layers unfused")
+        }
+        lastBatch = batch
+        lastArgmax = argmax
+        lastMaxOutput = output
+        ranFused = true
+        return Tensor(shape: shape, data: output)
+    }
+
+    /// Argmax and output of the last forward when it ran fused, else nil.
+    func fusedForwardState() -> (argmax: [Int32], output: [Float])? {
+        ranFused ? (lastArgmax, lastMaxOutput) : nil
+    }
+
+    /// After a fused forward: the dLoss/dz of the ReLU conv below, from this layer's output
+    /// gradient, with the ReLU mask read from the pooled output (`Kernels.maxPoolBackwardPooledMask`;
+    /// the windows do not overlap). For a conv that needs its input gradient.
+    func preActivationGradientAfterFusedForward(_ outputGradient: Tensor) throws -> Tensor {
+        let g = geometry(batch: lastBatch)
+        guard ranFused, lastMaxOutput.count == outputGradient.count else {
+            throw CNNError.impossibleLayer(layer: name, reason: "this backward needs a fused forward of the same batch first")
+        }
+        return Tensor(shape: [g.batch] + inputShape,
+                      data: Kernels.maxPoolBackwardPooledMask(backend, outputGradient: outputGradient.data, argmax: lastArgmax,
+                                                              pooled: lastMaxOutput, geometry: g))
     }
 
     public var config: [String: JSONValue] {

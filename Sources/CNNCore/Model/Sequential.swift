@@ -106,17 +106,32 @@ public final class Sequential {
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
 
     /// Runs a batch (N, inputShape…) through every layer; records into `trace` when given.
+    ///
+    /// Without a trace, a ReLU Conv2D followed by max pooling with non-overlapping windows runs
+    /// as one kernel (`Conv2D.forwardReLUMaxPool`): the conv output is never written, so that
+    /// conv's `lastPreActivation` and `lastOutput` stay nil. A trace records every layer's
+    /// output, so with one each layer runs on its own.
     public func forward(_ input: Tensor, training: Bool = false, trace: Trace? = nil) throws -> Tensor {
         guard input.rank == inputShape.count + 1, Array(input.shape.dropFirst()) == inputShape else {
             throw CNNError.shapeMismatch(layer: layers[0].name, expected: [-1] + inputShape, got: input.shape)
         }
         trace?.recordModelInput(input)
         var x = input
-        for (index, layer) in layers.enumerated() {
+        var index = 0
+        while index < layers.count {
+            let layer = layers[index]
             let started = profiler == nil ? 0 : StepProfiler.now()
+            if trace == nil, index + 1 < layers.count, let conv = layer as? Conv2D,
+               let pool = layers[index + 1] as? Pooling2D, conv.fuses(with: pool) {
+                x = try conv.forwardReLUMaxPool(x, pool: pool)
+                profiler?.add("forward " + layer.name + " + " + pool.name, since: started)
+                index += 2
+                continue
+            }
             x = try layer.forward(x, training: training)
             profiler?.add("forward " + layer.name, since: started)
             trace?.recordForward(layer: layer, index: index + 1, output: x)
+            index += 1
         }
         return x
     }
@@ -127,15 +142,44 @@ public final class Sequential {
         var grad = gradient
         // Set when the gradient handed to the next layer down is already its dLoss/dz.
         var gradientIsPreActivation = false
-        for (index, layer) in layers.enumerated().reversed() {
+        // After a fused conv-pool forward with a trace: the conv's dLoss/dz, while `grad` is its
+        // dLoss/dy for the trace (the conv kept no ReLU output to compute dz from dy itself).
+        var pendingPreActivation: Tensor?
+        // Index of a conv whose gradients the fused conv-pool backward has already added.
+        var doneIndex = -1
+        for (index, layer) in layers.enumerated().reversed() where index != doneIndex {
             let started = profiler == nil ? 0 : StepProfiler.now()
             let updatesKernel = (layer as? Dense)?.pendingKernelUpdate != nil
-            defer { profiler?.add("backward " + layer.name + (updatesKernel ? " + optimizer (kernel)" : ""), since: started) }
+            defer {
+                let alsoConv = index > 0 && doneIndex == index - 1 ? " + " + layers[index - 1].name : ""
+                profiler?.add("backward " + layer.name + alsoConv + (updatesKernel ? " + optimizer (kernel)" : ""), since: started)
+            }
             trace?.recordOutputGradient(layer: layer, index: index + 1, gradient: grad, isPreActivation: fromPreActivation && index == layers.count - 1)
             let preActivation = gradientIsPreActivation || (index == layers.count - 1 && fromPreActivation)
             gradientIsPreActivation = false
-            if preActivation, let activated = layer as? ActivatedLayer {
+            if let dz = pendingPreActivation, let activated = layer as? ActivatedLayer {
+                pendingPreActivation = nil
+                grad = try activated.backward(preActivationGradient: dz)
+            } else if preActivation, let activated = layer as? ActivatedLayer {
                 grad = try activated.backward(preActivationGradient: grad)
+            } else if index > 0, let pool = layer as? Pooling2D, pool.ranFused, let conv = layers[index - 1] as? Conv2D {
+                // The forward ran conv, ReLU and this pooling as one kernel (see `forward`).
+                if trace == nil && !conv.needsInputGradient {
+                    // Straight from dPooled to the conv's kernel and bias gradients; dz is built
+                    // a few rows at a time and never stored whole.
+                    try conv.backwardReLUMaxPool(grad, pool: pool)
+                    grad = Tensor(shape: [0], data: [])
+                    doneIndex = index - 1
+                } else {
+                    let dz = try pool.preActivationGradientAfterFusedForward(grad)
+                    if trace != nil {
+                        pendingPreActivation = dz
+                        grad = try pool.backward(grad)
+                    } else {
+                        grad = dz
+                        gradientIsPreActivation = true
+                    }
+                }
             } else if trace == nil, index > 0, let pool = layer as? Pooling2D, pool.mode == .max,
                       let below = layers[index - 1] as? ActivatedLayer, below.activation == .relu,
                       let relu = below.lastOutput {
