@@ -36,10 +36,10 @@ let package = Package(
         // setjmp-guarded calls into libjpeg/libpng: no longjmp ever crosses a Swift frame.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"], cSettings: fastC),
 
-        // A cache prefetch hint for the memory-bound Adam update (one inline C function).
-        .target(name: "CPrefetch"),
-        // Tensors, layers, kernels, model, losses, optimizers, trace. Swift, but for CPrefetch.
-        .target(name: "CNNCore", dependencies: ["CPrefetch"], swiftSettings: numeric),
+        // Vector square root and cache prefetch hints: inline C the kernels call.
+        .target(name: "CKernelShims"),
+        // Tensors, layers, kernels, model, losses, optimizers, trace. Swift, but for CKernelShims.
+        .target(name: "CNNCore", dependencies: ["CKernelShims"], swiftSettings: numeric),
         // JPEG/PNG, resize, augmentation, directory dataset. The only module touching C.
         .target(name: "ImageIO", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
         // Colour maps, grids, bitmap font, charts, HTML pages.

@@ -10,7 +10,7 @@
 ///   3. `update(block, W[block], dW[block])`  (Adam on those rows)
 /// which leaves W, m and v read and written once each. The tiles are those of `backward` and
 /// `dxTransposed`, so dx and dW have the same bits, and so do the updated weights.
-import CPrefetch
+import CKernelShims
 
 extension DenseFast {
     /// Rows of W per block: 32 × 128 × 4 B = 16 KB of W and as much of dW, in L1 with dYᵀ.

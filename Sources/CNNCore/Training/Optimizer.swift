@@ -1,5 +1,5 @@
 import Foundation
-import CPrefetch
+import CKernelShims
 
 /// Updates parameters from their gradients. From simple to complex: SGD, then Adam.
 public protocol Optimizer: AnyObject {
@@ -192,7 +192,7 @@ public final class Adam: SliceUpdatingOptimizer {
             let vi = v0 + (gi * gi - v0) * vb2
             UnsafeMutableRawPointer(mp + i).storeBytes(of: mi, as: SIMD8<Float>.self)
             UnsafeMutableRawPointer(vp + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(wp + i).storeBytes(of: w0 - va * mi / (vi.squareRoot() + ve), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(wp + i).storeBytes(of: w0 - va * mi / (cnnviz_sqrt8(vi) + ve), as: SIMD8<Float>.self)
             i += 8
         }
         while i < count {
