@@ -75,7 +75,20 @@ extension DenseFast {
                     }
                     for r0 in stride(from: 0, to: blockRows, by: Gemm.tileRows) {
                         let rows = min(Gemm.tileRows, blockRows - r0)
-                        if inputGradient {
+                        if rows == Gemm.tileRows {
+                            // Whole tiles: one call per product (dxT's padded columns are computed
+                            // too, from dYᵀ's zero columns, and never copied out).
+                            if inputGradient {
+                                Gemm.strip4(a: w + (firstRow + r0) * outputs, lda: outputs, k: outputs, b: tp, ldb: batchPadded,
+                                            panels: batchPadded / Gemm.tileColumns, c: dxT + r0 * batchPadded, ldc: batchPadded)
+                            }
+                            if outputs == outPadded {
+                                Gemm.strip4(a: xT + r0 * batch, lda: batch, k: batch, b: dyp, ldb: outPadded,
+                                            panels: outPadded / Gemm.tileColumns, c: gradient + r0 * outputs, ldc: outputs)
+                                continue
+                            }
+                        }
+                        if inputGradient && rows < Gemm.tileRows {
                             for r in 0..<rows { offsets[r] = (firstRow + r0 + r) * outputs }
                             for first in stride(from: 0, to: batch, by: Gemm.tileColumns) {
                                 Gemm.tile(rows: rows, a: w, rowOffsets: offsets, kStride: 1,
