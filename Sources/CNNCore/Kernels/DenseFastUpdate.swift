@@ -75,22 +75,16 @@ extension DenseFast {
                     for n in 0..<batch {
                         for r in 0..<blockRows { xT[r * batch + n] = xp[n * inputs + firstRow + r] }
                     }
-                    for r0 in stride(from: 0, to: blockRows, by: Gemm.tileRows) {
-                        let rows = min(Gemm.tileRows, blockRows - r0)
-                        if rows == Gemm.tileRows {
-                            // Whole tiles: one call per product (dxT's padded columns are computed
-                            // too, from dYᵀ's zero columns, and never copied out).
-                            if inputGradient {
+                    // dx first, then dW, each over the whole block: each pass keeps its own
+                    // 16 KB B matrix (dYᵀ, then dY) in L1 instead of alternating between them.
+                    if inputGradient {
+                        for r0 in stride(from: 0, to: blockRows, by: Gemm.tileRows) {
+                            let rows = min(Gemm.tileRows, blockRows - r0)
+                            if rows == Gemm.tileRows {  // dxT's padded columns come out as zeros, unused
                                 Gemm.strip4(a: w + (firstRow + r0) * outputs, lda: outputs, k: outputs, b: tp, ldb: batchPadded,
                                             panels: batchPadded / Gemm.tileColumns, c: dxT + r0 * batchPadded, ldc: batchPadded)
-                            }
-                            if outputs == outPadded {
-                                Gemm.strip4(a: xT + r0 * batch, lda: batch, k: batch, b: dyp, ldb: outPadded,
-                                            panels: outPadded / Gemm.tileColumns, c: gradient + r0 * outputs, ldc: outputs)
                                 continue
                             }
-                        }
-                        if inputGradient && rows < Gemm.tileRows {
                             for r in 0..<rows { offsets[r] = (firstRow + r0 + r) * outputs }
                             for first in stride(from: 0, to: batch, by: Gemm.tileColumns) {
                                 Gemm.tile(rows: rows, a: w, rowOffsets: offsets, kStride: 1,
@@ -99,6 +93,14 @@ extension DenseFast {
                                           c: dxT + r0 * batchPadded + first, cRowStride: batchPadded, cColStride: 1,
                                           cols: min(Gemm.tileColumns, batch - first), accumulate: false)
                             }
+                        }
+                    }
+                    for r0 in stride(from: 0, to: blockRows, by: Gemm.tileRows) {
+                        let rows = min(Gemm.tileRows, blockRows - r0)
+                        if rows == Gemm.tileRows && outputs == outPadded {
+                            Gemm.strip4(a: xT + r0 * batch, lda: batch, k: batch, b: dyp, ldb: outPadded,
+                                        panels: outPadded / Gemm.tileColumns, c: gradient + r0 * outputs, ldc: outputs)
+                            continue
                         }
                         for r in 0..<rows { offsets[r] = (r0 + r) * batch }
                         for first in stride(from: 0, to: outPadded, by: Gemm.tileColumns) {
