@@ -39,8 +39,6 @@ final class ConvPoolFusedTests: XCTestCase {
         Case(n: 3, h: 12, w: 11, c: 3, f: 32, kh: 3, kw: 3, sh: 1, sw: 1, padding: .valid, pool: (2, 2)),
     ]
 
-    func random(_ count: Int, _ rng: inout SeededRNG) -> [Float] { (0..<count).map { _ in rng.uniform(-1, 1) } }
-
     /// Input, kernel and bias for a case, with exact zeros: bands of three zero input rows (a
     /// bias-free conv gives exact 0 there), biases of −0.3 and −3, so many ReLU outputs are 0 and
     /// argmax ties (the first cell of the window wins) decide the result.
@@ -51,13 +49,6 @@ final class ConvPoolFusedTests: XCTestCase {
         var b = random(t.f, &rng)
         for i in b.indices where i % 3 != 2 { b[i] = i % 3 == 0 ? -0.3 : -3 }
         return (x, k, b)
-    }
-
-    func assertBitEqual(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, "\(what): count", file: file, line: line)
-        if let i = (0..<min(a.count, b.count)).first(where: { a[$0].bitPattern != b[$0].bitPattern }) {
-            XCTFail("\(what): first difference at \(i): \(a[i]) vs \(b[i])", file: file, line: line)
-        }
     }
 
     func assertClose(_ a: [Float], _ b: [Float], _ tolerance: Float, _ what: String,

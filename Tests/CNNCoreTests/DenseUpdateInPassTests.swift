@@ -5,19 +5,11 @@ import XCTest
 /// replaces (backward storing dW, then `Adam.step`): the same tiles and the same per-element
 /// formula, so the results must agree bit for bit.
 final class DenseUpdateInPassTests: XCTestCase {
-    func random(_ count: Int, _ rng: inout SeededRNG) -> [Float] { (0..<count).map { _ in rng.uniform(-1, 1) } }
-
-    func assertBitEqual(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, "\(what): count", file: file, line: line)
-        if let i = (0..<min(a.count, b.count)).first(where: { a[$0].bitPattern != b[$0].bitPattern }) {
-            XCTFail("\(what): first difference at \(i): \(a[i]) vs \(b[i])", file: file, line: line)
-        }
-    }
-
     /// Odd shapes: batch 1 and batches over one 16-column panel, inputs that are not whole
-    /// blocks (32 rows) or tiles (4 rows), outputs that are not whole panels, one output.
+    /// blocks (128 rows) or tiles (4 rows), outputs that are not whole panels, one output, and
+    /// (3, 4100, 20): 33 blocks, shared between two cores.
     static let shapes: [(batch: Int, inputs: Int, outputs: Int)] = [
-        (1, 1, 1), (1, 37, 19), (5, 70, 16), (17, 33, 1), (3, 130, 33), (32, 97, 128),
+        (1, 1, 1), (1, 37, 19), (5, 70, 16), (17, 33, 1), (3, 130, 33), (32, 97, 128), (3, 4100, 20),
     ]
 
     func testKernelUpdatedInPassEqualsBackwardThenAdam() {

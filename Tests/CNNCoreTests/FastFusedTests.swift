@@ -5,15 +5,6 @@ import XCTest
 /// max-pool backward + ReLU backward in one pass, and a model's backward with the fusion against
 /// the same backward without it (a trace turns the fusion off).
 final class FastFusedTests: XCTestCase {
-    func random(_ count: Int, _ rng: inout SeededRNG) -> [Float] { (0..<count).map { _ in rng.uniform(-1, 1) } }
-
-    func assertBitEqual(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, "\(what): count", file: file, line: line)
-        if let i = (0..<min(a.count, b.count)).first(where: { a[$0].bitPattern != b[$0].bitPattern }) {
-            XCTFail("\(what): first difference at \(i): \(a[i]) vs \(b[i])", file: file, line: line)
-        }
-    }
-
     /// z from `forwardReLU` is bit for bit `forward`'s, and y is exactly `reluForward(z)`, on the
     /// odd shapes of `FastKernelTests.convCases` (and close to the naive kernel, via those tests).
     func testConvForwardReLUEqualsForwardThenReLU() {

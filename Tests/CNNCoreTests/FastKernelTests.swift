@@ -22,8 +22,6 @@ final class FastKernelTests: XCTestCase {
         XCTAssert(worst <= Self.tolerance, "\(what): worst relative error \(worst) at \(at) (fast \(at >= 0 ? fast[at] : 0), naive \(at >= 0 ? naive[at] : 0))", file: file, line: line)
     }
 
-    func random(_ count: Int, _ rng: inout SeededRNG) -> [Float] { (0..<count).map { _ in rng.uniform(-1, 1) } }
-
     struct ConvCase {
         var n, h, w, c, kh, kw, f, sh, sw: Int
         var padding: Padding

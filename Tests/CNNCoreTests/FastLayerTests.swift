@@ -4,15 +4,7 @@ import XCTest
 /// Fast pooling, ReLU and Adam against their plain twins (exactly: they do no reordered sums),
 /// and a short training run with `.fast` against the same run with `.naive`.
 final class FastLayerTests: XCTestCase {
-    func random(_ count: Int, _ rng: inout SeededRNG) -> [Float] { (0..<count).map { _ in rng.uniform(-1, 1) } }
-
     /// Equal bit for bit; on failure names the first differing index instead of printing arrays.
-    func assertBitEqual(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.count, b.count, "\(what): count", file: file, line: line)
-        if let i = (0..<min(a.count, b.count)).first(where: { a[$0].bitPattern != b[$0].bitPattern }) {
-            XCTFail("\(what): first difference at \(i): \(a[i]) vs \(b[i])", file: file, line: line)
-        }
-    }
 
     func testMaxPoolingFastEqualsNaive() {
         var rng = SeededRNG(seed: 5)

@@ -84,3 +84,17 @@ func temporaryFolder(_ name: String = #function) -> URL {
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// What the fast-against-plain tests share.
+extension XCTestCase {
+    /// `count` values drawn uniformly from [-1, 1).
+    func random(_ count: Int, _ rng: inout SeededRNG) -> [Float] { (0..<count).map { _ in rng.uniform(-1, 1) } }
+
+    /// The two arrays hold the same floats bit for bit (the first difference is reported).
+    func assertBitEqual(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, "\(what): count", file: file, line: line)
+        if let i = (0..<min(a.count, b.count)).first(where: { a[$0].bitPattern != b[$0].bitPattern }) {
+            XCTFail("\(what): first difference at \(i): \(a[i]) vs \(b[i])", file: file, line: line)
+        }
+    }
+}

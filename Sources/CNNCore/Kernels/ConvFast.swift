@@ -107,15 +107,7 @@ public enum ConvFast {
         let dyPadded: [Float] = f == fp ? dy : (0..<(pixels * fp)).map { i in
             i % fp < f ? dy[i / fp * f + i % fp] : 0
         }
-        // Where patch value kk sits relative to the patch's top-left corner in the padded input.
-        var patchOffsets = [Int](repeating: 0, count: patch)
-        for i in 0..<g.kernelHeight {
-            for j in 0..<g.kernelWidth {
-                for c in 0..<g.channels {
-                    patchOffsets[(i * g.kernelWidth + j) * g.channels + c] = (i * padded.width + j) * g.channels + c
-                }
-            }
-        }
+        let patchOffsets = ConvFast.patchOffsets(g, paddedWidth: padded.width)
         let rowsOut = g.batch * g.outHeight
         let minimumChunk = max(1, 8192 / max(1, g.outWidth * patch))
         let size = patch * fp
@@ -137,30 +129,58 @@ public enum ConvFast {
                                 into: pbp.baseAddress! + part * fp)
                     }
                     let (n, oh) = row.quotientAndRemainder(dividingBy: g.outHeight)
-                    let inRow = padded.offset(n, oh * g.strideHeight, 0)
-                    var kk0 = 0
-                    while kk0 < patch {
-                        let rows = min(Gemm.tileRows, patch - kk0)
-                        for first in stride(from: 0, to: fp, by: Gemm.tileColumns) {
-                            Gemm.tile(rows: rows, a: xp.baseAddress! + inRow, rowOffsets: op.baseAddress! + kk0,
-                                      kStride: g.strideWidth * g.channels,
-                                      segments: 1, segmentLength: g.outWidth, segmentStride: 0,
-                                      b: dyp.baseAddress! + row * g.outWidth * fp + first, bStride: fp,
-                                      c: sum + kk0 * fp + first, cRowStride: fp, cColStride: 1,
-                                      cols: Gemm.tileColumns, accumulate: true)
-                        }
-                        kk0 += rows
-                    }
+                    addKernelGradientRow(x: xp.baseAddress! + padded.offset(n, oh * g.strideHeight, 0),
+                                         offsets: op.baseAddress!, patch: patch, pixelStride: g.strideWidth * g.channels,
+                                         pixels: g.outWidth, dy: dyp.baseAddress! + row * g.outWidth * fp, fp: fp, into: sum)
                 }
             }
         }}}}}
+        addPartials(partial, partialBias, patch: patch, filters: f, paddedFilters: fp, kernelGradient: &dk, biasGradient: &db)
+        return dx
+    }
+
+    /// Where patch value kk = (i·KW + j)·C + c sits relative to the patch's top-left corner in
+    /// the padded input (row width `paddedWidth`).
+    static func patchOffsets(_ g: ConvGeometry, paddedWidth: Int) -> [Int] {
+        var offsets = [Int](repeating: 0, count: g.kernelHeight * g.kernelWidth * g.channels)
+        for i in 0..<g.kernelHeight {
+            for j in 0..<g.kernelWidth {
+                for c in 0..<g.channels {
+                    offsets[(i * g.kernelWidth + j) * g.channels + c] = (i * paddedWidth + j) * g.channels + c
+                }
+            }
+        }
+        return offsets
+    }
+
+    /// sum (patch × fp) += patchesᵀ · dY for one output row of `pixels` pixels: patch kk of pixel
+    /// p is x[offsets[kk] + p·pixelStride], dY's row is dy (pixels × fp).
+    @inline(__always)
+    static func addKernelGradientRow(x: UnsafePointer<Float>, offsets: UnsafePointer<Int>, patch: Int, pixelStride: Int,
+                                     pixels: Int, dy: UnsafePointer<Float>, fp: Int, into sum: UnsafeMutablePointer<Float>) {
+        var kk0 = 0
+        while kk0 < patch {
+            let rows = min(Gemm.tileRows, patch - kk0)
+            for first in stride(from: 0, to: fp, by: Gemm.tileColumns) {
+                Gemm.tile(rows: rows, a: x, rowOffsets: offsets + kk0, kStride: pixelStride,
+                          segments: 1, segmentLength: pixels, segmentStride: 0,
+                          b: dy + first, bStride: fp,
+                          c: sum + kk0 * fp + first, cRowStride: fp, cColStride: 1,
+                          cols: Gemm.tileColumns, accumulate: true)
+            }
+            kk0 += rows
+        }
+    }
+
+    /// dk (patch × F) += each core's partial sum (patch × fp), db (F) += each core's bias sum.
+    static func addPartials(_ partial: [Float], _ partialBias: [Float], patch: Int, filters f: Int, paddedFilters fp: Int,
+                            kernelGradient dk: inout [Float], biasGradient db: inout [Float]) {
+        let size = patch * fp
         for start in stride(from: 0, to: partial.count, by: size) {
             for row in 0..<patch { for col in 0..<f { dk[row * f + col] += partial[start + row * fp + col] } }
         }
-        if wantBias {
-            for part in 0..<parts { for col in 0..<f { db[col] += partialBias[part * fp + col] } }
-        }
-        return dx
+        guard !db.isEmpty else { return }
+        for start in stride(from: 0, to: partialBias.count, by: fp) { for col in 0..<f { db[col] += partialBias[start + col] } }
     }
 
     /// sum[j] += Σ_r m[r·width + j] for a rows × width block (width a multiple of 8), 8 columns

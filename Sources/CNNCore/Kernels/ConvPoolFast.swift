@@ -175,15 +175,7 @@ extension ConvPoolFast {
         let patch = g.kernelHeight * g.kernelWidth * g.channels
         let fp = Gemm.paddedColumns(f)
         let covered = pw * pkw
-        // Where patch value kk sits relative to the patch's top-left corner in the padded input.
-        var patchOffsets = [Int](repeating: 0, count: patch)
-        for i in 0..<g.kernelHeight {
-            for j in 0..<g.kernelWidth {
-                for c in 0..<g.channels {
-                    patchOffsets[(i * g.kernelWidth + j) * g.channels + c] = (i * padded.width + j) * g.channels + c
-                }
-            }
-        }
+        let patchOffsets = ConvFast.patchOffsets(g, paddedWidth: padded.width)
         let rowsOut = g.batch * ph
         let minimumChunk = max(1, 8192 / max(1, covered * pkh * patch))
         let size = patch * fp
@@ -213,30 +205,14 @@ extension ConvPoolFast {
                     for i in 0..<pkh {
                         let dzRow = dz + i * covered * fp
                         if wantBias { ConvFast.sumRows(dzRow, rows: covered, width: fp, into: pbb.baseAddress! + part * fp) }
-                        let inRow = padded.offset(n, (r * pkh + i) * g.strideHeight, 0)
-                        var kk0 = 0
-                        while kk0 < patch {
-                            let rows = min(Gemm.tileRows, patch - kk0)
-                            for first in stride(from: 0, to: fp, by: Gemm.tileColumns) {
-                                Gemm.tile(rows: rows, a: xp + inRow, rowOffsets: op + kk0,
-                                          kStride: g.strideWidth * g.channels,
-                                          segments: 1, segmentLength: covered, segmentStride: 0,
-                                          b: dzRow + first, bStride: fp,
-                                          c: sum + kk0 * fp + first, cRowStride: fp, cColStride: 1,
-                                          cols: Gemm.tileColumns, accumulate: true)
-                            }
-                            kk0 += rows
-                        }
+                        ConvFast.addKernelGradientRow(x: xp + padded.offset(n, (r * pkh + i) * g.strideHeight, 0),
+                                                      offsets: op, patch: patch, pixelStride: g.strideWidth * g.channels,
+                                                      pixels: covered, dy: dzRow, fp: fp, into: sum)
                     }
                 }
             }
         }}}}}}}
-        for start in stride(from: 0, to: partial.count, by: size) {
-            for row in 0..<patch { for col in 0..<f { dk[row * f + col] += partial[start + row * fp + col] } }
-        }
-        if wantBias {
-            for part in 0..<parts { for col in 0..<f { db[col] += partialBias[part * fp + col] } }
-        }
+        ConvFast.addPartials(partial, partialBias, patch: patch, filters: f, paddedFilters: fp, kernelGradient: &dk, biasGradient: &db)
     }
 
     /// dz of one pooled row's PKH conv rows, (PKH, covered, fp), every cell of columns < F written:
