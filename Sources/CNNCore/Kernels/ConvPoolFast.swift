@@ -11,7 +11,7 @@
 /// rows of dz from dPooled and the argmax in the same kind of buffer. Conv rows and columns that
 /// no window covers (OH or OW not divisible by the pool) are never computed: the pooling ignores
 /// them and their gradient is zero. For F = 32 the forward uses a 3-pixel × 32-filter tile
-/// (`tile3x32`, ConvPoolFastTile.swift) instead of two 4 × 16 `Gemm.tile` calls.
+/// (`Gemm.tile3x32`) instead of two 4 × 16 `Gemm.tile` calls.
 ///
 /// Results: pooled output and argmax bit for bit those of `ConvFast.forwardReLU` then
 /// `PoolFast.maxForward` (argmax indexes the conv output (N, OH, OW, F): the first maximum in
@@ -63,7 +63,7 @@ public enum ConvPoolFast {
                             if f == 32 {  // the coursework's conv: the wider tile, 3 pixels at a time
                                 while ow0 + 3 <= covered {
                                     let step = (ow0 * g.strideWidth) * g.channels, sw = g.strideWidth * g.channels
-                                    tile3x32(a: xp, offsets: (inRow + step, inRow + step + sw, inRow + step + 2 * sw),
+                                    Gemm.tile3x32(a: xp, offsets: (inRow + step, inRow + step + sw, inRow + step + 2 * sw),
                                              segments: g.kernelHeight, segmentLength: g.kernelWidth * g.channels,
                                              segmentStride: padded.width * g.channels, b: kp, bias: bp, c: zRow + ow0 * f)
                                     ow0 += 3

@@ -42,13 +42,15 @@ extension DenseFast {
         var dyT = [Float](repeating: 0, count: outputs * batchPadded)
         for n in 0..<batch { for o in 0..<outputs { dyT[o * batchPadded + n] = dy[n * outputs + o] } }
         var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
+        let zeros = [Float](repeating: 0, count: 32)
         let blocks = (inputs + updateBlockRows - 1) / updateBlockRows
         let work = inputs * batch * outputs
         x.withUnsafeBufferPointer { xb in
         dyPadded.withUnsafeBufferPointer { dyb in
         dyT.withUnsafeBufferPointer { tb in
         dx.withUnsafeMutableBufferPointer { dxb in
-            let (xp, dyp, tp) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!)
+        zeros.withUnsafeBufferPointer { zb in
+            let (xp, dyp, tp, zeros32) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!, zb.baseAddress!)
             Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
                 let rowsPerBlock = updateBlockRows
                 let gradient = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * outputs)
@@ -78,7 +80,19 @@ extension DenseFast {
                     // dx first, then dW, each over the whole block: each pass keeps its own
                     // 16 KB B matrix (dYᵀ, then dY) in L1 instead of alternating between them.
                     if inputGradient {
-                        for r0 in stride(from: 0, to: blockRows, by: Gemm.tileRows) {
+                        // A batch of 32: 3 rows of W × all 32 images per call (Gemm.tile3x32), the
+                        // last 1–2 rows of the block through the 4-row code below.
+                        var r0 = 0
+                        if batchPadded == 32 {
+                            while r0 + 3 <= blockRows {
+                                let row = (firstRow + r0) * outputs
+                                Gemm.tile3x32(a: w, offsets: (row, row + outputs, row + 2 * outputs), segments: 1,
+                                              segmentLength: outputs, segmentStride: 0, b: tp, bias: zeros32,
+                                              c: dxT + r0 * batchPadded)
+                                r0 += 3
+                            }
+                        }
+                        for r0 in stride(from: r0, to: blockRows, by: Gemm.tileRows) {
                             let rows = min(Gemm.tileRows, blockRows - r0)
                             if rows == Gemm.tileRows {  // dxT's padded columns come out as zeros, unused
                                 Gemm.strip4(a: w + (firstRow + r0) * outputs, lda: outputs, k: outputs, b: tp, ldb: batchPadded,
@@ -119,7 +133,7 @@ extension DenseFast {
                     update((firstRow * outputs)..<((firstRow + blockRows) * outputs), w + firstRow * outputs, UnsafePointer(gradient))
                 }
             }
-        }}}}
+        }}}}}
         return dx
     }
 }

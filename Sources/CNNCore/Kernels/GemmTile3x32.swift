@@ -1,13 +1,14 @@
-/// A 3 × 32 register tile for the fused forward when F = 32 (the coursework's conv):
+/// A 3 × 32 register tile, for products whose B has exactly 32 columns: the fused conv forward
+/// when F = 32 (the coursework's conv) and the Dense input gradient for a batch of 32.
 /// C[r, 0..<32] = bias + Σ_s Σ_t A_r[s, t] · B[s·T + t, 0..<32] for r < 3, with A_r and B as in
-/// `Gemm.tile` (bStride 32, C rows F = 32 apart).
+/// `Gemm.tile` (bStride 32, C rows 32 apart).
 ///
-/// Why: `Gemm.tile` covers 16 filters, so F = 32 takes two calls per 4 pixels and reads each
-/// patch value twice; here each step broadcasts 3 patch values and does 12 FMAs on 4 kernel
-/// vectors (loaded once each, or folded into the FMAs as memory operands): 12 accumulators,
-/// 3 broadcasts and one kernel vector fit AVX2's 16 registers. Each pixel's sum is the same
-/// sequence of `plusProduct` steps as in `Gemm.tile`, so z is bit for bit the same.
-extension ConvPoolFast {
+/// Why: `Gemm.tile` covers 16 columns, so 32 take two calls per 4 rows and read each A value
+/// twice; here each step broadcasts 3 A values and does 12 FMAs on 4 B vectors (loaded once
+/// each, or folded into the FMAs as memory operands): 12 accumulators, 3 broadcasts and one B
+/// vector fit AVX2's 16 registers. Each value is the same sequence of `plusProduct` steps as in
+/// `Gemm.tile`, so the results are the same bits.
+extension Gemm {
     @inline(never)
     static func tile3x32(a: UnsafePointer<Float>, offsets o: (Int, Int, Int), segments: Int, segmentLength: Int,
                          segmentStride: Int, b: UnsafePointer<Float>, bias: UnsafePointer<Float>,
@@ -19,7 +20,7 @@ extension ConvPoolFast {
         let p0 = a + o.0, p1 = a + o.1, p2 = a + o.2
         var pb = b
         for segment in 0..<segments {
-            var k = segment * segmentStride
+            var k = segment &* segmentStride
             for _ in 0..<segmentLength {
                 let x0 = SIMD8<Float>(repeating: p0[k]), x1 = SIMD8<Float>(repeating: p1[k])
                 let x2 = SIMD8<Float>(repeating: p2[k])
@@ -31,17 +32,17 @@ extension ConvPoolFast {
                 c02 = c02.plusProduct(x0, v); c12 = c12.plusProduct(x1, v); c22 = c22.plusProduct(x2, v)
                 v = Gemm.load(pb + 24)
                 c03 = c03.plusProduct(x0, v); c13 = c13.plusProduct(x1, v); c23 = c23.plusProduct(x2, v)
-                k += 1
+                k &+= 1
                 pb += 32
             }
         }
-        store(c00, c01, c02, c03, c)
-        store(c10, c11, c12, c13, c + 32)
-        store(c20, c21, c22, c23, c + 64)
+        store4(c00, c01, c02, c03, c)
+        store4(c10, c11, c12, c13, c + 32)
+        store4(c20, c21, c22, c23, c + 64)
     }
 
     @inline(__always)
-    static func store(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>, _ d: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    static func store4(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>, _ d: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
         let raw = UnsafeMutableRawPointer(p)
         raw.storeBytes(of: a, as: SIMD8<Float>.self)
         raw.storeBytes(of: b, toByteOffset: 32, as: SIMD8<Float>.self)
