@@ -78,7 +78,10 @@ final class FastKernelTests: XCTestCase {
         // (batch, inputs, outputs): batch 1, one input, one output, sizes off the 4-row and
         // 16-column tiles, more inputs than one cache block (DenseFast.kBlock), and one or two
         // images with many inputs (DenseFast.forwardFewRows).
+        // Whole 32-column pairs take DenseFast.forwardPairs: (9, 3001, 96) splits 3 pairs over two
+        // cores in 12 blocks of I; (7, 600, 64) leaves one row after two groups of three.
         let cases = [(1, 1, 1), (1, 13, 17), (5, 37, 1), (7, 300, 33), (32, 70, 128), (3, 600, 20), (6, 5, 16),
+                     (9, 3001, 96), (7, 600, 64), (3, 40, 32),
                      (1, 5000, 64), (2, 9001, 128)]  // the last two take the one-or-two-image path
         for (batch, inputs, outputs) in cases {
             let name = "dense \(batch)×\(inputs)→\(outputs)"

@@ -26,6 +26,9 @@ public enum DenseFast {
         if batch <= 2 && outputs % narrowColumns == 0 && inputs >= 4096 {
             return forwardFewRows(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs)
         }
+        if batch >= 3 && outputs % pairColumns == 0 {
+            return forwardPairs(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs)
+        }
         let rowOffsets = (0..<batch).map { $0 * inputs }
         return .uninitialized(batch * outputs) { y in
             x.withUnsafeBufferPointer { xp in
