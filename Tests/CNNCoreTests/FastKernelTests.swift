@@ -37,6 +37,8 @@ final class FastKernelTests: XCTestCase {
         ConvCase(n: 1, h: 6, w: 6, c: 3, kh: 1, kw: 1, f: 33, sh: 1, sw: 1, padding: .valid),
         ConvCase(n: 2, h: 10, w: 9, c: 1, kh: 5, kw: 3, f: 7, sh: 3, sw: 2, padding: .valid),
         ConvCase(n: 5, h: 8, w: 13, c: 9, kh: 3, kw: 3, f: 32, sh: 1, sw: 1, padding: .valid),
+        // 32 filters (the 3 × 32 tile) with a column stride: patch values 2·C apart.
+        ConvCase(n: 2, h: 7, w: 9, c: 2, kh: 3, kw: 2, f: 32, sh: 1, sw: 2, padding: .same),
     ]
 
     func testConvolutionFastMatchesNaive() {

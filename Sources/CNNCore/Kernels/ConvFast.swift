@@ -159,6 +159,14 @@ public enum ConvFast {
     static func addKernelGradientRow(x: UnsafePointer<Float>, offsets: UnsafePointer<Int>, patch: Int, pixelStride: Int,
                                      pixels: Int, dy: UnsafePointer<Float>, fp: Int, into sum: UnsafeMutablePointer<Float>) {
         var kk0 = 0
+        if fp == 32 {  // 32 filters: 3 patch values × all filters per call (Gemm.tile3x32)
+            while kk0 + 3 <= patch {
+                Gemm.tile3x32(a: x, offsets: (offsets[kk0], offsets[kk0 + 1], offsets[kk0 + 2]), kStride: pixelStride,
+                              segments: 1, segmentLength: pixels, segmentStride: 0, b: dy, bias: nil,
+                              c: sum + kk0 * fp, accumulate: true)
+                kk0 += 3
+            }
+        }
         while kk0 < patch {
             let rows = min(Gemm.tileRows, patch - kk0)
             for first in stride(from: 0, to: fp, by: Gemm.tileColumns) {

@@ -1,7 +1,8 @@
-/// A 3 × 32 register tile, for products whose B has exactly 32 columns: the fused conv forward
-/// when F = 32 (the coursework's conv) and the Dense input gradient for a batch of 32.
+/// A 3 × 32 register tile, for products whose B has exactly 32 columns: the conv forward and
+/// kernel gradient when F = 32 (the coursework's conv), and the Dense layer on a batch of 32.
 /// C[r, 0..<32] = bias + Σ_s Σ_t A_r[s, t] · B[s·T + t, 0..<32] for r < 3, with A_r and B as in
-/// `Gemm.tile` (bStride 32, C rows 32 apart).
+/// `Gemm.tile` (A's values `kStride` apart, bStride 32, C rows 32 apart; with `accumulate` the
+/// sums are added to C, and bias nil is zero).
 ///
 /// Why: `Gemm.tile` covers 16 columns, so 32 take two calls per 4 rows and read each A value
 /// twice; here each step broadcasts 3 A values and does 12 FMAs on 4 B vectors (loaded once
@@ -10,10 +11,11 @@
 /// `Gemm.tile`, so the results are the same bits.
 extension Gemm {
     @inline(never)
-    static func tile3x32(a: UnsafePointer<Float>, offsets o: (Int, Int, Int), segments: Int, segmentLength: Int,
-                         segmentStride: Int, b: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                         c: UnsafeMutablePointer<Float>) {
-        let l0 = Gemm.load(bias), l1 = Gemm.load(bias + 8), l2 = Gemm.load(bias + 16), l3 = Gemm.load(bias + 24)
+    static func tile3x32(a: UnsafePointer<Float>, offsets o: (Int, Int, Int), kStride: Int = 1, segments: Int, segmentLength: Int,
+                         segmentStride: Int, b: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                         c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        var l0 = SIMD8<Float>(), l1 = l0, l2 = l0, l3 = l0
+        if let bias { l0 = Gemm.load(bias); l1 = Gemm.load(bias + 8); l2 = Gemm.load(bias + 16); l3 = Gemm.load(bias + 24) }
         var c00 = l0, c01 = l1, c02 = l2, c03 = l3
         var c10 = l0, c11 = l1, c12 = l2, c13 = l3
         var c20 = l0, c21 = l1, c22 = l2, c23 = l3
@@ -32,9 +34,14 @@ extension Gemm {
                 c02 = c02.plusProduct(x0, v); c12 = c12.plusProduct(x1, v); c22 = c22.plusProduct(x2, v)
                 v = Gemm.load(pb + 24)
                 c03 = c03.plusProduct(x0, v); c13 = c13.plusProduct(x1, v); c23 = c23.plusProduct(x2, v)
-                k &+= 1
+                k &+= kStride
                 pb += 32
             }
+        }
+        if accumulate {  // as `Gemm.tile` accumulates: this call's sums, then plus C
+            c00 += Gemm.load(c); c01 += Gemm.load(c + 8); c02 += Gemm.load(c + 16); c03 += Gemm.load(c + 24)
+            c10 += Gemm.load(c + 32); c11 += Gemm.load(c + 40); c12 += Gemm.load(c + 48); c13 += Gemm.load(c + 56)
+            c20 += Gemm.load(c + 64); c21 += Gemm.load(c + 72); c22 += Gemm.load(c + 80); c23 += Gemm.load(c + 88)
         }
         store4(c00, c01, c02, c03, c)
         store4(c10, c11, c12, c13, c + 32)
