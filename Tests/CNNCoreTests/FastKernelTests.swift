@@ -112,6 +112,23 @@ final class FastKernelTests: XCTestCase {
     }
 
     /// The tile itself on odd M, N, K, with strided A rows, a segmented K, strided C and accumulation.
+    /// One or two images skip the rows of W whose input is 0 (`forwardFewRows`): with a third of
+    /// the inputs exactly 0 (as after ReLU and max pooling), and zeros in different places for
+    /// the two images, the result matches the naive product, which multiplies every row.
+    func testDenseFewRowsWithZeroInputsMatchesNaive() {
+        var rng = SeededRNG(seed: 17)
+        for batch in [1, 2] {
+            let (inputs, outputs) = (6000, 128)
+            var x = random(batch * inputs, &rng)
+            for i in x.indices where rng.uniform(0, 1) < 0.35 { x[i] = 0 }
+            let w = random(inputs * outputs, &rng), b = random(outputs, &rng)
+            XCTAssertGreaterThan(x.filter { $0 == 0 }.count, batch * inputs / 4)
+            assertClose(DenseFast.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs),
+                        DenseNaive.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs),
+                        "batch \(batch) with zero inputs")
+        }
+    }
+
     func testGemmTileMatchesTripleLoop() {
         var rng = SeededRNG(seed: 3)
         for (m, n, segments, segmentLength) in [(1, 1, 1, 1), (7, 19, 1, 13), (5, 16, 3, 4), (4, 3, 2, 1), (9, 33, 1, 29)] {
