@@ -31,10 +31,9 @@ struct Checkpoint {
             "running_loss": .number(runningLoss), "running_correct": .number(runningCorrect), "running_samples": .int(runningSamples),
             "history": .array(history.map(\.json)), "options": .object(fingerprint),
         ])
-        try SavedModel(spec: spec, model: model).save(to: folder, extraFiles: [
-            Checkpoint.optimizerFile: Safetensors.encode(slots),
-            Checkpoint.stateFile: Data(state.encodedString().utf8),
-        ])
+        try SavedModel(spec: spec, model: model).save(to: folder,
+                                                      extraFiles: [Checkpoint.stateFile: Data(state.encodedString().utf8)],
+                                                      extraTensors: [Checkpoint.optimizerFile: slots])
     }
 
     /// Loads a checkpoint into `model` and `optimizer`, which must have the same architecture.

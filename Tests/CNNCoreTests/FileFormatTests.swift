@@ -22,6 +22,26 @@ final class FileFormatTests: XCTestCase {
         XCTAssertTrue(one.contains("'shape': (3,), }"))
     }
 
+    /// `Safetensors.write` (tensors streamed to the file) writes exactly `encode`'s bytes, and a
+    /// folder that does not exist gives a write error naming the file.
+    func testSafetensorsWriteEqualsEncode() throws {
+        var rng = SeededRNG(seed: 3)
+        let tensors: [(name: String, tensor: Tensor)] = [
+            ("m.dense.kernel", Tensor(shape: [300, 7], data: (0..<2100).map { _ in rng.uniform(-1, 1) })),
+            ("m.dense.bias", Tensor(shape: [7], data: (0..<7).map { _ in rng.uniform(-1, 1) })),
+        ]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cnnviz-st-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("optimizer.safetensors")
+        try Safetensors.write(tensors, metadata: ["format": "cnnviz"], to: url)
+        XCTAssertEqual(try Data(contentsOf: url), Safetensors.encode(tensors, metadata: ["format": "cnnviz"]))
+        let missing = folder.appendingPathComponent("no-such-folder/x.safetensors")
+        XCTAssertThrowsError(try Safetensors.write(tensors, to: missing)) { error in
+            XCTAssertTrue("\(error)".contains("no-such-folder/x.safetensors"), "\(error)")
+        }
+    }
+
     func testSafetensorsLayoutFollowsSpec() throws {
         let a = Tensor(shape: [2, 2], data: [1, 2, 3, 4]), b = Tensor(shape: [1], data: [0.5])
         let bytes = [UInt8](Safetensors.encode([("dense.kernel", a), ("dense.bias", b)]))

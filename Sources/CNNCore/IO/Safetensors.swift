@@ -9,6 +9,40 @@ import Foundation
 public enum Safetensors {
     /// The bytes of a file holding the named tensors, in the order given.
     public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> Data {
+        var data = header(tensors, metadata: metadata)
+        data.reserveCapacity(data.count + tensors.reduce(0) { $0 + $1.tensor.count * 4 })
+        for (_, tensor) in tensors {
+            tensor.data.withUnsafeBytes { data.append(contentsOf: $0) }  // little-endian host, see LittleEndian.swift
+        }
+        return data
+    }
+
+    /// The same bytes as `encode`, written straight from the tensors to a new file at `url`:
+    /// no copy of the whole file in memory (a checkpoint is 47 MB; building it as `Data` first
+    /// cost more than writing it).
+    public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw CNNError.writeFailed(path: url.path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try header(tensors, metadata: metadata).withUnsafeBytes { try writeAll(fd, $0, path: url.path) }
+        for (_, tensor) in tensors {
+            try tensor.data.withUnsafeBytes { try writeAll(fd, $0, path: url.path) }
+        }
+    }
+
+    /// write(2) until every byte is out (it may write less than asked, or be interrupted).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw CNNError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+            done += n
+        }
+    }
+
+    /// The u64 length and the JSON header, padded to a multiple of 8 bytes.
+    static func header(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) -> Data {
         var header: [String: JSONValue] = [:]
         var offset = 0
         for (name, tensor) in tensors {
@@ -25,10 +59,6 @@ public enum Safetensors {
         var data = Data()
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(json)
-        data.reserveCapacity(data.count + offset)
-        for (_, tensor) in tensors {
-            tensor.data.withUnsafeBytes { data.append(contentsOf: $0) }  // little-endian host, see LittleEndian.swift
-        }
         return data
     }
 

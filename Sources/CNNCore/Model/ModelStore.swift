@@ -20,15 +20,20 @@ public struct SavedModel {
     }
 
     /// Writes the folder atomically: into a temporary folder first, renamed into place at the end.
-    /// `extraFiles` (name → bytes) are written into the same folder, e.g. optimizer state.
-    public func save(to folder: URL, extraFiles: [String: Data] = [:]) throws {
-        let weights = Safetensors.encode(SavedModel.namedWeights(model), metadata: ["format": "cnnviz", "layout": "keras"])
+    /// `extraFiles` (name → bytes) are written into the same folder, e.g. the trainer's state,
+    /// and `extraTensors` (name → tensors) as safetensors files, e.g. the optimizer's moments.
+    public func save(to folder: URL, extraFiles: [String: Data] = [:],
+                     extraTensors: [String: [(name: String, tensor: Tensor)]] = [:]) throws {
         let json = Data(spec.encoded().utf8)
         try AtomicWrite.folder(at: folder) { temp in
             do {
                 try json.write(to: temp.appendingPathComponent(SavedModel.architectureFile))
-                try weights.write(to: temp.appendingPathComponent(SavedModel.weightsFile))
+                try Safetensors.write(SavedModel.namedWeights(model), metadata: ["format": "cnnviz", "layout": "keras"],
+                                      to: temp.appendingPathComponent(SavedModel.weightsFile))
                 for (name, data) in extraFiles { try data.write(to: temp.appendingPathComponent(name)) }
+                for (name, tensors) in extraTensors { try Safetensors.write(tensors, to: temp.appendingPathComponent(name)) }
+            } catch let error as CNNError {
+                throw error
             } catch {
                 throw CNNError.writeFailed(path: folder.path, reason: error.localizedDescription)
             }
