@@ -1,3 +1,5 @@
+import CKernelShims
+
 /// The Dense backward pass with the optimizer's update of the kernel folded in.
 ///
 /// For the coursework's dense layer the kernel W, its gradient and Adam's m and v are 15.7 MB
@@ -8,10 +10,9 @@
 ///   1. dx[:, block] = dY · W[block, :]ᵀ      (with the old weights, as the unfused pass)
 ///   2. dW[block, :] = X[:, block]ᵀ · dY      (into a small per-core buffer, never to memory)
 ///   3. `update(block, W[block], dW[block])`  (Adam on those rows)
-/// which leaves W, m and v read and written once each. The tiles are those of `backward` and
-/// `dxTransposed`, so dx and dW have the same bits, and so do the updated weights.
-import CKernelShims
-
+/// which leaves W, m and v read and written once each. Every value is the same sequence of
+/// products as in `backward` (whichever tile computes it), so dx and dW have the same bits,
+/// and so do the updated weights.
 extension DenseFast {
     /// Rows of W per block: 128 × 128 × 4 B = 64 KB of W and as much of dW, in L2. Measured
     /// against 32 and 64 (`cnnviz bench train --profile`): the longest runs of X and dx per
@@ -63,8 +64,8 @@ extension DenseFast {
                 for block in mine {
                     let firstRow = block * rowsPerBlock
                     let blockRows = min(rowsPerBlock, inputs - firstRow)
-                    // The next block's columns of X and dx are 32 short runs 123 KB apart, which
-                    // the hardware prefetcher does not follow: ask for them one block ahead.
+                    // The next block's columns of X and dx are one 512 B run per image, 123 KB
+                    // apart, which the hardware prefetcher does not follow: ask one block ahead.
                     if block + 1 < mine.upperBound {
                         let next = firstRow + rowsPerBlock
                         for n in 0..<batch {

@@ -1,4 +1,6 @@
-/// The register-blocked matrix-multiply tile every fast Conv2D and Dense kernel is built on.
+/// The register-blocked matrix-multiply tiles the fast Conv2D and Dense kernels are built on:
+/// `tile` (below, any shape up to 4 × 16), `strip4` (a row of 4 × 16 tiles in one call) and
+/// `tile3x32` (GemmTile3x32.swift, for products with exactly 32 columns).
 ///
 /// One call computes a tile of at most 4 rows × 16 columns of C = A·B (+ bias, or added into C):
 ///   C[r, j] (+)= bias[j] + Σ_s Σ_t A_r[s, t] · B[s·T + t, j]     r < rows ≤ 4, j < cols ≤ 16
