@@ -104,9 +104,7 @@ public enum ConvFast {
         let padded = Padded(x, g)
         let patch = g.kernelHeight * g.kernelWidth * g.channels
         let fp = Gemm.paddedColumns(f)
-        let dyPadded: [Float] = f == fp ? dy : (0..<(pixels * fp)).map { i in
-            i % fp < f ? dy[i / fp * f + i % fp] : 0
-        }
+        let dyPadded = Gemm.padColumns(dy, rows: pixels, columns: f)
         let patchOffsets = ConvFast.patchOffsets(g, paddedWidth: padded.width)
         let rowsOut = g.batch * g.outHeight
         let minimumChunk = max(1, 8192 / max(1, g.outWidth * patch))

@@ -147,9 +147,7 @@ public enum DenseFast {
         }
         let outPadded = Gemm.paddedColumns(outputs)
         // dY with zero columns up to whole panels (a copy only when O is not a multiple of 16).
-        let dyPadded: [Float] = outputs == outPadded ? dy : (0..<(batch * outPadded)).map { k in
-            k % outPadded < outputs ? dy[k / outPadded * outputs + k % outPadded] : 0
-        }
+        let dyPadded = Gemm.padColumns(dy, rows: batch, columns: outputs)
         var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
         guard batch > 0, inputs > 0, outputs > 0 else {
             return inputGradient ? [Float](repeating: 0, count: batch * inputs) : []
@@ -195,8 +193,7 @@ public enum DenseFast {
     static func dxTransposed(w: UnsafePointer<Float>, dy: [Float], batch: Int, inputs: Int, outputs: Int,
                              dx: UnsafeMutablePointer<Float>, parallel: Bool) {
         let bp = Gemm.paddedColumns(batch)
-        var dyT = [Float](repeating: 0, count: outputs * bp)
-        for n in 0..<batch { for o in 0..<outputs { dyT[o * bp + n] = dy[n * outputs + o] } }
+        let dyT = Gemm.transposedPadded(dy, rows: batch, columns: outputs)
         let tiles = (inputs + Gemm.tileRows - 1) / Gemm.tileRows
         dyT.withUnsafeBufferPointer { tp in
             Parallel.forEachRange(tiles, minimumChunk: parallel ? 64 : tiles) { _, mine in

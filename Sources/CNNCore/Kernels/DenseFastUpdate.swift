@@ -35,13 +35,10 @@ extension DenseFast {
             return inputGradient ? [Float](repeating: 0, count: batch * inputs) : []
         }
         let outPadded = Gemm.paddedColumns(outputs)
-        let dyPadded: [Float] = outputs == outPadded ? dy : (0..<(batch * outPadded)).map { k in
-            k % outPadded < outputs ? dy[k / outPadded * outputs + k % outPadded] : 0
-        }
+        let dyPadded = Gemm.padColumns(dy, rows: batch, columns: outputs)
         // dYᵀ (O × N, N padded to whole panels): B of the input-gradient tiles.
         let batchPadded = Gemm.paddedColumns(batch)
-        var dyT = [Float](repeating: 0, count: outputs * batchPadded)
-        for n in 0..<batch { for o in 0..<outputs { dyT[o * batchPadded + n] = dy[n * outputs + o] } }
+        let dyT = Gemm.transposedPadded(dy, rows: batch, columns: outputs)
         var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
         let zeros = [Float](repeating: 0, count: 32)
         let blocks = (inputs + updateBlockRows - 1) / updateBlockRows

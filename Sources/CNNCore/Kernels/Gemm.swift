@@ -171,6 +171,23 @@ public enum Gemm {
         }
     }
 
+    /// A rows × columns row-major matrix with zero columns added up to whole tiles, so a tile can
+    /// always read 16 columns; the matrix itself when it already has whole tiles.
+    public static func padColumns(_ m: [Float], rows: Int, columns: Int) -> [Float] {
+        let padded = paddedColumns(columns)
+        guard padded != columns else { return m }
+        return (0..<(rows * padded)).map { k in k % padded < columns ? m[k / padded * columns + k % padded] : 0 }
+    }
+
+    /// The transpose (columns × rows) of a rows × columns row-major matrix, its rows padded with
+    /// zeros to whole tiles of columns.
+    public static func transposedPadded(_ m: [Float], rows: Int, columns: Int) -> [Float] {
+        let padded = paddedColumns(rows)
+        var t = [Float](repeating: 0, count: columns * padded)
+        for r in 0..<rows { for c in 0..<columns { t[c * padded + r] = m[r * columns + c] } }
+        return t
+    }
+
     /// `n` rounded up to whole tiles of columns.
     @inline(__always)
     public static func paddedColumns(_ n: Int) -> Int { (n + tileColumns - 1) / tileColumns * tileColumns }
