@@ -24,17 +24,24 @@ enum CLI {
         #endif
     }
 
+    /// Runs `cnnviz arguments` in `folder`, with extra environment variables. A run that takes
+    /// longer than `timeout` seconds is killed (SIGKILL) and fails the test as a hang.
     @discardableResult
-    static func run(_ arguments: [String], in folder: URL? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
+    static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:], timeout: Double = 300,
+                    file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("cnnviz")
+        process.executableURL = binary
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = folder }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let watchdog = Watchdog(pid: process.processIdentifier, seconds: timeout)
         // Read both pipes while the process runs, so a full pipe never blocks it.
         let outBox = DataBox()
         let group = DispatchGroup()
@@ -44,9 +51,42 @@ enum CLI {
         group.wait()
         let outData = outBox.data
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .exit, "cnnviz \(arguments) was killed by a signal (a crash or trap)", file: file, line: line)
+        let hung = watchdog.finish()
+        XCTAssertFalse(hung, "cnnviz \(arguments) did not finish within \(timeout) s (a hang)", file: file, line: line)
+        if !hung {
+            XCTAssertEqual(process.terminationReason, .exit, "cnnviz \(arguments) was killed by a signal (a crash or trap)", file: file, line: line)
+        }
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The binary the tests run: the one built beside the tests, or `CNNVIZ_BINARY` (e.g. a release build).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["CNNVIZ_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return productsDirectory.appendingPathComponent("cnnviz")
+    }
+
+    /// Every regular file and symlink under `folder` (relative path → bytes, or "-> target" for a
+    /// link), to show afterwards that the user's files are byte-identical.
+    static func snapshot(_ folder: URL) -> [String: Data] {
+        var result: [String: Data] = [:]
+        let fm = FileManager.default
+        func walk(_ url: URL, _ prefix: String) {
+            guard let names = try? fm.contentsOfDirectory(atPath: url.path) else { return }
+            for name in names {
+                let child = url.appendingPathComponent(name), key = prefix + name
+                var info = stat()
+                guard lstat(child.path, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: result[key + "/"] = Data(); walk(child, key + "/")
+                case S_IFLNK: result[key] = Data(("-> " + ((try? fm.destinationOfSymbolicLink(atPath: child.path)) ?? "?")).utf8)
+                case S_IFREG: result[key] = fm.contents(atPath: child.path) ?? Data()
+                default: result[key] = Data("special \(info.st_mode & S_IFMT)".utf8)
+                }
+            }
+        }
+        walk(folder, "")
+        return result
     }
 
     static func scratch(_ name: String = #function) -> URL {
@@ -54,5 +94,26 @@ enum CLI {
             .appendingPathComponent("cnnviz-cli-\(name.filter { $0.isLetter })-\(UInt32.random(in: 0...UInt32.max))")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+/// Kills a process that runs longer than its time (SIGKILL: a process blocked in open(2) ignores nothing else).
+final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var fired = false
+
+    init(pid: Int32, seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            lock.lock(); defer { lock.unlock() }
+            if !done { fired = true; kill(pid, SIGKILL) }
+        }
+    }
+
+    /// Stops the watch; true if it had to kill the process.
+    func finish() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        done = true
+        return fired
     }
 }
