@@ -38,8 +38,10 @@ let package = Package(
 
         // Vector square root and cache prefetch hints: inline C the kernels call.
         .target(name: "CKernelShims"),
-        // Tensors, layers, kernels, model, losses, optimizers, trace. Swift, but for CKernelShims.
-        .target(name: "CNNCore", dependencies: ["CKernelShims"], swiftSettings: numeric),
+        // Swapping two folders in one step (renameat2's RENAME_EXCHANGE), for replacements that survive a kill.
+        .target(name: "CFileShims"),
+        // Tensors, layers, kernels, model, losses, optimizers, trace. Swift, but for the two C shims.
+        .target(name: "CNNCore", dependencies: ["CKernelShims", "CFileShims"], swiftSettings: numeric),
         // JPEG/PNG, resize, augmentation, directory dataset. The only module touching C.
         .target(name: "ImageIO", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
         // Colour maps, grids, bitmap font, charts, HTML pages.

@@ -51,6 +51,8 @@ public enum ImageFile {
     static func writeAtomically(_ data: Data, to url: URL) throws {
         do {
             try AtomicWrite.file(data, to: url)
+        } catch let refused as OutputRefused {
+            throw refused  // not a disk problem: the path is the user's
         } catch {
             throw ImageError(.writeFailed, path: url.path, reason: "could not write the image (\(error))",
                              hint: "Check that the folder exists and is writable, and that the disk has room")

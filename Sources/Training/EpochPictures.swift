@@ -34,7 +34,7 @@ public struct EpochPictures {
     public func write(epoch: Int, model: Sequential) throws {
         guard let conv = model.layers.first(where: { $0 is Conv2D }) else { return }
         for sub in [EpochPictures.kernelFolder, EpochPictures.probeFolder] {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try OutputFolder.create(folder.appendingPathComponent(sub))
         }
         let when = epoch == 0 ? "before training" : "after epoch \(epoch)"
         for probe in probes {

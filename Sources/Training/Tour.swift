@@ -14,10 +14,7 @@ public enum Tour {
     }
 
     public static func run(output root: URL, epochs: Int = 10, seed: UInt64 = 1, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
-        let fm = FileManager.default
-        do { try fm.createDirectory(at: root, withIntermediateDirectories: true) } catch {
-            throw CNNError.writeFailed(path: root.path, reason: error.localizedDescription)
-        }
+        try OutputFolder.claim(root)
         log("== 1/4 Tutorials: convolution and max pooling, one computation at a time")
         let tutorials = root.appendingPathComponent("tutorials")
         var tutorialLinks: [(String, String)] = []
@@ -34,7 +31,9 @@ public enum Tour {
 
         log("== 3/4 Training the coursework model on it (\(epochs) epochs × 20 steps × 32)")
         let run = root.appendingPathComponent("runs/tour")
-        if fm.fileExists(atPath: run.path) { try fm.removeItem(at: run) }  // the tour's own run from last time
+        // The tour's own run from last time (only if everything in it is cnnviz's).
+        try OutputFolder.checkReplaceable(run)
+        try OutputFolder.removeOwned(run)
         var options = TrainOptions(trainFolder: data.appendingPathComponent("training_set"), output: run)
         options.validationFolder = data.appendingPathComponent("test_set")
         options.epochs = epochs

@@ -31,6 +31,10 @@ public final class Trainer {
 
     public var checkpointFolder: URL { options.output.appendingPathComponent("checkpoint") }
     public var modelFolder: URL { options.output.appendingPathComponent("model") }
+    /// Whether `run` continues from a checkpoint (--resume, and a checkpoint is there).
+    public var resumesFromCheckpoint: Bool {
+        options.resume && FileManager.default.fileExists(atPath: checkpointFolder.path)
+    }
 
     public init(options: TrainOptions, spec: ModelSpec, training: DirectoryDataset, validation: LabeledImages?,
                 augmentation: Augmentation?, log: @escaping (String) -> Void = { print($0) }) throws {
@@ -62,7 +66,10 @@ public final class Trainer {
     public func run() throws -> Outcome {
         var position = (epoch: 0, step: 0)
         var running = (loss: 0.0, correct: 0.0, samples: 0)
-        if options.resume {
+        if options.resume, !resumesFromCheckpoint {
+            // The run was stopped before its first checkpoint: there is nothing to continue from.
+            log("No checkpoint in \(options.output.path) yet (the run stopped before its first one): starting from the beginning.")
+        } else if options.resume {
             let checkpoint = try Checkpoint.load(from: checkpointFolder, into: model, optimizer: optimizer)
             guard checkpoint.fingerprint == options.fingerprint else {
                 throw Failure(description: "the checkpoint in \(checkpointFolder.path) was made with other settings "

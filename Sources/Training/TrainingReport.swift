@@ -103,7 +103,7 @@ public struct TrainingReport {
         page.heading("Misclassified validation images", level: 3)
         let shown = Array(e.misclassified.prefix(48))
         page.paragraph("The first \(shown.count) of \(e.misclassified.count), as the model saw them (after resizing).")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("misclassified"), withIntermediateDirectories: true)
+        try OutputFolder.create(folder.appendingPathComponent("misclassified"))
         var cells: [String] = []
         for (k, i) in shown.enumerated() {
             let file = "misclassified/\(k + 1).png"

@@ -54,10 +54,7 @@ public enum TrainingSession {
         let started = Date()
         try validate(options)
         var spec = try spec(options)
-        if !options.resume, FileManager.default.fileExists(atPath: options.output.appendingPathComponent("checkpoint").path) {
-            throw CNNError.invalidInput("\(options.output.path) already holds a training run",
-                                        hint: "add --resume to continue it, or choose another --output folder")
-        }
+        try checkOutput(options)
         let training = try loadImages(options.trainFolder, spec: spec, skipBadImages: options.skipBadImages, minimumClasses: 2, log: log)
         guard training.classNames.count == 2 else {
             throw CNNError.invalidInput("\(options.trainFolder.path) has \(training.classNames.count) classes (\(training.classNames.joined(separator: ", ")))",
@@ -74,7 +71,7 @@ public enum TrainingSession {
         }
         spec.classNames = training.classNames
         log(Summary.text(try spec.build(), name: spec.name))  // after the data loaded, so a bad folder fails at once
-        try createFolder(options.output)
+        try OutputFolder.claim(options.output)
 
         let augmentation = options.augment
             ? Augmentation(shearRange: options.shearRange, zoomRange: options.zoomRange, horizontalFlip: options.horizontalFlip) : nil
@@ -83,7 +80,7 @@ public enum TrainingSession {
         let probes = probeImages(validation ?? training)
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
         if options.report {
-            if !options.resume { try pictures.write(epoch: 0, model: trainer.model) }
+            if !trainer.resumesFromCheckpoint { try pictures.write(epoch: 0, model: trainer.model) }
             trainer.onEpochEnd = { epoch, model in try pictures.write(epoch: epoch + 1, model: model) }
         }
         let outcome = try trainer.run()
@@ -127,11 +124,23 @@ public enum TrainingSession {
         return rows
     }
 
-    static func createFolder(_ url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw CNNError.writeFailed(path: url.path, reason: error.localizedDescription)
+    /// Before any work: the run folder must be new or a run folder of cnnviz's; a new run never
+    /// writes over an earlier one, and --resume needs the run it continues.
+    static func checkOutput(_ options: TrainOptions) throws {
+        let output = options.output
+        try OutputFolder.claim(output, create: false)
+        let checkpoint = output.appendingPathComponent("checkpoint")
+        if FileManager.default.fileExists(atPath: output.path) {
+            AtomicWrite.recover(checkpoint)  // a run killed between two renames left it aside
+        }
+        let hasCheckpoint = FileManager.default.fileExists(atPath: checkpoint.path)
+        if !options.resume, hasCheckpoint {
+            throw CNNError.invalidInput("\(output.path) already holds a training run",
+                                        hint: "add --resume to continue it, or choose another --output folder")
+        }
+        if options.resume, !FileManager.default.fileExists(atPath: output.path) {
+            throw CNNError.invalidInput("there is no training run in \(output.path) to resume",
+                                        hint: "check the --output path, or leave out --resume to start a new run")
         }
     }
 }

@@ -83,7 +83,7 @@ struct AugmentCommand: ParsableCommand {
                                      subtitle: [settingsLine(augmentation), "seed \(seed). shear_range is in degrees (Keras): 0.2 means at most 0.2 deg."],
                                      panels: panels, scale: scale).render()
             let destination = URL(fileURLWithPath: output ?? "output/augment-\(url.deletingPathExtension().lastPathComponent).png")
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try OutputFolder.create(destination.deletingLastPathComponent())
             try ImageFile.write(sheet, to: destination)
             print("Wrote \(destination.path) (\(count) draws, seed \(seed)).")
         }

@@ -6,6 +6,8 @@ struct CLIResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// The signal that ended the process, if one did.
+    var signal: Int32? = nil
 }
 
 /// Holds the bytes read on another thread (the DispatchGroup orders the write before the read).
@@ -28,7 +30,7 @@ enum CLI {
     /// longer than `timeout` seconds is killed (SIGKILL) and fails the test as a hang.
     @discardableResult
     static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:], timeout: Double = 300,
-                    file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
+                    allowSignal: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -53,11 +55,12 @@ enum CLI {
         process.waitUntilExit()
         let hung = watchdog.finish()
         XCTAssertFalse(hung, "cnnviz \(arguments) did not finish within \(timeout) s (a hang)", file: file, line: line)
-        if !hung {
+        if !hung, !allowSignal {
             XCTAssertEqual(process.terminationReason, .exit, "cnnviz \(arguments) was killed by a signal (a crash or trap)", file: file, line: line)
         }
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData, as: UTF8.self),
+                         signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 
     /// The binary the tests run: the one built beside the tests, or `CNNVIZ_BINARY` (e.g. a release build).

@@ -14,6 +14,7 @@ public enum TutorialOutput {
     @discardableResult
     public static func write(_ w: Walkthrough, to root: URL) throws -> URL {
         let folder = root.appendingPathComponent(w.name)
+        try OutputFolder.claim(root)
         try AtomicWrite.folder(at: folder) { temp in
             for (i, step) in w.steps.enumerated() {
                 let frame = PictureRenderer.frame(step, index: i, count: w.steps.count, language: w.language)
@@ -125,7 +126,7 @@ public enum TutorialOutput {
             rows.append([HTMLPage.link("\(name)/index.html", name), HTMLPage.escape(title), steps, agrees])
         }
         page.table(header: ["tutorial", "title", "steps", "matches CNNCore"], rows: rows, htmlCells: true)
-        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try OutputFolder.create(root)
         try replaceFile(Data(page.render().utf8), at: root.appendingPathComponent("index.html"))
     }
 
