@@ -25,7 +25,7 @@ final class CommandTests: XCTestCase {
     }
 
     func testTutorialJSONAndBadMatrix() throws {
-        let out = CLI.scratch()
+        let out = CLI.scratch().appendingPathComponent("tutorials")  // a new folder: cnnviz writes only in folders it made
         var r = try CLI.run(["tutorial", "convolution", "--json", "--output", out.path,
                              "--input", "1 2 3 0; 0 1 2 3; 3 0 1 2; 2 3 0 1", "--kernel", "1 2; 3 4"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -89,6 +89,8 @@ final class BatchIteratorTests: XCTestCase {
     func testAugmentedBatchesAreSeededAndDifferFromPlain() throws {
         // A non-flat image makes flips and zooms visible.
         let folder = root.appendingPathComponent("cats")
+        // ImageFile.write never replaces a file it did not write, so the flat image goes first.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("img0.png"))
         try ImageFile.write(TestImages.noise(width: 3, height: 2), to: folder.appendingPathComponent("img0.png"))
         let data = try DirectoryDataset(directory: root, targetSize: (2, 3), minimumClasses: 2)
         let aug = Augmentation(zoomRange: 0.5, horizontalFlip: true)
