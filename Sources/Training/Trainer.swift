@@ -63,7 +63,8 @@ public final class Trainer {
         var position = (epoch: 0, step: 0)
         var running = (loss: 0.0, correct: 0.0, samples: 0)
         if options.resume {
-            let checkpoint = try Checkpoint.load(from: checkpointFolder, into: model, optimizer: optimizer)
+            let checkpoint = try Checkpoint.load(from: checkpointFolder, into: model, optimizer: optimizer,
+                                                 epochs: options.epochs, stepsPerEpoch: options.stepsPerEpoch)
             guard checkpoint.fingerprint == options.fingerprint else {
                 throw Failure(description: "the checkpoint in \(checkpointFolder.path) was made with other settings "
                     + "(\(Trainer.differences(checkpoint.fingerprint, options.fingerprint))). Run with the same options as before, or without --resume to start again")
