@@ -29,9 +29,9 @@ public struct Tensor: Equatable, Sendable {
 
     /// Checks that `data` fits `shape` and throws a readable error if not.
     public static func validated(shape: [Int], data: [Float], what: String) throws -> Tensor {
-        let needed = shape.reduce(1, *)
+        let needed = Limits.product(shape)  // nil when the product overflows: no shape that large fits any data
         guard shape.allSatisfy({ $0 > 0 }), needed == data.count else {
-            throw CNNError.invalidInput("\(what): shape \(shape) needs \(needed) values but \(data.count) were given",
+            throw CNNError.invalidInput("\(what): shape \(shape) needs \(needed.map(String.init) ?? "more than \(Int.max)") values but \(data.count) were given",
                                         hint: "give exactly one value per element")
         }
         return Tensor(shape: shape, data: data)

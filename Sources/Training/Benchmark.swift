@@ -39,7 +39,7 @@ public enum ModelBenchmark {
 
     /// Training steps (forward, BCE from the logit, backward, Adam) on batches of random images.
     public static func train(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
-        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let model = try checkedModel(s)
         let (x, y) = randomBatch(s)
         let adam = Adam()
         progress("training: \(s.warmupSteps) warm-up steps, then \(s.repeats) × \(s.steps) timed steps of batch \(s.batch)")
@@ -63,7 +63,7 @@ public enum ModelBenchmark {
     /// forward and backward pass of each layer, the optimizer), from `StepProfiler` over
     /// repeats × steps steps after the warm-up, and the whole step's milliseconds.
     public static func trainProfile(_ s: Settings = Settings()) throws -> (phases: [(phase: String, milliseconds: Double)], stepMilliseconds: Double) {
-        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let model = try checkedModel(s)
         let (x, y) = randomBatch(s)
         let adam = Adam()
         let profiler = StepProfiler()
@@ -81,7 +81,7 @@ public enum ModelBenchmark {
 
     /// Inference (forward only, no trace) on batches of random images.
     public static func infer(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
-        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let model = try checkedModel(s)
         let (x, _) = randomBatch(s)
         progress("inference: \(s.warmupSteps) warm-up batches, then \(s.repeats) × \(s.steps) timed batches of \(s.batch)")
         for _ in 0..<s.warmupSteps { _ = try model.forward(x) }
@@ -100,7 +100,7 @@ public enum ModelBenchmark {
     public static func oneImageMilliseconds(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Double {
         var single = s
         single.batch = 1
-        let model = try Coursework.model(imageSize: s.imageSize, seed: s.seed, backend: s.backend)
+        let model = try checkedModel(s)
         let (x, _) = randomBatch(single)
         progress("one image: \(s.warmupSteps) warm-up passes, then the median of \(s.singleImageRuns)")
         for _ in 0..<s.warmupSteps { _ = try model.forward(x) }
@@ -131,6 +131,19 @@ public enum ModelBenchmark {
         #endif
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// The coursework model for `s`, after checking its sizes against `Limits` (the batch, the
+    /// image size, steps and repeats), so that no setting traps in the arithmetic or aborts in
+    /// an allocation of `randomBatch`.
+    static func checkedModel(_ s: Settings) throws -> Sequential {
+        try Limits.check(s.batch, "the benchmark's batch", atMost: Limits.maxBatchSize, unit: "images a batch", hint: "use the coursework's 32")
+        try Limits.check(s.imageSize, "the benchmark's image size", atMost: Limits.maxImageSide, unit: "pixels a side", hint: "use the coursework's 64")
+        try Limits.check(s.steps, "--steps", atMost: Limits.maxStepsPerEpoch, unit: "steps", hint: "use the default, 10")
+        try Limits.check(s.repeats, "--repeats", atMost: Limits.maxEpochs, unit: "repetitions", hint: "use the default, 5")
+        let spec = Coursework.spec(imageSize: s.imageSize)
+        try spec.plan().checkTraining(batch: s.batch)
+        return try spec.build(seed: s.seed, backend: s.backend)
     }
 
     /// Random images in [0, 1) and alternating 0/1 labels, from the seed.

@@ -14,6 +14,8 @@ struct Checkpoint {
     var runningSamples: Int
     var history: [EpochRecord]
     var fingerprint: [String: JSONValue]
+    /// The optimizer's step count when saved (read back by `load`; `save` takes the optimizer's own).
+    var iterations = 0
 
     static let stateFile = "trainer_state.json"
     static let optimizerFile = "optimizer.safetensors"
@@ -36,38 +38,26 @@ struct Checkpoint {
                                                       extraTensors: [Checkpoint.optimizerFile: slots])
     }
 
-    /// Loads a checkpoint into `model` and `optimizer`, which must have the same architecture.
-    static func load(from folder: URL, into model: Sequential, optimizer: Optimizer) throws -> Checkpoint {
+    /// Loads a checkpoint into `model` and `optimizer`, which must have the same architecture,
+    /// for a run of `epochs` epochs of `stepsPerEpoch` steps.
+    ///
+    /// A checkpoint is a folder a person can edit, so nothing in it is trusted: the weights must
+    /// be finite and shaped as the model's, the position must lie within the run, and every
+    /// optimizer slot must be one the optimizer knows, for a parameter the model has, with its
+    /// element count (Adam updates its slots through raw pointers, so a slot of the wrong length
+    /// would corrupt memory). Nothing is handed to the model or the optimizer until all pass.
+    static func load(from folder: URL, into model: Sequential, optimizer: Optimizer, epochs: Int, stepsPerEpoch: Int) throws -> Checkpoint {
         let saved = try SavedModel.load(from: folder)
-        for (target, source) in zip(model.parameters, saved.model.parameters) { target.value = source.value }
+        try checkSameArchitecture(saved.model, model, folder: folder)
         let stateURL = folder.appendingPathComponent(stateFile)
-        guard let data = FileManager.default.contents(atPath: stateURL.path),
-              let state = try? JSONDecoder().decode(JSONValue.self, from: data).objectValue,
-              let epoch = state["epoch"]?.intValue, let step = state["step"]?.intValue,
-              let iterations = state["optimizer_iterations"]?.intValue else {
-            throw CNNError.badModelFile(path: stateURL.path, reason: "the checkpoint's trainer state is missing or damaged")
-        }
+        let data = try RegularFile.read(stateURL, limit: Limits.maxJSONBytes, failure: CNNError.badModelFile)
+        let checkpoint = try Checkpoint(state: data, path: stateURL.path, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
         let optURL = folder.appendingPathComponent(optimizerFile)
-        guard let optData = FileManager.default.contents(atPath: optURL.path) else {
-            throw CNNError.badWeights(path: optURL.path, reason: "the optimizer state is missing")
-        }
-        let tensors = try Safetensors.decode(optData, path: optURL.path)
-        var slots: [String: [[Float]]] = [:]
-        let names = SavedModel.namedWeights(model).map(\.name)
-        for slot in Set(tensors.keys.compactMap { $0.split(separator: ".").first.map(String.init) }) {
-            slots[slot] = try names.map { name in
-                guard let t = tensors["\(slot).\(name)"] else {
-                    throw CNNError.badWeights(path: optURL.path, reason: "optimizer slot '\(slot).\(name)' is missing")
-                }
-                return t.data
-            }
-        }
-        optimizer.state = OptimizerState(iterations: iterations, slots: slots)
-        let history = (state["history"]?.arrayValue ?? []).compactMap(EpochRecord.init(json:))
-        return Checkpoint(epoch: epoch, step: step,
-                          runningLoss: state["running_loss"]?.doubleValue ?? 0,
-                          runningCorrect: state["running_correct"]?.doubleValue ?? 0,
-                          runningSamples: state["running_samples"]?.intValue ?? 0,
-                          history: Array(history), fingerprint: state["options"]?.objectValue ?? [:])
+        let optData = try RegularFile.read(optURL, limit: Limits.maxWeightsBytes, failure: CNNError.badWeights)
+        let slots = try checkedSlots(Safetensors.decode(optData, path: optURL.path), for: model, optimizer: optimizer,
+                                     iterations: checkpoint.iterations, path: optURL.path)
+        for (target, source) in zip(model.parameters, saved.model.parameters) { target.value = source.value }
+        optimizer.state = OptimizerState(iterations: checkpoint.iterations, slots: slots)
+        return checkpoint
     }
 }

@@ -28,7 +28,9 @@ public struct Evaluation {
             let indices = Array(start..<min(start + batchSize, data.count))
             let (x, y) = Batching.tensors(indices.map { data.image($0) }, labels: indices.map { data.label($0) },
                                           rescale: spec.preprocessing.rescale)
-            let output = try model.forward(x)
+            let what = indices.count == 1 ? data.path(indices[0]).path
+                : "the batch of \(indices.count) images from \(data.path(indices[0]).path)"
+            let output = try model.forwardChecked(x, for: what)
             let loss = try model.lossAndGradient(output: output, targets: y, loss: spec.loss).loss
             lossSum += Double(loss) * Double(indices.count)
             for (k, i) in indices.enumerated() {

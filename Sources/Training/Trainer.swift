@@ -70,7 +70,8 @@ public final class Trainer {
             // The run was stopped before its first checkpoint: there is nothing to continue from.
             log("No checkpoint in \(options.output.path) yet (the run stopped before its first one): starting from the beginning.")
         } else if options.resume {
-            let checkpoint = try Checkpoint.load(from: checkpointFolder, into: model, optimizer: optimizer)
+            let checkpoint = try Checkpoint.load(from: checkpointFolder, into: model, optimizer: optimizer,
+                                                 epochs: options.epochs, stepsPerEpoch: options.stepsPerEpoch)
             guard checkpoint.fingerprint == options.fingerprint else {
                 throw Failure(description: "the checkpoint in \(checkpointFolder.path) was made with other settings "
                     + "(\(Trainer.differences(checkpoint.fingerprint, options.fingerprint))). Run with the same options as before, or without --resume to start again")

@@ -74,7 +74,7 @@ public enum Inspection {
         // Forward, then backward from the loss against the predicted class, so the page can
         // show what would change the answer.
         let trace = Trace()
-        let out = try model.forward(x, trace: trace)
+        let out = try model.forwardChecked(x, for: imageURL.path, trace: trace)
         let classNames = spec.classNames
         let (predicted, probability, target) = decide(out)
         let (_, gradient, fromLogit) = try model.lossAndGradient(output: out, targets: target, loss: spec.loss)

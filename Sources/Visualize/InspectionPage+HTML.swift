@@ -78,7 +78,8 @@ extension InspectionPage {
     static func rescaleText(_ r: Float) -> String {
         guard r > 0 else { return Format.short(r) }
         let inverse = (1 / Double(r)).rounded()
-        return inverse > 1 && abs(1 / Double(r) - inverse) < 1e-3 ? "1/\(Int(inverse))" : Format.short(r)
+        // Below 1e9 so that `Int(inverse)` cannot trap on a tiny factor from a hand-made model.json.
+        return inverse > 1 && inverse < 1e9 && abs(1 / Double(r) - inverse) < 1e-3 ? "1/\(Int(inverse))" : Format.short(r)
     }
 
     static func anchor(_ layer: TraceView.LayerInfo?) -> String {

@@ -134,7 +134,16 @@ public enum LayerPictures {
         var canvas = Canvas(width: width, height: height)
         canvas.text(title, x: margin, y: margin, scale: 2)
         if !subtitle.isEmpty { canvas.text(subtitle, x: margin, y: margin + 22, color: RGB(80, 80, 80)) }
-        func y(_ v: Float) -> Int { top + Int((Double(range.hi - v) / Double(range.hi - range.lo) * Double(plotHeight)).rounded()) }
+        func y(_ v: Float) -> Int {
+            var t = Double(range.hi - v) / Double(range.hi - range.lo)
+            if !t.isFinite {
+                // NaN or ±inf values (an overflowing model), or a span beyond float's range:
+                // computed in Double and drawn at an edge, where `Int(_:)` would trap.
+                t = (Double(range.hi) - Double(v)) / (Double(range.hi) - Double(range.lo))
+                t = t.isNaN ? 1 : min(max(t, 0), 1)
+            }
+            return top + Int((t * Double(plotHeight)).rounded())
+        }
         for tick in LineChart.ticks(Double(range.lo), Double(range.hi), count: 4) {
             let ty = y(Float(tick))
             canvas.line(left, ty, left + n * barWidth, ty, .lightGray)
@@ -168,7 +177,9 @@ public enum LayerPictures {
         let chosen = p > 0.5 ? 1 : 0
         let width = 640, height = 400, margin = 12
         let left = 64, right = width - 24, top = 120, bottom = 330
-        let span = max(8, (abs(Double(z)) + 1).rounded(.up))
+        // A logit of NaN or ±inf (an overflowing model) is drawn at the edge rather than trapping in `Int(_:)`.
+        let shown = z.isNaN ? 0 : Double(z).clamped(-1e30, 1e30)
+        let span = max(8, (abs(shown) + 1).rounded(.up))
         func px(_ v: Double) -> Int { left + Int(((v + span) / (2 * span) * Double(right - left)).rounded()) }
         func py(_ v: Double) -> Int { bottom - Int((v * Double(bottom - top)).rounded()) }
         var canvas = Canvas(width: width, height: height)
@@ -198,7 +209,7 @@ public enum LayerPictures {
             if let q = previous { canvas.line(q.0, q.1, point.0, point.1, .ink, thickness: 2) }
             previous = point
         }
-        let zx = px(Double(z)), zy = py(Double(p))
+        let zx = px(shown), zy = py(p.isNaN ? 0.5 : Double(p))
         canvas.line(zx, bottom, zx, zy, .gray, dash: 4)
         canvas.fill(x: zx - 5, y: zy - 5, width: 11, height: 11, chosen == 1 ? .red : .blue)
         canvas.stroke(x: zx - 6, y: zy - 6, width: 13, height: 13, .ink)

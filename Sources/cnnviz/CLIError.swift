@@ -1,4 +1,5 @@
 import ArgumentParser
+import CNNCore
 import Foundation
 
 /// Turns library errors into one line on standard error and a non-zero exit, never a trap.
@@ -15,6 +16,18 @@ enum CLIError {
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
+        }
+    }
+
+    /// Runs the checks of a command's `validate()` that share their limits with the library
+    /// (`Limits`): a `CNNError` becomes one line on standard error, as every other error of
+    /// cnnviz, and exit status 64 (EX_USAGE, as ArgumentParser's own option errors).
+    static func validating(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as CNNError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.validationFailure
         }
     }
 }

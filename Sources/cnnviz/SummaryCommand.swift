@@ -21,7 +21,7 @@ struct SummaryCommand: ParsableCommand {
                 print(Summary.text(saved.model, name: saved.spec.name))
             } else if let architecture {
                 let spec = try ModelSpec.load(URL(fileURLWithPath: architecture))
-                print(Summary.text(try spec.build(), name: spec.name))
+                print(Summary.text(try spec.build(path: architecture), name: spec.name))
             } else {
                 print(Summary.text(try Coursework.model(), name: "coursework"))
             }

@@ -43,6 +43,12 @@ struct TrainCommand: ParsableCommand {
         guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be at least 1 (the coursework uses 20).") }
         guard IteratorMode(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
         if resume && output == nil { throw ValidationError("--resume needs --output: the folder of the run to continue.") }
+        try CLIError.validating {
+            try Limits.check(batchSize, "--batch-size", atMost: Limits.maxBatchSize, unit: "images a batch", hint: "use the coursework's 32")
+            try Limits.check(epochs, "--epochs", atMost: Limits.maxEpochs, unit: "epochs", hint: "use the coursework's 32")
+            try Limits.check(stepsPerEpoch, "--steps-per-epoch", atMost: Limits.maxStepsPerEpoch, unit: "steps an epoch", hint: "use the coursework's 20")
+            try Limits.check(imageSize, "--image-size", atMost: Limits.maxImageSide, unit: "pixels a side", hint: "use the coursework's 64")
+        }
     }
 
     func run() throws {

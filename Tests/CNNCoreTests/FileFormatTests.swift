@@ -105,8 +105,10 @@ final class FileFormatTests: XCTestCase {
         // Sizes that would exhaust memory are refused before anything is allocated.
         assertBadModel(#"{"input_shape": [100000, 100000, 3], "layers": [{"class_name": "Flatten"}]}"#,
                        mentions: ["too large"])
+        assertBadModel(#"{"input_shape": [30000], "layers": [{"class_name": "Dense", "config": {"units": 60000}}]}"#,
+                       mentions: ["would need 1800000000 weights"])
         assertBadModel(#"{"input_shape": [30000], "layers": [{"class_name": "Dense", "config": {"units": 100000}}]}"#,
-                       mentions: ["would need 3000000000 weights"])
+                       mentions: ["\"units\" 100000 is too large: at most 65536 units"])
     }
 
     func testBadWeightsFiles() throws {

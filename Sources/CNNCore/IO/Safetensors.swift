@@ -70,18 +70,27 @@ public enum Safetensors {
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
         guard n <= UInt64(bytes.count - 8) else { throw bad("the header claims \(n) bytes but the file is truncated") }
+        guard n <= UInt64(Limits.maxJSONBytes) else {
+            throw bad("the header claims \(n) bytes, more than the \(Limits.maxJSONBytes) allowed for a header")
+        }
         let headerEnd = 8 + Int(n)
         guard let header = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes[8..<headerEnd])),
               let entries = header.objectValue else { throw bad("the header is not valid JSON") }
+        if let name = JSONDuplicateKeys.firstDuplicate(in: bytes[8..<headerEnd]) {
+            throw bad("the header lists tensor '\(name)' twice")
+        }
         let payload = bytes.count - headerEnd
         var result: [String: Tensor] = [:]
         for (name, entry) in entries where name != "__metadata__" {
             guard let fields = entry.objectValue, fields["dtype"]?.stringValue == "F32" else {
                 throw bad("tensor '\(name)' is not F32 (only float32 weights are supported)")
             }
-            guard let shape = fields["shape"]?.arrayValue?.compactMap(\.intValue),
-                  let offsets = fields["data_offsets"]?.arrayValue?.compactMap(\.intValue), offsets.count == 2,
-                  shape.allSatisfy({ $0 >= 0 }) else { throw bad("tensor '\(name)' has no valid shape or data_offsets") }
+            guard let shapeList = fields["shape"]?.arrayValue, let offsetList = fields["data_offsets"]?.arrayValue,
+                  case let shape = shapeList.compactMap(\.intValue), shape.count == shapeList.count,
+                  case let offsets = offsetList.compactMap(\.intValue), offsets.count == 2, offsetList.count == 2,
+                  shape.allSatisfy({ $0 >= 0 }) else {
+                throw bad("tensor '\(name)' has no valid shape or data_offsets (lists of whole numbers, sizes at least 0)")
+            }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= payload else {
                 throw bad("tensor '\(name)' lies past the end of the file (the file is truncated)")

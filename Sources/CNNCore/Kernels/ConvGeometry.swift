@@ -6,14 +6,21 @@ public enum Padding: String, Codable, CaseIterable, Sendable {
     /// ⌊P/2⌋ goes before (top/left) and the rest after (bottom/right), as TensorFlow does.
     case same
 
-    /// Output length, padding before and padding after along one axis.
+    /// Output length, padding before and padding after along one axis. Sizes so large that
+    /// the arithmetic would overflow `Int` (a hostile model file) give an empty output, which
+    /// every layer refuses as a window that does not fit.
     public func outputLength(input n: Int, window k: Int, stride s: Int) -> (out: Int, before: Int, after: Int) {
+        guard n >= 0, k > 0, s > 0 else { return (0, 0, 0) }
         switch self {
         case .valid:
             return (n >= k ? (n - k) / s + 1 : 0, 0, 0)
         case .same:
-            let out = (n + s - 1) / s
-            let total = max((out - 1) * s + k - n, 0)
+            // out = ⌈n / s⌉ without forming n + s − 1, and (out − 1)·s + k − n checked.
+            let out = n / s + (n % s == 0 ? 0 : 1)
+            let (span, overflow) = max(out - 1, 0).multipliedReportingOverflow(by: s)
+            let (reach, overflow2) = span.addingReportingOverflow(k)
+            guard !overflow, !overflow2 else { return (0, 0, 0) }
+            let total = max(reach - n, 0)
             return (out, total / 2, total - total / 2)
         }
     }

@@ -13,7 +13,12 @@ public final class Flatten: Layer {
 
     public init(name: String = "") { self.name = name }
 
-    public func outputShape(for inputShape: [Int]) throws -> [Int] { [inputShape.reduce(1, *)] }
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard let count = Limits.product(inputShape) else {
+            throw CNNError.impossibleLayer(layer: name, reason: "its input \(CNNError.format(inputShape)) has more values than can be counted")
+        }
+        return [count]
+    }
 
     public func build(inputShape: [Int], rng: inout SeededRNG) throws { self.inputShape = inputShape }
 

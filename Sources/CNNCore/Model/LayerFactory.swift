@@ -10,6 +10,9 @@ enum LayerFactory {
                 throw bad("\"\(key)\" is missing")
             }
             guard let p = v.intPair, p.0 > 0, p.1 > 0 else { throw bad("\"\(key)\" must be a positive integer or a pair like [3, 3]") }
+            guard p.0 <= Limits.maxImageSide, p.1 <= Limits.maxImageSide else {
+                throw bad("\"\(key)\" \(p.0 == p.1 ? String(p.0) : "[\(p.0), \(p.1)]") is too large: at most \(Limits.maxImageSide) a side")
+            }
             return p
         }
         func padding() throws -> Padding {
@@ -26,6 +29,7 @@ enum LayerFactory {
         }
         func positiveInt(_ key: String) throws -> Int {
             guard let n = c[key]?.intValue, n > 0 else { throw bad("\"\(key)\" must be a positive integer") }
+            guard n <= Limits.maxUnits else { throw bad("\"\(key)\" \(n) is too large: at most \(Limits.maxUnits) \(key)") }
             return n
         }
         let name = c["name"]?.stringValue ?? ""

@@ -52,16 +52,37 @@ public struct ModelSpec {
         self.preprocessing = preprocessing
     }
 
-    /// Builds the layers and the model, with weights drawn from `seed`.
-    public func build(seed: UInt64 = 0, backend: KernelBackend = .fast, path: String = "model.json") throws -> Sequential {
-        let built = try layers.enumerated().map { index, layer in
-            try LayerFactory.make(className: layer.className, config: layer.config, position: index + 1, path: path)
+    /// Builds the layers and the model, with weights drawn from `seed`. `path` names the file the
+    /// spec came from in errors; nil for a spec made in code (the coursework's).
+    public func build(seed: UInt64 = 0, backend: KernelBackend = .fast, path: String? = nil) throws -> Sequential {
+        let built = try makeLayers(path: path)
+        return try naming(path) { try Sequential(inputShape: inputShape, layers: built, seed: seed, backend: backend) }
+    }
+
+    /// The model's shapes and sizes, checked against `Limits`, without allocating any weight:
+    /// what a command checks before it loads data for a model.
+    public func plan(path: String? = nil) throws -> ModelPlan {
+        let built = try makeLayers(path: path)
+        Sequential.assignKerasNames(built)
+        return try naming(path) { try ModelPlan(inputShape: inputShape, layers: built) }
+    }
+
+    func makeLayers(path: String?) throws -> [Layer] {
+        try layers.enumerated().map { index, layer in
+            try LayerFactory.make(className: layer.className, config: layer.config, position: index + 1, path: path ?? "model.json")
         }
+    }
+
+    /// Runs `body`, turning a layer that cannot take its input, or a model beyond `Limits`, into
+    /// an error of the file at `path` (when the spec came from one): the file is what to fix.
+    func naming<T>(_ path: String?, _ body: () throws -> T) throws -> T {
+        guard let path else { return try body() }
         do {
-            return try Sequential(inputShape: inputShape, layers: built, seed: seed, backend: backend)
+            return try body()
         } catch let CNNError.impossibleLayer(layer, reason) {
-            // A layer that cannot take its input is a problem of the file, so name the file too.
             throw CNNError.badModelFile(path: path, reason: "layer '\(layer)': \(reason)")
+        } catch let CNNError.invalidInput(message, _) {
+            throw CNNError.badModelFile(path: path, reason: message)
         }
     }
 
@@ -91,8 +112,12 @@ public struct ModelSpec {
         guard shape.count == shapeValue.count, !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
             throw bad("\"input_shape\" must be a list of positive integers, e.g. [64, 64, 3]")
         }
+        try checkInputShape(shape, path: path)
         guard let layerList = object["layers"]?.arrayValue, !layerList.isEmpty else {
             throw bad("\"layers\" is missing or empty; list the layers as {\"class_name\": ..., \"config\": {...}}")
+        }
+        guard layerList.count <= Limits.maxLayers else {
+            throw bad("\"layers\" lists \(layerList.count) layers, too many: at most \(Limits.maxLayers) layers")
         }
         var layers: [(String, [String: JSONValue])] = []
         for (i, item) in layerList.enumerated() {
@@ -102,10 +127,28 @@ public struct ModelSpec {
             layers.append((className, o["config"]?.objectValue ?? [:]))
         }
         var spec = ModelSpec(name: object["name"]?.stringValue ?? "sequential", inputShape: shape, layers: layers)
-        spec.classNames = object["class_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if let names = object["class_names"], names != .null {
+            guard let list = names.arrayValue, case let strings = list.compactMap(\.stringValue), strings.count == list.count else {
+                throw bad("\"class_names\" must be a list of names, e.g. [\"cats\", \"dogs\"]")
+            }
+            spec.classNames = strings
+        }
         if let p = object["preprocessing"]?.objectValue {
-            if let r = p["rescale"]?.doubleValue { spec.preprocessing.rescale = Float(r) }
-            if let t = p["target_size"]?.intPair { spec.preprocessing.targetSize = t }
+            if let rescale = p["rescale"], rescale != .null {
+                guard let r = rescale.doubleValue, Float(r).isFinite else {
+                    throw bad("preprocessing.rescale must be a finite number, e.g. 0.00392156862745098 (1/255)")
+                }
+                spec.preprocessing.rescale = Float(r)
+            }
+            if let target = p["target_size"], target != .null {
+                guard let t = target.intPair, t.0 > 0, t.1 > 0 else {
+                    throw bad("preprocessing.target_size must be [height, width] in pixels, e.g. [64, 64]")
+                }
+                guard t.0 <= Limits.maxImageSide, t.1 <= Limits.maxImageSide else {
+                    throw bad("preprocessing.target_size [\(t.0), \(t.1)] is too large: images at most \(Limits.maxImageSide) pixels a side")
+                }
+                spec.preprocessing.targetSize = t
+            }
             if let i = p["interpolation"]?.stringValue {
                 guard ["nearest", "bilinear"].contains(i) else { throw bad("preprocessing.interpolation must be \"nearest\" or \"bilinear\", not \"\(i)\"") }
                 spec.preprocessing.interpolation = i
@@ -121,12 +164,22 @@ public struct ModelSpec {
         return spec
     }
 
-    /// Reads and parses a file.
+    /// Reads and parses a file (a regular file of at most `Limits.maxJSONBytes`).
     public static func load(_ url: URL) throws -> ModelSpec {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CNNError.badModelFile(path: url.path, reason: "the file does not exist or cannot be read")
-        }
+        let data = try RegularFile.read(url, limit: Limits.maxJSONBytes, failure: CNNError.badModelFile)
         return try parse(data, path: url.path)
+    }
+
+    /// Refuses an input shape beyond `Limits` while the file is at hand to name: images at most
+    /// `Limits.maxImageSide` pixels a side, any input at most `Limits.maxTensorElements` values.
+    static func checkInputShape(_ shape: [Int], path: String) throws {
+        let text = "[" + shape.map(String.init).joined(separator: ", ") + "]"
+        if shape.count == 3, shape[0] > Limits.maxImageSide || shape[1] > Limits.maxImageSide {
+            throw CNNError.badModelFile(path: path, reason: "\"input_shape\" \(text) is too large: images at most \(Limits.maxImageSide) pixels a side")
+        }
+        guard let count = Limits.product(shape), count <= Limits.maxTensorElements else {
+            throw CNNError.badModelFile(path: path, reason: "\"input_shape\" \(text) is too large: an input holds at most \(Limits.maxTensorElements) values")
+        }
     }
 }
 

@@ -49,15 +49,29 @@ public struct SavedModel {
         let jsonURL = folder.appendingPathComponent(architectureFile)
         let spec = try ModelSpec.load(jsonURL)
         let model = try spec.build(seed: 0, backend: backend, path: jsonURL.path)
+        try checkClassNames(spec.classNames, output: model, path: jsonURL.path)
         let weightsURL = folder.appendingPathComponent(weightsFile)
-        guard let data = FileManager.default.contents(atPath: weightsURL.path) else {
-            throw CNNError.badWeights(path: weightsURL.path, reason: "the file is missing")
-        }
+        let data = try RegularFile.read(weightsURL, limit: Limits.maxWeightsBytes, failure: CNNError.badWeights)
         try assign(Safetensors.decode(data, path: weightsURL.path), to: model, path: weightsURL.path)
         return SavedModel(spec: spec, model: model)
     }
 
-    /// Copies named tensors into a model's parameters, checking names and shapes.
+    /// Refuses class names that do not fit the output: one sigmoid unit says "class 1 or not",
+    /// so it needs exactly two names (class 0, then class 1); several units (softmax) need one
+    /// name each. An empty list is allowed: the classes are then called "class 0", "class 1" ….
+    static func checkClassNames(_ names: [String], output model: Sequential, path: String) throws {
+        guard !names.isEmpty, let units = model.outputShape.last, model.outputShape.count == 1 else { return }
+        let needed = units == 1 ? 2 : units
+        guard names.count == needed else {
+            let what = units == 1 ? "one sigmoid unit, which needs exactly two class names (class 0, then class 1)"
+                : "\(units) units, which need one class name each"
+            throw CNNError.badModelFile(path: path, reason: "\"class_names\" lists \(names.count) (\(names.joined(separator: ", "))) but the model's output is \(what)")
+        }
+    }
+
+    /// Copies named tensors into a model's parameters, checking names, shapes and that every
+    /// value is a finite number (a NaN weight makes every answer NaN). Nothing is copied unless
+    /// every tensor passes.
     public static func assign(_ tensors: [String: Tensor], to model: Sequential, path: String) throws {
         for layer in model.layers {
             for p in layer.parameters {
@@ -68,8 +82,18 @@ public struct SavedModel {
                 guard t.shape == p.value.shape else {
                     throw CNNError.badWeights(path: path, reason: "tensor '\(key)' has shape \(t.shape) but the model needs \(p.value.shape)")
                 }
-                p.value = t
+                try checkFinite(t, name: key, path: path)
             }
+        }
+        for layer in model.layers {
+            for p in layer.parameters { if let t = tensors["\(layer.name).\(p.name)"] { p.value = t } }
+        }
+    }
+
+    /// Throws unless every value of `tensor` is finite, naming the tensor and the first bad index.
+    public static func checkFinite(_ tensor: Tensor, name: String, path: String) throws {
+        if let (index, value) = tensor.firstNonFinite {
+            throw CNNError.badWeights(path: path, reason: "tensor '\(name)' holds \(Tensor.describeNonFinite(value)) at index \(index); weights must be finite numbers")
         }
     }
 }

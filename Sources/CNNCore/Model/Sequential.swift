@@ -16,53 +16,24 @@ public final class Sequential {
         didSet { for layer in layers { layer.backend = backend } }
     }
 
-    /// Builds the model: names layers, checks shapes, initializes weights from `seed`.
+    /// Builds the model: names layers, checks shapes and sizes (`ModelPlan`) before any weight
+    /// is allocated, then initializes weights from `seed`.
     public init(inputShape: [Int], layers: [Layer], seed: UInt64 = 0, backend: KernelBackend = .fast) throws {
-        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }) else {
-            throw CNNError.invalidInput("the input shape \(CNNError.format(inputShape)) is not valid",
-                                        hint: "give positive sizes, e.g. [64, 64, 3] for 64×64 RGB images")
-        }
-        guard !layers.isEmpty else {
-            throw CNNError.invalidInput("a model needs at least one layer", hint: "add layers to the model")
-        }
+        Sequential.assignKerasNames(layers)
+        let plan = try ModelPlan(inputShape: inputShape, layers: layers)
+        try Limits.checkMemory(plan.modelBytes, for: "the model's weights and gradients")
         self.inputShape = inputShape
         self.layers = layers
         self.backend = backend
-        Sequential.assignKerasNames(layers)
         var rng = SeededRNG(seed: seed)
         var shape = inputShape
-        var shapes: [[Int]] = []
         for (index, layer) in layers.enumerated() {
-            let output = try layer.outputShape(for: shape)
-            try Sequential.checkSize(layer: layer, input: shape, output: output)
             try layer.build(inputShape: shape, rng: &rng)
-            shape = output
-            shapes.append(shape)
+            shape = plan.outputShapes[index]
             layer.backend = backend
             layer.needsInputGradient = index > 0
         }
-        outputShapes = shapes
-    }
-
-    /// Largest per-sample tensor and largest layer this program agrees to build: far beyond any
-    /// model a student trains here, and well below what would exhaust memory and crash.
-    public static let maxElementsPerSample = 1 << 26
-    public static let maxParametersPerLayer = 1 << 28
-
-    /// Refuses a layer whose input, output or weights would be absurdly large, before allocating them.
-    static func checkSize(layer: Layer, input: [Int], output: [Int]) throws {
-        for shape in [input, output] {
-            guard let n = checkedElementCount(shape), n <= maxElementsPerSample else {
-                throw CNNError.impossibleLayer(layer: layer.name, reason: "a per-sample tensor of shape \(CNNError.format(shape)) is too large (the limit is \(maxElementsPerSample) values)")
-            }
-        }
-        let inputs = input.reduce(1, *)
-        var weights = 0
-        if let dense = layer as? Dense { weights = inputs * dense.units }
-        if let conv = layer as? Conv2D, input.count == 3 { weights = conv.kernelSize.0 * conv.kernelSize.1 * input[2] * conv.filters }
-        guard weights <= maxParametersPerLayer else {
-            throw CNNError.impossibleLayer(layer: layer.name, reason: "it would need \(weights) weights (\(weights / (1 << 18)) MB); the limit is \(maxParametersPerLayer). Use a smaller input or fewer units")
-        }
+        outputShapes = plan.outputShapes
     }
 
     /// Gives each unnamed layer Keras' automatic name: the snake-case class name, then _1, _2 … per class.

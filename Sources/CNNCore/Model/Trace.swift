@@ -138,9 +138,11 @@ public struct SavedTrace {
     public init(folder: URL) throws {
         self.folder = folder
         let url = folder.appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let manifest = try? JSONDecoder().decode(JSONValue.self, from: data) else {
-            throw CNNError.invalidInput("\(url.path) is missing or not valid JSON", hint: "write the trace again with `cnnviz inspect`")
+        let data = try RegularFile.read(url, limit: Limits.maxJSONBytes) { path, reason in
+            CNNError.invalidInput("the trace manifest \(path) cannot be read: \(reason)", hint: "write the trace again with `cnnviz inspect`")
+        }
+        guard let manifest = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            throw CNNError.invalidInput("\(url.path) is not valid JSON", hint: "write the trace again with `cnnviz inspect`")
         }
         self.manifest = manifest
         tensors = (manifest.objectValue?["tensors"]?.arrayValue ?? []).compactMap { item in
@@ -155,8 +157,8 @@ public struct SavedTrace {
     public func load(layer: String, role: String) throws -> Tensor? {
         guard let info = tensors.last(where: { $0.layer == layer && $0.role == role }) else { return nil }
         let url = folder.appendingPathComponent(info.file)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CNNError.invalidInput("\(url.path) is missing", hint: "write the trace again")
+        let data = try RegularFile.read(url, limit: Limits.maxWeightsBytes) { path, reason in
+            CNNError.invalidInput("the trace tensor \(path) cannot be read: \(reason)", hint: "write the trace again")
         }
         return try NPY.decode(data, path: url.path)
     }

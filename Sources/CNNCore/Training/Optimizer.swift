@@ -9,6 +9,9 @@ public protocol Optimizer: AnyObject {
     var config: [String: JSONValue] { get }
     /// Internal state (step count and moment arrays) for checkpoints, by parameter index.
     var state: OptimizerState { get set }
+    /// The slots `state` holds once a step has run, one array per parameter each: what a
+    /// checkpoint must give back, and nothing else.
+    var slotNames: [String] { get }
 }
 
 /// What an optimizer must save to resume exactly: the step count and one or two slot arrays per parameter.
@@ -43,6 +46,7 @@ public final class SGD: Optimizer {
     public let momentum: Float
     public let nesterov: Bool
     public var state = OptimizerState()
+    public var slotNames: [String] { momentum == 0 ? [] : ["momentum"] }
 
     public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false) {
         self.learningRate = learningRate
@@ -86,6 +90,8 @@ public final class Adam: SliceUpdatingOptimizer {
     public let beta2: Float
     public let epsilon: Float
     public var state = OptimizerState()
+    /// The first and second moments, m and v.
+    public var slotNames: [String] { ["m", "v"] }
 
     public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7) {
         self.learningRate = learningRate
