@@ -13,7 +13,7 @@ enum CLIError {
         } catch let error as CleanExit {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardStreams.error("error: \(error)")
             throw ExitCode.failure
         }
     }

@@ -169,5 +169,5 @@ struct TutorialCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    func warn(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    func warn(_ text: String) { StandardStreams.error(text) }
 }
