@@ -18,6 +18,8 @@ public enum TutorialLimits {
     /// every tutorial stays finite (65,536 · (1e6)² ≈ 7e16, squared and summed over 4,096 cells
     /// ≈ 2e37), while 3e38 + 3e38 would already be infinity.
     public static let maxMagnitude: Float = 1e6
+    /// `maxMagnitude` as messages write it.
+    public static let maxMagnitudeText = "1e6"
     /// Stride: a window never moves further than the largest matrix is wide.
     public static let maxStride = maxMatrixSide
     /// Pooling window side: never larger than the largest matrix.

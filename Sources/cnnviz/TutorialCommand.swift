@@ -99,12 +99,21 @@ struct TutorialCommand: ParsableCommand {
             if let target { _ = try MatrixParser.matrix(target, source: "--target", example: "0 0; 0 0") }
             if let bias { _ = try MatrixParser.number(bias, source: "--bias", example: "0.5") }
             if let learningRate { _ = try MatrixParser.number(learningRate, source: "--learning-rate", example: "0.01") }
-            if let stride { _ = try MatrixParser.integer(stride, source: "--stride", minimum: 1, example: "2") }
-            if let poolSize { _ = try MatrixParser.integer(poolSize, source: "--pool-size", minimum: 1, example: "2") }
+            if let stride {
+                _ = try MatrixParser.integer(stride, source: "--stride", minimum: 1, maximum: TutorialLimits.maxStride,
+                                             limitName: "TutorialLimits.maxStride", example: "2")
+            }
+            if let poolSize {
+                _ = try MatrixParser.integer(poolSize, source: "--pool-size", minimum: 1, maximum: TutorialLimits.maxPoolSize,
+                                             limitName: "TutorialLimits.maxPoolSize", example: "2")
+            }
             _ = try options.choice("padding", default: "valid", among: ["valid", "same"])
             _ = try options.choice("mode", default: "max", among: ["max", "average"])
             _ = try options.choice("loss", default: "squared", among: ["squared", "sum"])
-            if let size { _ = try MatrixParser.integer(size, source: "--size", minimum: 3, example: "64") }
+            if let size {
+                _ = try MatrixParser.integer(size, source: "--size", minimum: 3, maximum: TutorialLimits.maxPictureSide,
+                                             limitName: "TutorialLimits.maxPictureSide", example: "64")
+            }
         } catch let error as LessonError {
             throw ValidationError(error.description)
         }

@@ -37,12 +37,17 @@ public enum FileErrorText {
 
     /// The errno behind a Foundation file error, if there is one: the error itself when its
     /// domain is NSPOSIXErrorDomain, else its underlying error's (searched a few levels down).
+    ///
+    /// On Linux the underlying error is stored as a Swift `POSIXError`, which `as? NSError` does
+    /// not find; it is read as `Error` first.
     public static func posixCode(_ error: Error) -> Int32? {
-        var current: NSError? = error as NSError
+        var current: Error? = error
         var depth = 0
-        while let ns = current, depth < 4 {
+        while let next = current, depth < 4 {
+            if let posix = next as? POSIXError { return posix.code.rawValue }
+            let ns = next as NSError
             if ns.domain == NSPOSIXErrorDomain, ns.code > 0, ns.code < Int(Int32.max) { return Int32(ns.code) }
-            current = ns.userInfo[NSUnderlyingErrorKey] as? NSError
+            current = ns.userInfo[NSUnderlyingErrorKey] as? Error
             depth += 1
         }
         return nil

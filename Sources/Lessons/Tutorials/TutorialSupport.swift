@@ -20,7 +20,8 @@ enum Support {
 
     /// stride ≥ 1 and padding valid|same, as read from the settings.
     static func strideAndPadding(_ s: Settings, defaultStride: Int = 1) throws -> (Int, String) {
-        let stride = try s.integer("stride", default: defaultStride, minimum: 1, example: "2")
+        let stride = try s.integer("stride", default: defaultStride, minimum: 1, maximum: TutorialLimits.maxStride,
+                                   limitName: "TutorialLimits.maxStride", example: "2")
         let padding = try s.choice("padding", default: "valid", among: ["valid", "same"])
         return (stride, padding)
     }
@@ -42,6 +43,10 @@ enum Support {
         if c.agrees {
             return l.pick("✓ \(c.layer) on the same numbers gives the same \(c.what) (\(c.engine.sizeText)).",
                           "✓ \(c.layer) con los mismos números da el mismo resultado: \(c.what) (\(c.engine.sizeText)).")
+        }
+        if !c.isFinite {
+            return l.pick("✗ \(c.what) overflowed 32-bit floats (infinity or NaN): use smaller numbers.",
+                          "✗ \(c.what) se desborda en floats de 32 bits (infinito o NaN): usa números más pequeños.")
         }
         return l.pick("✗ MISMATCH: \(c.layer) gives a different \(c.what); please report this.",
                       "✗ NO COINCIDE: \(c.layer) da otro resultado para \(c.what); por favor, avísanos.")
