@@ -95,7 +95,14 @@ struct TutorialCommand: ParsableCommand {
         do {
             // Check the form of every given option now, so a typo is reported before anything runs.
             if let input { _ = try MatrixParser.channels(input, source: "--input", example: "1 2; 3 4") }
-            if let kernel { _ = try MatrixParser.channels(kernel, source: "--kernel", example: "1 0; 0 -1") }
+            if let kernel {
+                // One row without ';' or '|' may be flatten-dense's weight list, longer than a matrix row.
+                if kernel.contains(";") || kernel.contains("|") {
+                    _ = try MatrixParser.channels(kernel, source: "--kernel", example: "1 0; 0 -1")
+                } else {
+                    _ = try MatrixParser.vector(kernel, source: "--kernel", example: "1 0 -1")
+                }
+            }
             if let target { _ = try MatrixParser.matrix(target, source: "--target", example: "0 0; 0 0") }
             if let bias { _ = try MatrixParser.number(bias, source: "--bias", example: "0.5") }
             if let learningRate { _ = try MatrixParser.number(learningRate, source: "--learning-rate", example: "0.01") }

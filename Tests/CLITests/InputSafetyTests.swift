@@ -116,9 +116,9 @@ final class InputSafetyTests: XCTestCase {
     func testHugeMatricesAreRefusedWithTheLimit() throws {
         let rows = Array(repeating: Array(repeating: "1", count: 60).joined(separator: " "), count: 1000).joined(separator: "; ")
         try expectRefusal(["tutorial", "convolution", "--input", rows, "--output", "out"],
-                          mentions: ["--input", "1000 rows", "64", "TutorialLimits.maxMatrixSide"])
+                          mentions: ["--input", "1000 rows", "32", "TutorialLimits.maxMatrixSide"])
         let wide = Array(repeating: "1", count: 1000).joined(separator: " ")
-        try expectRefusal(["tutorial", "relu", "--input", wide, "--output", "out"], mentions: ["--input", "1000 values", "64"])
+        try expectRefusal(["tutorial", "relu", "--input", wide, "--output", "out"], mentions: ["--input", "1000 values", "32"])
 
         let big = Array(repeating: Array(repeating: "1", count: 1000).joined(separator: " "), count: 1000).joined(separator: "; ")
         try Data("---\ntutorial: convolution\ninput: \(big)\nkernel: 1 0; 0 1\n---\n# Big\n".utf8)

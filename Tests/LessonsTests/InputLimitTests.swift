@@ -22,13 +22,23 @@ final class InputLimitTests: XCTestCase {
     }
 
     func testMatrixSizesAreBounded() throws {
-        XCTAssertEqual(try MatrixParser.matrix(ones(rows: 64, cols: 64), source: "--input").rows, 64)
-        XCTAssertEqual(try MatrixParser.matrix(ones(rows: 64, cols: 64) + ";", source: "--input").rows, 64, "a trailing ';' is forgiven")
-        assertMessage(["--input", "65 rows", "TutorialLimits.maxMatrixSide"]) { _ = try MatrixParser.matrix(ones(rows: 65, cols: 2), source: "--input") }
-        assertMessage(["--input", "row 1", "65 values", "64"]) { _ = try MatrixParser.matrix(ones(rows: 2, cols: 65), source: "--input") }
-        let seventeen = Array(repeating: "1", count: 17).joined(separator: " | ")
-        assertMessage(["17 channels", "TutorialLimits.maxChannels"]) { _ = try MatrixParser.channels(seventeen, source: "--input") }
-        XCTAssertEqual(try MatrixParser.vector(Array(repeating: "1", count: 4096).joined(separator: " "), source: "--kernel", example: "1").count, 4096)
+        let side = TutorialLimits.maxMatrixSide
+        XCTAssertEqual(try MatrixParser.matrix(ones(rows: side, cols: side), source: "--input").rows, side)
+        XCTAssertEqual(try MatrixParser.matrix(ones(rows: side, cols: side) + ";", source: "--input").rows, side, "a trailing ';' is forgiven")
+        assertMessage(["--input", "\(side + 1) rows", "TutorialLimits.maxMatrixSide"]) { _ = try MatrixParser.matrix(ones(rows: side + 1, cols: 2), source: "--input") }
+        assertMessage(["--input", "row 1", "\(side + 1) values", "\(side)"]) { _ = try MatrixParser.matrix(ones(rows: 2, cols: side + 1), source: "--input") }
+        let tooMany = Array(repeating: "1", count: TutorialLimits.maxChannels + 1).joined(separator: " | ")
+        assertMessage(["\(TutorialLimits.maxChannels + 1) channels", "TutorialLimits.maxChannels"]) { _ = try MatrixParser.channels(tooMany, source: "--input") }
+        let longest = TutorialLimits.maxVectorLength
+        XCTAssertEqual(try MatrixParser.vector(Array(repeating: "1", count: longest).joined(separator: " "), source: "--kernel", example: "1").count, longest)
+        assertMessage(["the list has \(longest + 1) values", "TutorialLimits.maxVectorLength"]) {
+            _ = try MatrixParser.vector(Array(repeating: "1", count: longest + 1).joined(separator: " "), source: "--kernel", example: "1")
+        }
+        // flatten-dense: an input that flattens to more values than it draws is refused, naming the limit.
+        let wide = Array(repeating: ones(rows: 16, cols: 16), count: 2).joined(separator: " | ")
+        assertMessage(["--input", "16×16×2 = 512", "TutorialLimits.maxFlattenedValues"]) {
+            _ = try runTutorial("flatten-dense", ["input": wide, "kernel": "1"])
+        }
     }
 
     /// A 1000×1000 matrix is refused after reading its row count, not after 7 GB of steps.
@@ -96,6 +106,16 @@ final class InputLimitTests: XCTestCase {
         XCTAssertTrue(walk.checks.allSatisfy(\.isFinite))
         let conv = try runTutorial("convolution", ["input": big, "kernel": "-1e6 1e6; 1e6 1e6"])
         XCTAssertTrue(conv.agrees)
+    }
+
+    /// The largest matrices allowed run in seconds: backprop with a 32×32 kernel shows at most
+    /// `Support.maxCellSteps` weight steps, not 1,024.
+    func testLargestMatricesGiveABoundedNumberOfSteps() throws {
+        let side = TutorialLimits.maxMatrixSide
+        let walk = try runTutorial("backprop", ["input": ones(rows: side, cols: side), "kernel": ones(rows: side / 2, cols: side / 2), "loss": "sum"])
+        XCTAssertLessThanOrEqual(walk.steps.count, Support.maxCellSteps + 6)
+        XCTAssertTrue(walk.agrees)
+        XCTAssertTrue(walk.steps.contains { $0.title.contains("more weights") })
     }
 
     func testOverflowIsNeverReportedAsABug() {

@@ -31,7 +31,7 @@ final class MatrixParserTests: XCTestCase {
         assertLessonError(["--kernel", "'x'", "not a number", "Expected form: --kernel"]) {
             _ = try MatrixParser.matrix("1 x; 0 1", source: "--kernel", example: "1 0; 0 -1")
         }
-        assertLessonError(["not a number"]) { _ = try MatrixParser.matrix("nan 1", source: "--input") }
+        assertLessonError(["not a finite number"]) { _ = try MatrixParser.matrix("nan 1", source: "--input") }
     }
 
     func testEmptyMatrixAndEmptyRow() {

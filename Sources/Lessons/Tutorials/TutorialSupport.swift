@@ -10,8 +10,15 @@ enum Support {
     static let maxCellSteps = 49
 
     /// The step saying the remaining cells were computed the same way (nil when none were skipped).
-    static func skippedStep(_ skipped: Int, _ l: Language) -> Step? {
+    /// With `weights`, the skipped steps are kernel weights' gradients (backprop) rather than output cells.
+    static func skippedStep(_ skipped: Int, _ l: Language, weights: Bool = false) -> Step? {
         guard skipped > 0 else { return nil }
+        if weights {
+            return Step(l.pick("… and \(skipped) more weights", "… y \(skipped) pesos más"), lines: [
+                l.pick("The gradients of the other \(skipped) kernel weights are computed exactly the same way; they are all in dL/dK below and in --json.",
+                       "Los gradientes de los otros \(skipped) pesos del kernel se calculan exactamente igual; están todos en dL/dK abajo y en --json."),
+            ])
+        }
         return Step(l.pick("… and \(skipped) more cells", "… y \(skipped) celdas más"), lines: [
             l.pick("The other \(skipped) output cells are computed exactly the same way; they are all in the output below and in --json.",
                    "Las otras \(skipped) celdas de salida se calculan exactamente igual; están todas en la salida de abajo y en --json."),
