@@ -20,12 +20,14 @@ enum StandardStreams {
     /// Call first: SIGPIPE at its default, and descriptors 0–2 open.
     ///
     /// A closed descriptor 0, 1 or 2 (`>&-`) would be handed to the next file cnnviz opens, and
-    /// messages meant for the terminal would land in that file. /dev/null opened read-only takes
-    /// the place: reads see end of file, and writes fail (so `finish()` still reports closed stdout).
+    /// messages meant for the terminal would land in that file. /dev/null takes the place: for 0
+    /// and 1 opened read-only (reads see end of file; writes to stdout fail, so `finish()` still
+    /// reports a closed stdout), for 2 write-only (messages vanish, and the `FileHandle` writes
+    /// left in other files cannot trap on EBADF).
     static func prepare() {
         signal(SIGPIPE, SIG_DFL)
         for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
-            let opened = open("/dev/null", O_RDONLY)
+            let opened = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY)
             if opened >= 0, opened != fd {
                 dup2(opened, fd)
                 close(opened)
