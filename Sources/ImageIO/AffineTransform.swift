@@ -59,7 +59,9 @@ struct AffineTransform {
     static func sampleBilinearNearestEdge(_ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
                                           y: Double, x: Double, scale: Float,
                                           into output: UnsafeMutableBufferPointer<Float>, at o: Int) {
-        let cy = min(max(y, 0), Double(height - 1)), cx = min(max(x, 0), Double(width - 1))
+        // Clamped to the image (scipy's mode='nearest'); NaN (parameters that were not finite)
+        // becomes 0, so the Int conversions below can never trap, whatever a caller passed.
+        let cy = y.isNaN ? 0 : min(max(y, 0), Double(height - 1)), cx = x.isNaN ? 0 : min(max(x, 0), Double(width - 1))
         let y0 = Int(cy.rounded(.down)), x0 = Int(cx.rounded(.down))
         let y1 = min(y0 + 1, height - 1), x1 = min(x0 + 1, width - 1)
         let fy = cy - Double(y0), fx = cx - Double(x0)

@@ -30,6 +30,39 @@ public struct Augmentation: Sendable, Equatable {
         self.horizontalFlip = horizontalFlip
     }
 
+    /// The largest shear range, in degrees: at ±90° a shear folds the image onto a line.
+    public static let maxShearDegrees = 90.0
+    /// The largest rotation range, in degrees: a full turn.
+    public static let maxRotationDegrees = 360.0
+    /// The largest shift range, in pixels (as a fraction it is below 1): beyond 4096 pixels
+    /// every image CNNViz trains on (64×64 by default) shows only its repeated edge pixels.
+    public static let maxShiftPixels = 4096.0
+
+    /// Why these ranges cannot be used, one sentence per range ("shear range inf is not a finite
+    /// number"); empty when they are fine. Keras accepts any number and then fails or produces
+    /// nonsense; CNNViz refuses non-finite values and states the bounds above.
+    public var problems: [String] {
+        var found = [String]()
+        func check(_ name: String, _ value: Double, _ maximum: Double, _ unit: String) {
+            if !value.isFinite {
+                found.append("\(name) \(value) is not a finite number; give 0 to \(Self.format(maximum))\(unit)")
+            } else if value < 0 || value > maximum {
+                found.append("\(name) \(Self.format(value)) is outside 0 to \(Self.format(maximum))\(unit)")
+            }
+        }
+        check("rotation range", rotationRange, Self.maxRotationDegrees, " degrees")
+        check("width shift range", widthShiftRange, Self.maxShiftPixels, " (a fraction below 1, or pixels)")
+        check("height shift range", heightShiftRange, Self.maxShiftPixels, " (a fraction below 1, or pixels)")
+        check("shear range", shearRange, Self.maxShearDegrees, " degrees")
+        let zoom = 1 - zoomLower
+        if !(zoomLower.isFinite && zoomUpper.isFinite) || zoomLower <= 0 || zoomLower > zoomUpper {
+            found.append("zoom range \(Self.format(zoom)) is not a number from 0 to below 1 (zx and zy come from U(1 − z, 1 + z))")
+        }
+        return found
+    }
+
+    static func format(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
+
     /// The coursework's generator: `shear_range=0.2, zoom_range=0.2, horizontal_flip=True`.
     public static let coursework = Augmentation(shearRange: 0.2, zoomRange: 0.2, horizontalFlip: true)
 
@@ -118,7 +151,9 @@ public struct Augmentation: Sendable, Equatable {
     /// Applies a draw and rounds back to an 8-bit image (for previews).
     public static func applied(_ p: Parameters, to image: RGBImage) -> RGBImage {
         let values = apply(p, to: image)
+        // Values are 0…255 for any finite draw; a NaN (from ranges a caller did not check against
+        // `problems`) becomes 0 rather than a trap in Int(_:).
         return RGBImage(width: image.width, height: image.height,
-                        pixels: values.map { UInt8(clamping: Int(($0).rounded())) })
+                        pixels: values.map { $0.isFinite ? UInt8(clamping: Int($0.rounded())) : ($0 > 0 ? 255 : 0) })
     }
 }

@@ -1,4 +1,10 @@
+import CNNCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The files of a class-per-subfolder dataset, listed with `flow_from_directory`'s rules (see
 /// `DirectoryDataset`), and every problem with the folder itself as an `ImageError`.
@@ -94,6 +100,18 @@ public struct DatasetListing {
             }
         }
         return result
+    }
+
+    /// What a listed image file is when it is not a regular file (following symbolic links):
+    /// "a named pipe (FIFO)", "a socket", "a character device"…; nil for a regular file, or one
+    /// that cannot be examined (the loader then reports why).
+    ///
+    /// A FIFO named `cat.1.jpg` would block open(2) for ever; `RegularFile.read` refuses it
+    /// anyway, but checking the whole listing first refuses it before any image is decoded.
+    public static func notRegularKind(_ url: URL) -> String? {
+        var info = stat()
+        guard stat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
+        return RegularFile.kindName(info.st_mode)
     }
 
     /// Python's string order (by code point), which Keras' `sorted` uses: "B" < "a", "cat.10" < "cat.2".

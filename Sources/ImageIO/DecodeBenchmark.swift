@@ -6,9 +6,17 @@ import Foundation
 /// and resizes it to the target size, spread over `threads` cores with
 /// `DispatchQueue.concurrentPerform`.
 public enum DecodeBenchmark {
+    /// A file that could not be decoded, and why (`ImageError.reason`).
+    public struct Failure: Sendable, Equatable {
+        public let file: String
+        public let reason: String
+    }
+
     public struct Result: Sendable {
         public let images: Int
-        public let failed: Int
+        public var failed: Int { failures.count }
+        /// Every file that could not be decoded, in the folder's order.
+        public let failures: [Failure]
         /// Wall-clock seconds of the fastest pass.
         public let seconds: Double
         /// CPU seconds (all threads) of that pass: on a busy machine a fairer figure than wall time.
@@ -44,6 +52,13 @@ public enum DecodeBenchmark {
             throw ImageError(.emptyClass, path: directory.path, reason: "no .png, .jpg or .jpeg images under this folder",
                              hint: "Give a folder that holds images")
         }
+        // A FIFO, socket or device named x.jpg is not an image: refused before any timing.
+        for file in found {
+            if let what = DatasetListing.notRegularKind(file) {
+                throw ImageError(.unreadable, path: file.path, reason: "this is \(what), not an image file",
+                                 hint: "Remove it from the folder, or benchmark a folder of image files only")
+            }
+        }
         return found
     }
 
@@ -51,23 +66,26 @@ public enum DecodeBenchmark {
     public static func run(files: [URL], width: Int, height: Int, mode: ImageLoader.DecodeMode,
                            interpolation: Resize.Interpolation = .nearest, passes: Int = 3) -> Result {
         var best = Double.infinity, bestCPU = 0.0
-        var failed = 0
+        var failures = [Failure]()
         for _ in 0..<max(passes, 1) {
-            let counter = FailureCounter()
+            let recorder = FailureRecorder(count: files.count)
             let start = DispatchTime.now().uptimeNanoseconds
             let cpuStart = processCPUSeconds()
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
                 do {
                     _ = try ImageLoader.load(files[i], width: width, height: height, interpolation: interpolation, mode: mode)
+                } catch let error as ImageError {
+                    recorder.set(i, error.reason)
                 } catch {
-                    counter.add()
+                    recorder.set(i, "\(error)")
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if seconds < best { best = seconds; bestCPU = processCPUSeconds() - cpuStart }
-            failed = counter.value
+            failures = recorder.failures(files)
         }
-        return Result(images: files.count - failed, failed: failed, seconds: best, cpuSeconds: bestCPU, passes: max(passes, 1))
+        return Result(images: files.count - failures.count, failures: failures, seconds: best, cpuSeconds: bestCPU,
+                      passes: max(passes, 1))
     }
 
     /// CPU time used by this process so far, all threads.
@@ -116,11 +134,15 @@ public enum DecodeBenchmark {
                           meanAbsoluteDifference: Double(absolute.reduce(0, +)) / bytes)
     }
 
-    /// A thread-safe count of failed files.
-    private final class FailureCounter: @unchecked Sendable {
+    /// Why each file failed, written from many threads (one slot per file, under a lock).
+    private final class FailureRecorder: @unchecked Sendable {
         private let lock = NSLock()
-        private var count = 0
-        func add() { lock.lock(); count += 1; lock.unlock() }
-        var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+        private var reasons: [String?]
+        init(count: Int) { reasons = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ reason: String) { lock.lock(); reasons[i] = reason; lock.unlock() }
+        func failures(_ files: [URL]) -> [Failure] {
+            lock.lock(); defer { lock.unlock() }
+            return zip(files, reasons).compactMap { file, reason in reason.map { Failure(file: file.path, reason: $0) } }
+        }
     }
 }

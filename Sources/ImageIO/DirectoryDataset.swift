@@ -47,6 +47,17 @@ public final class DirectoryDataset: @unchecked Sendable {
         let listing = try DatasetListing(directory: directory, minimumClasses: minimumClasses)
         for note in listing.ignoredNotes { warn(note) }
 
+        // Files that are not regular (a FIFO, socket or device named x.jpg) are refused before
+        // any decoding starts; with `skipBadImages` the loader's refusal below skips them.
+        if !skipBadImages {
+            for file in listing.files {
+                if let what = DatasetListing.notRegularKind(file) {
+                    throw ImageError(.unreadable, path: file.path, reason: "this is \(what), not an image file",
+                                     hint: "Remove it from the folder, or pass --skip-bad-images to leave such files out")
+                }
+            }
+        }
+
         let count = listing.files.count
         let imageBytes = height * width * 3
         var cache = [UInt8](repeating: 0, count: count * imageBytes)
@@ -75,7 +86,7 @@ public final class DirectoryDataset: @unchecked Sendable {
         if anyFailed { keptCache.reserveCapacity(cache.count) }
         for i in 0..<count {
             if let failure = failures[i] {
-                guard skipBadImages else { throw failure }
+                guard skipBadImages else { throw failure.suggestingSkip() }
                 warn("warning: skipping \(failure.path): \(failure.reason)")
                 skipped.append((listing.files[i], failure.reason))
                 continue

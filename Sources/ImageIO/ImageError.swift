@@ -29,9 +29,21 @@ public struct ImageError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(path): \(reason). \(hint)" }
 
     /// The usual hint for a file that cannot be decoded.
-    static let replaceOrSkip = "Replace or delete the file, or pass --skip-bad-images to leave such files out"
+    ///
+    /// The hints name no command-line flag: `predict`, `inspect`, `augment` and `bench decode`
+    /// read images too and have no `--skip-bad-images`. The one loader that honours that flag
+    /// (`DirectoryDataset`) adds it with `suggestingSkip()`.
+    static let replaceOrSkip = "Replace or delete the file"
     /// The hint for a header that lies about its size.
-    static let damagedHint = "The file is damaged or not a photo: replace or delete it, or pass --skip-bad-images to leave such files out"
+    static let damagedHint = "The file is damaged or not a photo: replace or delete it"
     /// The hint for a file cut short.
-    static let truncatedHint = "Copy or download the file again, or pass --skip-bad-images to leave such files out"
+    static let truncatedHint = "Copy or download the file again, or delete it"
+    /// What `suggestingSkip()` appends.
+    static let skipAdvice = "or pass --skip-bad-images to leave such files out"
+
+    /// The same error with the advice to pass `--skip-bad-images`, for loaders that take it.
+    public func suggestingSkip() -> ImageError {
+        guard !hint.contains("--skip-bad-images") else { return self }
+        return ImageError(kind, path: path, reason: reason, hint: hint + ", " + Self.skipAdvice)
+    }
 }

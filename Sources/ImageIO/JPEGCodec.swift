@@ -51,7 +51,7 @@ public enum JPEGCodec {
                              hint: "Give width · height · channels bytes")
         }
         return try pixels.withUnsafeBufferPointer { buffer in
-            try Shim.encode(path: "JPEG data", format: "JPEG") { result in
+            try Shim.encode(path: "JPEG data", format: "JPEG", width: width, height: height) { result in
                 cis_jpeg_encode(buffer.baseAddress, Int32(width), Int32(height), Int32(components),
                                 Int32(quality), progressive ? 1 : 0, ycck ? 1 : 0, &result)
             }

@@ -20,7 +20,7 @@ public enum PNGCodec {
     public static func encode(_ image: RGBImage) throws -> Data {
         guard !image.pixels.isEmpty else { return try encode(PNGSamples(rgb: image)) }  // libpng reports the empty size
         return try image.pixels.withUnsafeBufferPointer { rows in
-            try Shim.encode(path: "PNG data", format: "PNG") { result in
+            try Shim.encode(path: "PNG data", format: "PNG", width: image.width, height: image.height) { result in
                 cis_png_encode(rows.baseAddress, image.width * 3, Int32(image.width), Int32(image.height),
                                PNGSamples.ColorType.rgb.rawValue, 8, 0, nil, 0, nil, 0, compressionLevel, &result)
             }
@@ -46,7 +46,7 @@ public enum PNGCodec {
         return try rows.bytes.withUnsafeBufferPointer { rowBytes in
             try samples.palette.withUnsafeBufferPointer { palette in
                 try samples.transparency.withUnsafeBufferPointer { trans in
-                    try Shim.encode(path: "PNG data", format: "PNG") { result in
+                    try Shim.encode(path: "PNG data", format: "PNG", width: samples.width, height: samples.height) { result in
                         cis_png_encode(rowBytes.baseAddress, rows.stride, Int32(samples.width), Int32(samples.height),
                                        samples.colorType.rawValue, Int32(samples.bitDepth), samples.interlaced ? 1 : 0,
                                        palette.baseAddress, Int32(samples.palette.count / 3),

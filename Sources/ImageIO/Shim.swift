@@ -32,14 +32,25 @@ enum Shim {
     }
 
     /// Runs an encoding call and copies the encoded bytes into `Data`.
-    static func encode(path: String, format: String, _ call: (inout cis_result) -> Int32) throws -> Data {
+    ///
+    /// Only pictures cnnviz draws itself are encoded (sheets, frames, layer pictures, at most a
+    /// few thousand pixels a side); a user's image is never written back at its own size, and one
+    /// larger than `maxPixels` is refused when it is read. So the failures left are running out of
+    /// memory, said as such, and a picture the program drew wrongly, which is a bug to report.
+    static func encode(path: String, format: String, width: Int, height: Int,
+                       _ call: (inout cis_result) -> Int32) throws -> Data {
         var result = cis_result()
         let code = call(&result)
         defer { cis_free(result.data) }
         guard code == CIS_OK, let data = result.data else {
             let message = messageText(&result)
-            throw ImageError(.writeFailed, path: path, reason: "\(format) encoding failed: \(message.isEmpty ? "code \(code)" : message)",
-                             hint: "This is a bug if the image is valid; please report it with the image size")
+            if code == CIS_NO_MEMORY {
+                throw ImageError(.writeFailed, path: path, reason: "not enough memory to encode a \(width)×\(height) \(format)",
+                                 hint: "Close other programs and try again")
+            }
+            throw ImageError(.writeFailed, path: path,
+                             reason: "\(format) encoding of a \(width)×\(height) picture drawn by cnnviz failed: \(message.isEmpty ? "code \(code)" : message)",
+                             hint: "This is a bug in cnnviz; please report it with this message")
         }
         return Data(bytes: data, count: result.size)
     }

@@ -15,9 +15,11 @@ struct ConvArithmetic {
         var formula: String
     }
 
+    /// Safe for any stride ≥ 1 (`Int.max` included): ⌈n/s⌉ is written without n + s − 1, and
+    /// (out − 1)·s never exceeds n. (The settings also bound the stride: `TutorialLimits.maxStride`.)
     static func axis(input n: Int, window k: Int, stride s: Int, padding: String) -> Axis {
         if padding == "same" {
-            let out = (n + s - 1) / s  // ⌈n/s⌉
+            let out = n / s + (n % s == 0 ? 0 : 1)  // ⌈n/s⌉
             let total = max((out - 1) * s + k - n, 0)
             let formula = "⌈\(n)/\(s)⌉ = \(out); P = max((\(out) − 1)·\(s) + \(k) − \(n), 0) = \(total) → \(total / 2) before, \(total - total / 2) after"
             return Axis(out: out, before: total / 2, after: total - total / 2, formula: formula)

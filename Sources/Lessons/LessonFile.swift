@@ -1,3 +1,4 @@
+import CNNCore
 import Foundation
 
 /// A lesson: a Markdown file whose header block holds the tutorial's numbers.
@@ -38,14 +39,26 @@ public enum LessonFile {
     /// Keys that describe the lesson itself rather than its numbers.
     public static let lessonKeys: Set<String> = ["tutorial", "name", "lang"]
 
+    /// The largest lesson file read: 4 MB. A lesson is a page of Markdown (the longest shipped is
+    /// a few KB); the bound only keeps a device or a huge file from being read whole. It is loose
+    /// enough that an oversized matrix in a header (1000×1000 is 2 MB) is reported by
+    /// `MatrixParser` with the matrix limit, the more useful message.
+    public static let maxFileBytes = 4 << 20
+
     /// Reads and parses a lesson file.
+    ///
+    /// Through CNNCore's `RegularFile.read`, so a FIFO or device given as a lesson is refused
+    /// instead of blocking open(2) forever.
     public static func read(_ url: URL) throws -> Lesson {
-        let text: String
+        let expected = "a readable UTF-8 Markdown file, e.g. --file Tutorials/en/01-convolution.md"
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw LessonError(source: url.path, problem: "cannot read the lesson file (\(error.localizedDescription))",
-                              expected: "a readable UTF-8 Markdown file, e.g. --file Tutorials/en/01-convolution.md")
+            data = try RegularFile.read(url, limit: maxFileBytes)
+        } catch let problem as RegularFile.Problem {
+            throw LessonError(source: url.path, problem: "cannot read the lesson file: \(problem.reason)", expected: expected)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LessonError(source: url.path, problem: "the lesson file is not UTF-8 text", expected: expected)
         }
         var lesson = try parse(text, source: displayPath(url))
         // A lesson without a 'lang' key takes its folder's language: Tutorials/es/… is Spanish.

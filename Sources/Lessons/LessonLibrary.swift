@@ -58,6 +58,8 @@ public struct LessonLibrary: Sendable {
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
                     .filter { $0.hasSuffix(".md") }.sorted()
                 for file in files {
+                    // A FIFO or device named *.md is refused by LessonFile.read (RegularFile), never
+                    // waited on: it becomes one of `problems`, reported as a warning.
                     do {
                         var lesson = try LessonFile.read(dir.appendingPathComponent(file))
                         lesson.language = lesson.language ?? language

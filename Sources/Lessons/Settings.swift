@@ -62,9 +62,12 @@ public struct Settings: Sendable {
         return try MatrixParser.number(v.text, source: v.source, example: example)
     }
 
-    public func integer(_ key: String, default fallback: Int, minimum: Int, example: String) throws -> Int {
+    /// A whole number from `minimum` to `maximum` (`limitName` names the constant behind it).
+    public func integer(_ key: String, default fallback: Int, minimum: Int, maximum: Int, limitName: String,
+                        example: String) throws -> Int {
         guard let v = values[key] else { return fallback }
-        return try MatrixParser.integer(v.text, source: v.source, minimum: minimum, example: example)
+        return try MatrixParser.integer(v.text, source: v.source, minimum: minimum, maximum: maximum, limitName: limitName,
+                                        example: example)
     }
 
     /// One of a fixed set of words, e.g. padding valid|same.

@@ -18,6 +18,13 @@ public enum TutorialRunner {
         try TutorialRegistry.checkKeys(settings, for: tutorial)
         let lang = language ?? lesson.language ?? .en
         let result = try tutorial.run(settings, language: lang)
+        // `TutorialLimits.maxMagnitude` keeps every value finite; should a tutorial still overflow,
+        // the user hears which result and what to do, not "mismatch, please report this".
+        if let overflow = result.checks.first(where: { !$0.isFinite }) {
+            throw LessonError(source: "the lesson's numbers (\(lesson.source))",
+                              problem: "the \(overflow.what) became infinity or NaN: the values are too large for 32-bit floats",
+                              expected: "smaller numbers in the matrices, bias and learning rate, e.g. between -1000 and 1000")
+        }
         return Walkthrough(name: lesson.name, tutorial: tutorial.name, language: lang, title: lesson.title, intro: lesson.intro,
                            body: lesson.body, lessonSource: lesson.source, settings: result.used, steps: result.steps,
                            output: result.output, results: result.results, checks: result.checks)

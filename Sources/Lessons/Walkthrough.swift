@@ -75,6 +75,9 @@ public struct Check: Sendable {
     /// vectorised kernels), so the last bits can differ; integers small enough to be exact never do.
     public static let tolerance: Float = 1e-4
 
+    /// False when either side holds infinity or NaN: the numbers overflowed 32-bit floats.
+    public var isFinite: Bool { (stepByStep.values + engine.values).allSatisfy(\.isFinite) }
+
     public var agrees: Bool {
         guard stepByStep.rows == engine.rows, stepByStep.cols == engine.cols else { return false }
         return zip(stepByStep.values, engine.values).allSatisfy { abs($0 - $1) <= Check.tolerance * max(1, abs($1)) }

@@ -146,7 +146,7 @@ public enum InspectionPage {
     public static func write(_ trace: TraceView, context: Context, to folder: URL) throws -> [String] {
         let pictureURL = folder.appendingPathComponent(pictureFolder)
         do { try FileManager.default.createDirectory(at: pictureURL, withIntermediateDirectories: true) } catch {
-            throw CNNError.writeFailed(path: pictureURL.path, reason: error.localizedDescription)
+            throw CNNError.writeFailed(path: pictureURL.path, reason: FileErrorText.describe(error))
         }
         var files: [String] = []
         var sections: [(layer: TraceView.LayerInfo?, pictures: [Picture])] = []

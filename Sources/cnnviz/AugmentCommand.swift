@@ -58,8 +58,14 @@ struct AugmentCommand: ParsableCommand {
         guard count >= 1 && count <= 64 else { throw ValidationError("--count must be between 1 and 64, got \(count).") }
         guard size >= 4 && size <= 512 else { throw ValidationError("--size must be between 4 and 512, got \(size).") }
         guard scale >= 1 && scale <= 8 else { throw ValidationError("--scale must be between 1 and 8, got \(scale).") }
-        guard shear >= 0, zoom >= 0, zoom < 1, rotation >= 0, widthShift >= 0, heightShift >= 0 else {
-            throw ValidationError("Ranges must be non-negative, and --zoom below 1 (it is subtracted from 1).")
+        // Non-finite or huge ranges (`--shear inf`) are refused here, before the image is read;
+        // `Augmentation.problems` states each bound.
+        let options = ["rotation range": "--rotation", "width shift range": "--width-shift", "height shift range": "--height-shift",
+                       "shear range": "--shear", "zoom range": "--zoom"]
+        if let problem = augmentation.problems.first {
+            let option = options.first { problem.hasPrefix($0.key) }
+            let text = option.map { $0.value + problem.dropFirst($0.key.count) } ?? problem
+            throw ValidationError("\(text). Example: --shear 0.2 --zoom 0.2 --rotation 10.")
         }
         if let output, !output.lowercased().hasSuffix(".png") {
             throw ValidationError("--output must name a .png file, got '\(output)'.")
@@ -70,8 +76,6 @@ struct AugmentCommand: ParsableCommand {
         try CLIError.guarding {
             let url = URL(fileURLWithPath: image)
             let original = try ImageLoader.load(url, width: size, height: size)
-            let augmentation = Augmentation(rotationRange: rotation, widthShiftRange: widthShift, heightShiftRange: heightShift,
-                                            shearRange: shear, zoomRange: zoom, horizontalFlip: flip)
             var rng = SeededRNG(seed: seed)
             var panels = [(RGBImage, [String])]()
             panels.append((original, ["original", "\(size)×\(size), nearest"]))
@@ -87,6 +91,12 @@ struct AugmentCommand: ParsableCommand {
             try ImageFile.write(sheet, to: destination)
             print("Wrote \(destination.path) (\(count) draws, seed \(seed)).")
         }
+    }
+
+    /// The generator the options describe.
+    var augmentation: Augmentation {
+        Augmentation(rotationRange: rotation, widthShiftRange: widthShift, heightShiftRange: heightShift,
+                     shearRange: shear, zoomRange: zoom, horizontalFlip: flip)
     }
 
     /// The generator as Keras code would spell it.

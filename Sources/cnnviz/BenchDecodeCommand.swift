@@ -55,12 +55,17 @@ struct BenchDecodeCommand: ParsableCommand {
             let result = DecodeBenchmark.run(files: files, width: size, height: size, mode: mode, passes: passes)
             let comparison = compare ? DecodeBenchmark.compare(files: files, width: size, height: size, .dctScaled, .exact) : nil
             let cores = ProcessInfo.processInfo.activeProcessorCount
+            // Every file that failed, by name: also with --json, where the list is in "failures".
+            for failure in result.failures {
+                StandardStreams.error("warning: could not decode \(failure.file): \(failure.reason)")
+            }
             if json {
                 var object: [String: Any] = [
                     "images": result.images, "failed": result.failed, "seconds": result.seconds,
                     "images_per_second": result.imagesPerSecond, "mode": mode == .exact ? "exact" : "dct-scaled",
                     "cpu_ms_per_image": result.cpuMillisecondsPerImage,
                     "size": size, "cores": cores, "passes": result.passes,
+                    "failures": result.failures.map { ["file": $0.file, "reason": $0.reason] },
                 ]
                 if let c = comparison {
                     object["identical_fraction"] = c.identicalFraction
@@ -73,7 +78,7 @@ struct BenchDecodeCommand: ParsableCommand {
                 print(String(format: "%d images (%@, %d×%d, %d cores): %.3f s, %.0f images/s, %.3f ms CPU per image",
                              result.images, mode == .exact ? "exact" : "DCT-scaled", size, size, cores,
                              result.seconds, result.imagesPerSecond, result.cpuMillisecondsPerImage))
-                if result.failed > 0 { print("\(result.failed) files could not be decoded (see `cnnviz dataset` or ImageFile errors).") }
+                if result.failed > 0 { print("\(result.failed) file\(result.failed == 1 ? "" : "s") could not be decoded (listed on standard error).") }
                 if let c = comparison {
                     print(String(format: "DCT-scaled vs exact: %.1f%% of channel values identical, %.1f%% of pixels, mean |difference| %.2f of 255",
                                  100 * c.identicalFraction, 100 * c.identicalPixelFraction, c.meanAbsoluteDifference))

@@ -30,7 +30,7 @@ struct BenchModelOptions: ParsableArguments {
 
     /// Progress lines go to standard error, so `--json` output stays one clean object.
     var progress: (String) -> Void {
-        { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        { line in StandardStreams.error(line) }
     }
 }
 

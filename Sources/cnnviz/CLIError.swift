@@ -14,7 +14,7 @@ enum CLIError {
         } catch let error as CleanExit {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardStreams.error("error: \(error)")
             throw ExitCode.failure
         }
     }
@@ -26,7 +26,7 @@ enum CLIError {
         do {
             try body()
         } catch let error as CNNError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardStreams.error("error: \(error)")
             throw ExitCode.validationFailure
         }
     }

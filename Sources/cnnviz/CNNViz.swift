@@ -11,4 +11,19 @@ struct CNNViz: ParsableCommand {
             PredictCommand.self, BenchCommand.self,
         ]
     )
+
+    /// ArgumentParser's own `main()` (parse, run, `exit(withError:)`), between `StandardStreams`'
+    /// preparation and its check that everything printed reached standard output: a command whose
+    /// output went nowhere (`> /dev/full`) must not exit 0.
+    static func main() {
+        StandardStreams.prepare()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            StandardStreams.finish()
+            exit(withError: error)
+        }
+        StandardStreams.finish()
+    }
 }

@@ -17,7 +17,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try CLIError.guarding {
             let saved = try SavedModel.load(from: URL(fileURLWithPath: model))
-            let log: (String) -> Void = json ? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } : { print($0) }
+            let log: (String) -> Void = json ? { StandardStreams.error($0) } : { print($0) }
             let images = try TrainingSession.loadImages(URL(fileURLWithPath: data), spec: saved.spec,
                                                         skipBadImages: skipBadImages, minimumClasses: 1, log: log)
             try Predictor.checkClasses(images.classNames, model: saved, modelPath: model)

@@ -95,16 +95,32 @@ struct TutorialCommand: ParsableCommand {
         do {
             // Check the form of every given option now, so a typo is reported before anything runs.
             if let input { _ = try MatrixParser.channels(input, source: "--input", example: "1 2; 3 4") }
-            if let kernel { _ = try MatrixParser.channels(kernel, source: "--kernel", example: "1 0; 0 -1") }
+            if let kernel {
+                // One row without ';' or '|' may be flatten-dense's weight list, longer than a matrix row.
+                if kernel.contains(";") || kernel.contains("|") {
+                    _ = try MatrixParser.channels(kernel, source: "--kernel", example: "1 0; 0 -1")
+                } else {
+                    _ = try MatrixParser.vector(kernel, source: "--kernel", example: "1 0 -1")
+                }
+            }
             if let target { _ = try MatrixParser.matrix(target, source: "--target", example: "0 0; 0 0") }
             if let bias { _ = try MatrixParser.number(bias, source: "--bias", example: "0.5") }
             if let learningRate { _ = try MatrixParser.number(learningRate, source: "--learning-rate", example: "0.01") }
-            if let stride { _ = try MatrixParser.integer(stride, source: "--stride", minimum: 1, example: "2") }
-            if let poolSize { _ = try MatrixParser.integer(poolSize, source: "--pool-size", minimum: 1, example: "2") }
+            if let stride {
+                _ = try MatrixParser.integer(stride, source: "--stride", minimum: 1, maximum: TutorialLimits.maxStride,
+                                             limitName: "TutorialLimits.maxStride", example: "2")
+            }
+            if let poolSize {
+                _ = try MatrixParser.integer(poolSize, source: "--pool-size", minimum: 1, maximum: TutorialLimits.maxPoolSize,
+                                             limitName: "TutorialLimits.maxPoolSize", example: "2")
+            }
             _ = try options.choice("padding", default: "valid", among: ["valid", "same"])
             _ = try options.choice("mode", default: "max", among: ["max", "average"])
             _ = try options.choice("loss", default: "squared", among: ["squared", "sum"])
-            if let size { _ = try MatrixParser.integer(size, source: "--size", minimum: 3, example: "64") }
+            if let size {
+                _ = try MatrixParser.integer(size, source: "--size", minimum: 3, maximum: TutorialLimits.maxPictureSide,
+                                             limitName: "TutorialLimits.maxPictureSide", example: "64")
+            }
         } catch let error as LessonError {
             throw ValidationError(error.description)
         }
@@ -169,5 +185,5 @@ struct TutorialCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    func warn(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    func warn(_ text: String) { StandardStreams.error(text) }
 }

@@ -24,7 +24,7 @@ final class BadInputTests: XCTestCase {
     func testZeroByteFile() throws {
         let url = folder.appendingPathComponent("empty.jpg")
         FileManager.default.createFile(atPath: url.path, contents: Data())
-        expectError(.emptyFile, reading: url, mentions: ["empty", "--skip-bad-images"])
+        expectError(.emptyFile, reading: url, mentions: ["empty", "Replace or delete"])
         XCTAssertThrowsError(try JPEGCodec.decode(Data(), path: "x.jpg"))
         XCTAssertThrowsError(try PNGCodec.decode(Data(), path: "x.png"))
     }

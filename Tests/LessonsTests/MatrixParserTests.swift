@@ -31,7 +31,7 @@ final class MatrixParserTests: XCTestCase {
         assertLessonError(["--kernel", "'x'", "not a number", "Expected form: --kernel"]) {
             _ = try MatrixParser.matrix("1 x; 0 1", source: "--kernel", example: "1 0; 0 -1")
         }
-        assertLessonError(["not a number"]) { _ = try MatrixParser.matrix("nan 1", source: "--input") }
+        assertLessonError(["not a finite number"]) { _ = try MatrixParser.matrix("nan 1", source: "--input") }
     }
 
     func testEmptyMatrixAndEmptyRow() {
@@ -44,11 +44,11 @@ final class MatrixParserTests: XCTestCase {
     }
 
     func testIntegersAndNumbers() throws {
-        XCTAssertEqual(try MatrixParser.integer("2", source: "--stride", minimum: 1, example: "2"), 2)
+        XCTAssertEqual(try MatrixParser.integer("2", source: "--stride", minimum: 1, maximum: 64, limitName: "TutorialLimits.maxStride", example: "2"), 2)
         assertLessonError(["--stride", "must be 1 or more, got 0", "Expected form: --stride 2"]) {
-            _ = try MatrixParser.integer("0", source: "--stride", minimum: 1, example: "2")
+            _ = try MatrixParser.integer("0", source: "--stride", minimum: 1, maximum: 64, limitName: "TutorialLimits.maxStride", example: "2")
         }
-        assertLessonError(["'1.5' is not a whole number"]) { _ = try MatrixParser.integer("1.5", source: "--stride", minimum: 1, example: "2") }
+        assertLessonError(["'1.5' is not a whole number"]) { _ = try MatrixParser.integer("1.5", source: "--stride", minimum: 1, maximum: 64, limitName: "TutorialLimits.maxStride", example: "2") }
         assertLessonError(["--bias", "'one' is not a number"]) { _ = try MatrixParser.number("one", source: "--bias", example: "0.5") }
     }
 

@@ -22,7 +22,7 @@ public enum AtomicWrite {
             try data.write(to: temp, options: .withoutOverwriting)
         } catch {
             unlink(temp.path)
-            throw CNNError.writeFailed(path: url.path, reason: FileErrorReason.describe(error))
+            throw CNNError.writeFailed(path: url.path, reason: FileErrorText.describe(error))
         }
         KillPoints.reach("\(url.lastPathComponent): written under a temporary name")
         // rename(2) replaces the destination in one step; FileManager's replaceItemAt does not on Linux.

@@ -62,26 +62,12 @@ public struct OutputMarker: Equatable {
             try Data(json.utf8).write(to: temp)
         } catch {
             unlink(temp.path)
-            throw CNNError.writeFailed(path: url.path, reason: FileErrorReason.describe(error))
+            throw CNNError.writeFailed(path: url.path, reason: FileErrorText.describe(error))
         }
         guard rename(temp.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temp.path)
             throw CNNError.writeFailed(path: url.path, reason: reason)
         }
-    }
-}
-
-/// A Foundation file error as a short reason ("No space left on device"), not
-/// "The operation could not be completed (NSCocoaErrorDomain error 512)".
-enum FileErrorReason {
-    static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        if let cnn = error as? CNNError { return cnn.description }
-        return ns.localizedDescription
     }
 }

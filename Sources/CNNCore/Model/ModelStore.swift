@@ -35,7 +35,7 @@ public struct SavedModel {
             } catch let error as CNNError {
                 throw error
             } catch {
-                throw CNNError.writeFailed(path: folder.path, reason: FileErrorReason.describe(error))
+                throw CNNError.writeFailed(path: folder.path, reason: FileErrorText.describe(error))
             }
         }
     }

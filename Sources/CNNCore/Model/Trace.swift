@@ -111,7 +111,7 @@ public final class Trace {
         do {
             try FileManager.default.createDirectory(at: tensorFolder, withIntermediateDirectories: true)
         } catch {
-            throw CNNError.writeFailed(path: tensorFolder.path, reason: FileErrorReason.describe(error))
+            throw CNNError.writeFailed(path: tensorFolder.path, reason: FileErrorText.describe(error))
         }
         for e in entries {
             try AtomicWrite.file(NPY.encode(e.tensor), to: tensorFolder.appendingPathComponent(e.fileName))

@@ -21,8 +21,8 @@ public enum TutorialOutput {
                 try ImageFile.write(frame, to: temp.appendingPathComponent(frameName(i)))
             }
             // Fresh files inside the temporary folder: the folder's rename is what makes them appear at once.
-            try Data(page(w).utf8).write(to: temp.appendingPathComponent("index.html"))
-            try Data(JSONRenderer.text(w).utf8).write(to: temp.appendingPathComponent("walkthrough.json"))
+            try writeNew(Data(page(w).utf8), to: temp.appendingPathComponent("index.html"))
+            try writeNew(Data(JSONRenderer.text(w).utf8), to: temp.appendingPathComponent("walkthrough.json"))
         }
         try writeIndex(root)
         return folder
@@ -128,6 +128,16 @@ public enum TutorialOutput {
         page.table(header: ["tutorial", "title", "steps", "matches CNNCore"], rows: rows, htmlCells: true)
         try OutputFolder.create(root)
         try replaceFile(Data(page.render().utf8), at: root.appendingPathComponent("index.html"))
+    }
+
+    /// Writes a file inside the temporary folder; a failure names the file and the reason
+    /// ("No space left on device"), not Foundation's error number.
+    static func writeNew(_ data: Data, to url: URL) throws {
+        do {
+            try data.write(to: url)
+        } catch {
+            throw CNNError.writeFailed(path: url.path, reason: FileErrorText.describe(error))
+        }
     }
 
     /// Replaces `url` atomically (CNNCore's `AtomicWrite.file`: temporary file, then rename(2)).

@@ -117,29 +117,32 @@ struct BackpropTutorial: Tutorial {
         ], panels: lossPanels, data: ["loss": Support.json(loss), "loss_formula": .string(lossKind == "squared" ? "0.5 * sum((y - target)^2)" : "sum(y)"),
                                       "output_gradient": Support.json(dy)]))
 
-        for i in 0..<kernel.rows {
-            for j in 0..<kernel.cols {
-                let m = met[i * kernel.cols + j]
-                let terms = zip(dy.values, m.values).map { "\(fx($0))·\(fx($1))" }.joined(separator: " + ")
-                let products = Matrix(rows: y.rows, cols: y.cols, values: zip(dy.values, m.values).map { $0 * $1 })
-                let touched = works.map { Cell($0.origin.row + i, $0.origin.col + j) }
-                var hiddenGrad = Cell.rectangle(row: 0, col: 0, height: kernel.rows, width: kernel.cols)
-                hiddenGrad.removeAll { $0.row * kernel.cols + $0.col <= i * kernel.cols + j }
-                steps.append(Step("dL/dK[\(i)][\(j)]", lines: [
-                    l.pick("K[\(i)][\(j)] multiplied, at each output position, the input cell shifted by (\(i), \(j)): the cells highlighted in the input.",
-                           "K[\(i)][\(j)] multiplicó, en cada posición de salida, la celda de la entrada desplazada (\(i), \(j)): las celdas resaltadas."),
-                    "dL/dK[\(i)][\(j)] = Σ dL/dy · x = " + terms,
-                    "             = " + products.values.map(fx).joined(separator: " + ") + " = \(f(gradK[i, j]))",
-                ], panels: [
-                    Panel(hand.rowAxis.before + hand.colAxis.before == 0 ? l.pick("input x", "entrada x") : l.pick("input x + padding", "entrada x + relleno"),
-                          hand.paddedInput[0], role: .input, highlighted: touched, dimmed: hand.paddingCells),
-                    Panel("dL/dy", dy, role: .gradient),
-                    Panel("dL/dy · x", products, role: .product),
-                    Panel("dL/dK", gradK, role: .gradient, marked: [Cell(i, j)], hidden: hiddenGrad),
-                ], data: ["cell": Support.json(Cell(i, j)), "inputs_met": Support.json(m), "products": Support.json(products),
-                          "gradient": Support.json(gradK[i, j])]))
-            }
+        // One step per kernel weight, at most `Support.maxCellSteps` of them (a 32×32 kernel has
+        // 1,024); the gradient of every weight is still computed, checked and in --json.
+        let shownWeights = Cell.rectangle(row: 0, col: 0, height: kernel.rows, width: kernel.cols).prefix(Support.maxCellSteps)
+        for weight in shownWeights {
+            let (i, j) = (weight.row, weight.col)
+            let m = met[i * kernel.cols + j]
+            let terms = zip(dy.values, m.values).map { "\(fx($0))·\(fx($1))" }.joined(separator: " + ")
+            let products = Matrix(rows: y.rows, cols: y.cols, values: zip(dy.values, m.values).map { $0 * $1 })
+            let touched = works.map { Cell($0.origin.row + i, $0.origin.col + j) }
+            var hiddenGrad = Cell.rectangle(row: 0, col: 0, height: kernel.rows, width: kernel.cols)
+            hiddenGrad.removeAll { $0.row * kernel.cols + $0.col <= i * kernel.cols + j }
+            steps.append(Step("dL/dK[\(i)][\(j)]", lines: [
+                l.pick("K[\(i)][\(j)] multiplied, at each output position, the input cell shifted by (\(i), \(j)): the cells highlighted in the input.",
+                       "K[\(i)][\(j)] multiplicó, en cada posición de salida, la celda de la entrada desplazada (\(i), \(j)): las celdas resaltadas."),
+                "dL/dK[\(i)][\(j)] = Σ dL/dy · x = " + terms,
+                "             = " + products.values.map(fx).joined(separator: " + ") + " = \(f(gradK[i, j]))",
+            ], panels: [
+                Panel(hand.rowAxis.before + hand.colAxis.before == 0 ? l.pick("input x", "entrada x") : l.pick("input x + padding", "entrada x + relleno"),
+                      hand.paddedInput[0], role: .input, highlighted: touched, dimmed: hand.paddingCells),
+                Panel("dL/dy", dy, role: .gradient),
+                Panel("dL/dy · x", products, role: .product),
+                Panel("dL/dK", gradK, role: .gradient, marked: [Cell(i, j)], hidden: hiddenGrad),
+            ], data: ["cell": Support.json(Cell(i, j)), "inputs_met": Support.json(m), "products": Support.json(products),
+                      "gradient": Support.json(gradK[i, j])]))
         }
+        if let skipped = Support.skippedStep(kernel.rows * kernel.cols - shownWeights.count, l, weights: true) { steps.append(skipped) }
 
         steps.append(Step(l.pick("The gradient of the bias", "El gradiente del sesgo"), lines: [
             l.pick("b was added to every output cell, so dL/db = Σ dL/dy = ", "b se sumó a cada celda de salida, así que dL/db = Σ dL/dy = ")

@@ -54,10 +54,8 @@ struct EdgesTutorial: Tutorial {
     }
 
     func run(_ s: Settings, language l: Language) throws -> TutorialResult {
-        let size = try s.integer("size", default: 64, minimum: 3, example: "64")
-        guard size <= 256 else {
-            throw LessonError(source: s.source("size"), problem: "\(size) is larger than 256 pixels; the tutorial draws every step", expected: "--size 64")
-        }
+        let size = try s.integer("size", default: 64, minimum: 3, maximum: TutorialLimits.maxPictureSide,
+                                 limitName: "TutorialLimits.maxPictureSide", example: "64")
         let picture: Matrix
         let pictureText: String
         if let path = s.text("image"), !path.isEmpty {

@@ -32,6 +32,11 @@ struct FlattenDenseTutorial: Tutorial {
     func run(_ s: Settings, language l: Language) throws -> TutorialResult {
         let input = try s.channels("input", example: Self.inputExample)
         let (h, w, c) = (input[0].rows, input[0].cols, input.count)
+        guard h * w * c <= TutorialLimits.maxFlattenedValues else {
+            throw LessonError(source: s.source("input"),
+                              problem: "the input flattens to \(h)×\(w)×\(c) = \(h * w * c) values, more than the \(TutorialLimits.maxFlattenedValues) this tutorial draws (TutorialLimits.maxFlattenedValues)",
+                              expected: "a smaller input, e.g. input: \(Self.inputExample)")
+        }
         let weights = try s.vector("kernel", example: Self.kernelExample)
         guard weights.count == h * w * c else {
             throw LessonError(source: s.source("kernel"),

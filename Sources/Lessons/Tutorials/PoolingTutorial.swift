@@ -28,7 +28,8 @@ struct PoolingTutorial: Tutorial {
 
     func run(_ s: Settings, language l: Language) throws -> TutorialResult {
         let input = try s.matrix("input", example: Self.inputExample)
-        let size = try s.integer("pool-size", default: 2, minimum: 1, example: "2")
+        let size = try s.integer("pool-size", default: 2, minimum: 1, maximum: TutorialLimits.maxPoolSize,
+                                 limitName: "TutorialLimits.maxPoolSize", example: "2")
         let (stride, padding) = try Support.strideAndPadding(s, defaultStride: size)
         let mode = try s.choice("mode", default: "max", among: ["max", "average"])
         try Support.checkFits(window: (size, size), input: input, padding: padding, settings: s, key: "pool-size", example: "2", noun: "pooling window")

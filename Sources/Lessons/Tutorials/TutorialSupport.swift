@@ -10,8 +10,15 @@ enum Support {
     static let maxCellSteps = 49
 
     /// The step saying the remaining cells were computed the same way (nil when none were skipped).
-    static func skippedStep(_ skipped: Int, _ l: Language) -> Step? {
+    /// With `weights`, the skipped steps are kernel weights' gradients (backprop) rather than output cells.
+    static func skippedStep(_ skipped: Int, _ l: Language, weights: Bool = false) -> Step? {
         guard skipped > 0 else { return nil }
+        if weights {
+            return Step(l.pick("… and \(skipped) more weights", "… y \(skipped) pesos más"), lines: [
+                l.pick("The gradients of the other \(skipped) kernel weights are computed exactly the same way; they are all in dL/dK below and in --json.",
+                       "Los gradientes de los otros \(skipped) pesos del kernel se calculan exactamente igual; están todos en dL/dK abajo y en --json."),
+            ])
+        }
         return Step(l.pick("… and \(skipped) more cells", "… y \(skipped) celdas más"), lines: [
             l.pick("The other \(skipped) output cells are computed exactly the same way; they are all in the output below and in --json.",
                    "Las otras \(skipped) celdas de salida se calculan exactamente igual; están todas en la salida de abajo y en --json."),
@@ -20,7 +27,8 @@ enum Support {
 
     /// stride ≥ 1 and padding valid|same, as read from the settings.
     static func strideAndPadding(_ s: Settings, defaultStride: Int = 1) throws -> (Int, String) {
-        let stride = try s.integer("stride", default: defaultStride, minimum: 1, example: "2")
+        let stride = try s.integer("stride", default: defaultStride, minimum: 1, maximum: TutorialLimits.maxStride,
+                                   limitName: "TutorialLimits.maxStride", example: "2")
         let padding = try s.choice("padding", default: "valid", among: ["valid", "same"])
         return (stride, padding)
     }
@@ -42,6 +50,10 @@ enum Support {
         if c.agrees {
             return l.pick("✓ \(c.layer) on the same numbers gives the same \(c.what) (\(c.engine.sizeText)).",
                           "✓ \(c.layer) con los mismos números da el mismo resultado: \(c.what) (\(c.engine.sizeText)).")
+        }
+        if !c.isFinite {
+            return l.pick("✗ \(c.what) overflowed 32-bit floats (infinity or NaN): use smaller numbers.",
+                          "✗ \(c.what) se desborda en floats de 32 bits (infinito o NaN): usa números más pequeños.")
         }
         return l.pick("✗ MISMATCH: \(c.layer) gives a different \(c.what); please report this.",
                       "✗ NO COINCIDE: \(c.layer) da otro resultado para \(c.what); por favor, avísanos.")
