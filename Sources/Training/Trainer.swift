@@ -154,7 +154,8 @@ public final class Trainer {
     static func describe(_ v: JSONValue) -> String {
         switch v {
         case let .string(s): return s
-        case let .number(n): return n == n.rounded() ? String(Int(n)) : String(n)
+        // Whole numbers print without ".0"; an edited file may hold 3e38, which no Int can hold.
+        case let .number(n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
         case let .bool(b): return String(b)
         default: return v.encodedString()
         }

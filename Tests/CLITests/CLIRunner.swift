@@ -31,8 +31,22 @@ enum CLI {
     @discardableResult
     static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:], timeout: Double = 300,
                     allowSignal: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
+        try launch(binary, arguments, in: folder, environment: environment, timeout: timeout, allowSignal: allowSignal,
+                   what: "cnnviz \(arguments)", file: file, line: line)
+    }
+
+    /// Runs a shell command line (for pipes and redirections) with the same watchdog.
+    static func shell(_ command: String, in folder: URL? = nil, timeout: Double = 30,
+                      file: StaticString = #filePath, line: UInt = #line) throws -> CLIResult {
+        try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: folder, timeout: timeout, allowSignal: true,
+                   what: command, file: file, line: line)
+    }
+
+    /// Runs `executable`, reading both pipes as it runs; a hang is killed and fails the test.
+    static func launch(_ executable: URL, _ arguments: [String], in folder: URL?, environment: [String: String] = [:],
+                       timeout: Double, allowSignal: Bool, what: String, file: StaticString, line: UInt) throws -> CLIResult {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = folder }
         if !environment.isEmpty {
@@ -54,9 +68,9 @@ enum CLI {
         let outData = outBox.data
         process.waitUntilExit()
         let hung = watchdog.finish()
-        XCTAssertFalse(hung, "cnnviz \(arguments) did not finish within \(timeout) s (a hang)", file: file, line: line)
+        XCTAssertFalse(hung, "\(what) did not finish within \(timeout) s (a hang)", file: file, line: line)
         if !hung, !allowSignal {
-            XCTAssertEqual(process.terminationReason, .exit, "cnnviz \(arguments) was killed by a signal (a crash or trap)", file: file, line: line)
+            XCTAssertEqual(process.terminationReason, .exit, "\(what) was killed by a signal (a crash or trap)", file: file, line: line)
         }
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self),
@@ -83,7 +97,8 @@ enum CLI {
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR: result[key + "/"] = Data(); walk(child, key + "/")
                 case S_IFLNK: result[key] = Data(("-> " + ((try? fm.destinationOfSymbolicLink(atPath: child.path)) ?? "?")).utf8)
-                case S_IFREG: result[key] = fm.contents(atPath: child.path) ?? Data()
+                // FileManager.contents leaks a buffer on empty files (seen under the address sanitizer).
+                case S_IFREG: result[key] = info.st_size == 0 ? Data() : fm.contents(atPath: child.path) ?? Data()
                 default: result[key] = Data("special \(info.st_mode & S_IFMT)".utf8)
                 }
             }

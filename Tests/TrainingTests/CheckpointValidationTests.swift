@@ -64,6 +64,14 @@ final class CheckpointValidationTests: XCTestCase {
         try Safetensors.encode(tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).write(to: url)
     }
 
+    func testSettingsOfAnEditedCheckpointAreDescribedWithoutTrapping() {
+        // Found by the fuzz test: "epochs": 3e38 in trainer_state.json trapped in Int(Double).
+        XCTAssertEqual(Trainer.describe(.number(3e38)), "3e+38")
+        XCTAssertEqual(Trainer.describe(.number(-3e38)), "-3e+38")
+        XCTAssertEqual(Trainer.describe(.number(32)), "32")
+        XCTAssertTrue(Trainer.differences(["epochs": .number(3e38)], ["epochs": .int(1)]).contains("epochs: 3e+38 then, 1 now"))
+    }
+
     func testAGoodCheckpointLoads() throws {
         let model = try smallSpec().build(seed: 9)
         let adam = Adam()
