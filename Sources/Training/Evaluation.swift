@@ -35,7 +35,7 @@ public struct Evaluation {
             lossSum += Double(loss) * Double(indices.count)
             for (k, i) in indices.enumerated() {
                 let p = output.data[k]
-                let predicted = p > 0.5 ? 1 : 0
+                let predicted = ClassDecision.binaryClass(p)
                 let truth = data.label(i)
                 result.probabilities.append(p)
                 result.confusion[truth][predicted] += 1

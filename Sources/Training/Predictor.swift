@@ -21,12 +21,10 @@ public struct Predictor {
 
     /// Probability of class index 1 and the class name it implies (threshold 0.5).
     public func predict(_ url: URL) throws -> (probability: Float, className: String) {
-        let p = saved.spec.preprocessing
-        let image = try ImageLoader.load(url, width: p.targetSize.1, height: p.targetSize.0,
-                                         interpolation: Interpolation(rawValue: p.interpolation) ?? .nearest)
-        let output = try saved.model.forwardChecked(image.tensor(rescale: p.rescale), for: url.path)
+        let input = try ModelInput.load(url, saved.spec.preprocessing)
+        let output = try saved.model.forwardChecked(input.tensor, for: url.path)
         let probability = output.data[0]
-        return (probability, classNames[probability > 0.5 ? 1 : 0])
+        return (probability, classNames[ClassDecision.binaryClass(probability)])
     }
 
     /// Refuses data whose classes differ from the model's.

@@ -111,7 +111,7 @@ public struct TrainingReport {
             canvas.blit(data.image(i), x: 0, y: 0, scale: 2)
             try ImageFile.write(canvas.image, to: folder.appendingPathComponent(file))
             let truth = names[data.label(i)], p = e.probabilities[i]
-            let predicted = names[p > 0.5 ? 1 : 0]
+            let predicted = names[ClassDecision.binaryClass(p)]
             cells.append(HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
                                          caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))"))
         }

@@ -48,7 +48,7 @@ public enum TrainingSession {
     /// Loads a folder as `flow_from_directory` would and prints Keras' line and the class indices.
     public static func loadImages(_ folder: URL, spec: ModelSpec, skipBadImages: Bool, minimumClasses: Int,
                                   log: @escaping (String) -> Void) throws -> DirectoryDataset {
-        let interpolation = Interpolation(rawValue: spec.preprocessing.interpolation) ?? .nearest
+        let interpolation = ModelInput.interpolation(spec.preprocessing)
         let data = try DirectoryDataset(directory: folder, targetSize: spec.preprocessing.targetSize, interpolation: interpolation,
                                         skipBadImages: skipBadImages, minimumClasses: minimumClasses, warn: log)
         if let skipped = data.skippedMessage { log(skipped) }

@@ -35,9 +35,8 @@ public enum Inspection {
     /// Reads the image as the model's preprocessing says (resize to the target size with its
     /// interpolation, then multiply by `rescale`): the tensor (1, H, W, 3) and the resized image.
     public static func preprocess(_ image: RGBImage, _ p: Preprocessing) -> (tensor: Tensor, resized: RGBImage) {
-        let (h, w) = p.targetSize
-        let resized = Resize.resize(image, width: w, height: h, interpolation: Resize.Interpolation(rawValue: p.interpolation) ?? .nearest)
-        return (resized.tensor(rescale: p.rescale), resized)
+        let resized = ModelInput.resized(image, p)
+        return (ModelInput.tensor(resized, p), resized)
     }
 
     /// Loads the model, reads the image, runs forward and backward with a trace, and writes the folder.
@@ -100,19 +99,12 @@ public enum Inspection {
         return Result(folder: output, modelDescription: modelDescription, predictedClass: className, probability: probability, files: files)
     }
 
-    /// The class a model output picks: one sigmoid unit → class 1 when p > 0.5 (Keras' binary
-    /// accuracy); several units → the largest. Returns the class, its probability and a one-hot
-    /// (or 0/1) target for the loss.
+    /// The class a model output picks (`ClassDecision`), its probability, and that class as a
+    /// target for the loss: 0/1 for one sigmoid unit, one-hot for several.
     static func decide(_ out: Tensor) -> (Int, Float, Tensor) {
-        if out.count == 1 {
-            let p = out.data[0]
-            let c = p > 0.5 ? 1 : 0
-            return (c, c == 1 ? p : 1 - p, Tensor(shape: out.shape, data: [Float(c)]))
-        }
-        var best = 0
-        for i in out.data.indices where out.data[i] > out.data[best] { best = i }
+        let decision = ClassDecision(output: out.data)
         var target = [Float](repeating: 0, count: out.count)
-        target[best] = 1
-        return (best, out.data[best], Tensor(shape: out.shape, data: target))
+        if out.count == 1 { target[0] = Float(decision.index) } else { target[decision.index] = 1 }
+        return (decision.index, decision.probability, Tensor(shape: out.shape, data: target))
     }
 }

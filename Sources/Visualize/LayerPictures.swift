@@ -174,7 +174,7 @@ public enum LayerPictures {
     public static func sigmoidOutput(logit z: Float, classNames: [String], title: String = "output neuron") -> RGBImage {
         let p = Activation.sigmoid(z)
         let names = classNames.count >= 2 ? classNames : ["class 0", "class 1"]
-        let chosen = p > 0.5 ? 1 : 0
+        let chosen = ClassDecision.binaryClass(p)
         let width = 640, height = 400, margin = 12
         let left = 64, right = width - 24, top = 120, bottom = 330
         // A logit of NaN or ±inf (an overflowing model) is drawn at the edge rather than trapping in `Int(_:)`.

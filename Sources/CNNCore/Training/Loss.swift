@@ -107,11 +107,11 @@ public enum Accuracy {
         var correct = 0
         for row in 0..<rows {
             if width == 1 {
-                if (p.data[row] > 0.5) == (y.data[row] > 0.5) { correct += 1 }
+                if ClassDecision.binaryClass(p.data[row]) == ClassDecision.binaryClass(y.data[row]) { correct += 1 }
             } else {
                 let range = (row * width)..<((row + 1) * width)
-                let predicted = range.max { p.data[$0] < p.data[$1] } ?? 0
-                let truth = range.max { y.data[$0] < y.data[$1] } ?? 0
+                let predicted = ClassDecision(output: Array(p.data[range])).index
+                let truth = ClassDecision(output: Array(y.data[range])).index
                 if predicted == truth { correct += 1 }
             }
         }

@@ -74,7 +74,7 @@ struct FlattenDenseTutorial: Tutorial {
             Check(what: "z", layer: "CNNCore Dense.forward (z)", stepByStep: Support.row([z]), engine: Support.row([engineZ])),
             Check(what: l.pick("probability", "probabilidad"), layer: "CNNCore Dense(activation: .sigmoid).forward", stepByStep: Support.row([p]), engine: Support.row([engineP])),
         ]
-        let predicted = engineP > 0.5 ? 1 : 0
+        let predicted = ClassDecision.binaryClass(engineP)
         let zOne = Self.firstZGivingOne
 
         var steps: [Step] = [Step(l.pick("The feature maps", "Los mapas de características"), lines: [
