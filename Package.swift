@@ -48,12 +48,13 @@ let package = Package(
         .target(name: "Visualize", dependencies: ["CNNCore", "ImageIO"], swiftSettings: fastMath),
         // The tutorials: reads Tutorials/*.md and runs each step through CNNCore.
         .target(name: "Lessons", dependencies: ["CNNCore", "Visualize"], swiftSettings: fastMath),
-        // The training loop, reports, demo data set, benchmarks.
-        .target(name: "Training", dependencies: ["CNNCore", "ImageIO", "Visualize", "Lessons"], swiftSettings: fastMath),
+        // The use cases: inspect, train, evaluate, predict, augment preview, tour, bench, demo data.
+        // The one module that decides what to write where (through CNNCore's AtomicWrite).
+        .target(name: "Workflows", dependencies: ["CNNCore", "ImageIO", "Visualize", "Lessons"], swiftSettings: fastMath),
         .executableTarget(
             name: "cnnviz",
             dependencies: [
-                "CNNCore", "ImageIO", "Visualize", "Lessons", "Training",
+                "CNNCore", "ImageIO", "Visualize", "Lessons", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -63,7 +64,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows"]),
         .testTarget(name: "CLITests", dependencies: ["cnnviz"]),
     ]
 )

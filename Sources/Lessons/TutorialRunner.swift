@@ -5,7 +5,7 @@ import Foundation
 ///     let library = LessonLibrary.locate()
 ///     let lesson = try library.lesson(named: "convolution", language: .es)
 ///     let walk = try TutorialRunner.walkthrough(lesson, options: Settings(), language: .es)
-///     let folder = try TutorialOutput.write(walk, to: URL(fileURLWithPath: "output/tutorials"))
+///     let page = TutorialPage.page(walk)   // TutorialFiles.write (Workflows) writes it
 public enum TutorialRunner {
     /// Computes every step of `lesson`. Options (e.g. from the command line) win over the lesson header.
     public static func walkthrough(_ lesson: Lesson, options: Settings = Settings(), language: Language? = nil) throws -> Walkthrough {
@@ -28,15 +28,5 @@ public enum TutorialRunner {
         return Walkthrough(name: lesson.name, tutorial: tutorial.name, language: lang, title: lesson.title, intro: lesson.intro,
                            body: lesson.body, lessonSource: lesson.source, settings: result.used, steps: result.steps,
                            output: result.output, results: result.results, checks: result.checks)
-    }
-
-    /// Runs the lesson called `name` with its default numbers and writes `root/NAME/` (PNG frames,
-    /// index.html, walkthrough.json) and `root/index.html`. Returns the walkthrough and its folder.
-    /// This is what `cnnviz tour` uses for the convolution and pooling tutorials.
-    public static func runAndWrite(name: String, language: Language = .en, options: Settings = Settings(),
-                                   library: LessonLibrary = .locate(), outputRoot: URL) throws -> (Walkthrough, URL) {
-        let lesson = try library.lesson(named: name, language: language)
-        let walk = try walkthrough(lesson, options: options, language: language)
-        return (walk, try TutorialOutput.write(walk, to: outputRoot))
     }
 }

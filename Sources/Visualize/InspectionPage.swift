@@ -141,25 +141,16 @@ public enum InspectionPage {
         }
     }
 
-    /// Writes the pictures and `index.html` into `folder`; returns the files written (relative).
-    @discardableResult
-    public static func write(_ trace: TraceView, context: Context, to folder: URL) throws -> [String] {
-        let pictureURL = folder.appendingPathComponent(pictureFolder)
-        do { try FileManager.default.createDirectory(at: pictureURL, withIntermediateDirectories: true) } catch {
-            throw CNNError.writeFailed(path: pictureURL.path, reason: FileErrorText.describe(error))
-        }
-        var files: [String] = []
+    /// Draws the whole page: every layer's pictures (to be written in `pictureFolder`) and the
+    /// HTML of `index.html`, which links them by relative paths. Writing is the caller's.
+    public static func render(_ trace: TraceView, context: Context) throws -> (pictures: [Picture], html: String) {
+        var all: [Picture] = []
         var sections: [(layer: TraceView.LayerInfo?, pictures: [Picture])] = []
         for layer in [nil] + trace.layers.map(Optional.some) {
             let pictures = try self.pictures(for: layer, in: trace, classNames: context.classNames)
-            for p in pictures {
-                try ImageFile.write(p.image, to: pictureURL.appendingPathComponent(p.file))
-                files.append(pictureFolder + "/" + p.file)
-            }
+            all += pictures
             sections.append((layer, pictures))
         }
-        let html = page(trace, context: context, sections: sections)
-        try AtomicWrite.file(Data(html.utf8), to: folder.appendingPathComponent("index.html"))
-        return files + ["index.html"]
+        return (all, page(trace, context: context, sections: sections))
     }
 }

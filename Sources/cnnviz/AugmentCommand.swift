@@ -2,7 +2,7 @@ import ArgumentParser
 import CNNCore
 import Foundation
 import ImageIO
-import Visualize
+import Workflows
 
 /// `cnnviz augment IMAGE`: one PNG sheet showing ImageDataGenerator's random transforms.
 struct AugmentCommand: ParsableCommand {
@@ -75,20 +75,9 @@ struct AugmentCommand: ParsableCommand {
     func run() throws {
         try CLIError.guarding {
             let url = URL(fileURLWithPath: image)
-            let original = try ImageLoader.load(url, width: size, height: size)
-            var rng = SeededRNG(seed: seed)
-            var panels = [(RGBImage, [String])]()
-            panels.append((original, ["original", "\(size)×\(size), nearest"]))
-            for i in 1...count {
-                let p = augmentation.randomParameters(height: size, width: size, rng: &rng)
-                panels.append((Augmentation.applied(p, to: original), ["draw \(i)"] + p.labelLines))
-            }
-            let sheet = AugmentSheet(title: "Augmentation preview: \(url.lastPathComponent)",
-                                     subtitle: [settingsLine(augmentation), "seed \(seed). shear_range is in degrees (Keras): 0.2 means at most 0.2 deg."],
-                                     panels: panels, scale: scale).render()
-            let destination = URL(fileURLWithPath: output ?? "output/augment-\(url.deletingPathExtension().lastPathComponent).png")
-            try OutputFolder.create(destination.deletingLastPathComponent())
-            try ImageFile.write(sheet, to: destination)
+            let destination = output.map { URL(fileURLWithPath: $0) } ?? AugmentPreview.defaultOutput(for: url)
+            try AugmentPreview.run(image: url, augmentation: augmentation, seed: seed, count: count, size: size,
+                                   scale: scale, output: destination)
             print("Wrote \(destination.path) (\(count) draws, seed \(seed)).")
         }
     }
@@ -97,17 +86,5 @@ struct AugmentCommand: ParsableCommand {
     var augmentation: Augmentation {
         Augmentation(rotationRange: rotation, widthShiftRange: widthShift, heightShiftRange: heightShift,
                      shearRange: shear, zoomRange: zoom, horizontalFlip: flip)
-    }
-
-    /// The generator as Keras code would spell it.
-    func settingsLine(_ a: Augmentation) -> String {
-        var parts = [String]()
-        if rotation != 0 { parts.append("rotation_range=\(rotation)") }
-        if widthShift != 0 { parts.append("width_shift_range=\(widthShift)") }
-        if heightShift != 0 { parts.append("height_shift_range=\(heightShift)") }
-        if shear != 0 { parts.append("shear_range=\(shear)") }
-        if zoom != 0 { parts.append("zoom_range=\(zoom)") }
-        if a.horizontalFlip { parts.append("horizontal_flip=True") }
-        return "ImageDataGenerator(" + parts.joined(separator: ", ") + ")"
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CNNCore
 import Foundation
 import ImageIO
-import Training
+import Workflows
 
 /// `cnnviz bench …`: throughput figures, meaningful only in a release build.
 /// `cnnviz bench --all --json` runs every benchmark and prints the figures in one JSON object.

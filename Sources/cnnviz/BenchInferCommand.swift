@@ -1,7 +1,7 @@
 import ArgumentParser
 import CNNCore
 import Foundation
-import Training
+import Workflows
 
 /// `cnnviz bench infer`: inference images per second and the time for one image.
 struct BenchInferCommand: ParsableCommand {

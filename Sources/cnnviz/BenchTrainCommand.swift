@@ -1,7 +1,7 @@
 import ArgumentParser
 import CNNCore
 import Foundation
-import Training
+import Workflows
 
 /// Options every model benchmark takes.
 struct BenchModelOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Training
+import Workflows
 
 struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

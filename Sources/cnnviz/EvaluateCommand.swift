@@ -1,7 +1,7 @@
 import ArgumentParser
 import CNNCore
 import Foundation
-import Training
+import Workflows
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

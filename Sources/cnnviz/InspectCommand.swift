@@ -2,6 +2,7 @@ import ArgumentParser
 import CNNCore
 import Foundation
 import Visualize
+import Workflows
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

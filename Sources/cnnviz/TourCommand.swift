@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Training
+import Workflows
 
 struct TourCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import CNNCore
 import Foundation
 import ImageIO
-import Training
+import Workflows
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lessons
+import Workflows
 
 extension Language: ExpressibleByArgument {}
 
@@ -73,7 +74,7 @@ struct TutorialCommand: ParsableCommand {
     var step = false
 
     @Option(help: "Where to write the pictures and pages.")
-    var output: String = TutorialOutput.defaultRoot
+    var output: String = TutorialFiles.defaultRoot
 
     // Matrices and numbers may start with a minus sign ("-1 2; 3 4"), so those options take the
     // next argument whatever it looks like (`.unconditional`).
@@ -142,7 +143,7 @@ struct TutorialCommand: ParsableCommand {
                 if lesson.source == "built-in" { warn("note: \(library.foundHow)") }
             }
             let walk = try TutorialRunner.walkthrough(lesson, options: options, language: lang ?? lesson.language ?? .en)
-            let folder = try TutorialOutput.write(walk, to: URL(fileURLWithPath: output))
+            let folder = try TutorialFiles.write(walk, to: URL(fileURLWithPath: output))
             if json {
                 print(JSONRenderer.text(walk))
                 warn("wrote \(folder.appendingPathComponent("index.html").path)")

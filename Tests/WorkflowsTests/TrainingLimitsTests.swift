@@ -1,7 +1,7 @@
 import CNNCore
 import Foundation
 import XCTest
-@testable import Training
+@testable import Workflows
 
 /// `TrainingSession.validate` refuses numbers beyond `Limits` before any image is read or
 /// folder written, naming the option and the limit; so does the benchmark.

@@ -2,7 +2,7 @@ import CNNCore
 import Foundation
 import ImageIO
 import XCTest
-@testable import Training
+@testable import Workflows
 
 final class TrainingTests: XCTestCase {
     /// The coursework model on real photos: repeated steps on one batch of 32 must drive the loss down,

@@ -3,36 +3,15 @@ import Foundation
 import ImageIO
 import Visualize
 
-/// Writes a walkthrough to `ROOT/NAME/`: one PNG frame per step, `index.html` (a step slider,
-/// the numbers as tables) and `walkthrough.json`; then regenerates `ROOT/index.html`, listing
-/// every tutorial folder present. The folder is filled under a temporary name and renamed into
-/// place, so a crash never leaves half a tutorial looking complete.
-public enum TutorialOutput {
-    /// The default output root, relative to the current directory.
-    public static let defaultRoot = "output/tutorials"
-
-    @discardableResult
-    public static func write(_ w: Walkthrough, to root: URL) throws -> URL {
-        let folder = root.appendingPathComponent(w.name)
-        try OutputFolder.claim(root)
-        try AtomicWrite.folder(at: folder) { temp in
-            for (i, step) in w.steps.enumerated() {
-                let frame = PictureRenderer.frame(step, index: i, count: w.steps.count, language: w.language)
-                try ImageFile.write(frame, to: temp.appendingPathComponent(frameName(i)))
-            }
-            // Fresh files inside the temporary folder: the folder's rename is what makes them appear at once.
-            try writeNew(Data(page(w).utf8), to: temp.appendingPathComponent("index.html"))
-            try writeNew(Data(JSONRenderer.text(w).utf8), to: temp.appendingPathComponent("walkthrough.json"))
-        }
-        try writeIndex(root)
-        return folder
-    }
-
+/// A walkthrough as a page: `index.html` with a step slider and the numbers as tables, the
+/// names of its PNG frames, and the page listing every tutorial. Drawing only: `TutorialFiles`
+/// (in Workflows) writes them.
+public enum TutorialPage {
     /// "step-01.png" … (two digits keep them in order in a file browser).
     public static func frameName(_ index: Int) -> String { String(format: "step-%02d.png", index + 1) }
 
     /// The tutorial's page: lesson text, the numbers used, the steps behind a slider, the checks.
-    static func page(_ w: Walkthrough) -> String {
+    public static func page(_ w: Walkthrough) -> String {
         let l = w.language
         var page = HTMLPage(title: w.title)
         page.raw("<p class=\"nav\">" + HTMLPage.link("../index.html", l.pick("← all tutorials", "← todos los tutoriales")) + "</p>")
@@ -104,45 +83,24 @@ public enum TutorialOutput {
         return html + "</table></figure>"
     }
 
-    /// Regenerates ROOT/index.html from the tutorial folders present (each with a walkthrough.json).
-    public static func writeIndex(_ root: URL) throws {
-        let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }
-            .filter { fm.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("index.html").path) }
+    /// One row of the tutorials' index: a tutorial folder and what its walkthrough.json says.
+    public struct IndexEntry {
+        public var name: String, title: String, steps: String, agrees: String
+        public init(name: String, title: String, steps: String, agrees: String) {
+            self.name = name; self.title = title; self.steps = steps; self.agrees = agrees
+        }
+    }
+
+    /// The page listing the tutorials, in the order a newcomer should take them.
+    public static func index(_ entries: [IndexEntry]) -> String {
         let order = TutorialRegistry.names
-        let sorted = names.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+        let sorted = entries.sorted { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
         var page = HTMLPage(title: "CNNViz tutorials")
         page.heading("CNNViz tutorials", level: 1)
         page.raw("<p>Each tutorial runs one operation of the network on numbers small enough to check by hand, through the same layer code training uses, in the order a newcomer should take them. Regenerate one with <code>cnnviz tutorial NAME</code>; list them with <code>cnnviz tutorial list</code>.</p>")
-        var rows: [[String]] = []
-        for name in sorted {
-            let json = root.appendingPathComponent(name).appendingPathComponent("walkthrough.json")
-            var title = name, steps = "", agrees = ""
-            if let data = try? Data(contentsOf: json), let v = try? JSONDecoder().decode(JSONValue.self, from: data), let o = v.objectValue {
-                title = o["title"]?.stringValue ?? name
-                steps = "\(o["steps"]?.arrayValue?.count ?? 0)"
-                agrees = o["agrees"]?.boolValue == true ? "✓" : "✗"
-            }
-            rows.append([HTMLPage.link("\(name)/index.html", name), HTMLPage.escape(title), steps, agrees])
-        }
+        let rows = sorted.map { [HTMLPage.link("\($0.name)/index.html", $0.name), HTMLPage.escape($0.title), $0.steps, $0.agrees] }
         page.table(header: ["tutorial", "title", "steps", "matches CNNCore"], rows: rows, htmlCells: true)
-        try OutputFolder.create(root)
-        try replaceFile(Data(page.render().utf8), at: root.appendingPathComponent("index.html"))
-    }
-
-    /// Writes a file inside the temporary folder; a failure names the file and the reason
-    /// ("No space left on device"), not Foundation's error number.
-    static func writeNew(_ data: Data, to url: URL) throws {
-        do {
-            try data.write(to: url)
-        } catch {
-            throw CNNError.writeFailed(path: url.path, reason: FileErrorText.describe(error))
-        }
-    }
-
-    /// Replaces `url` atomically (CNNCore's `AtomicWrite.file`: temporary file, then rename(2)).
-    static func replaceFile(_ data: Data, at url: URL) throws {
-        try AtomicWrite.file(data, to: url)
+        return page.render()
     }
 
     static let css = """

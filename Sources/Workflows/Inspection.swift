@@ -1,6 +1,7 @@
 import CNNCore
 import Foundation
 import ImageIO
+import Visualize
 
 /// Runs one image through a model with a trace and writes the inspection folder: `index.html`,
 /// the PNGs and the trace (`tensors/*.npy`, `manifest.json`). What `cnnviz inspect` does.
@@ -93,10 +94,21 @@ public enum Inspection {
                 "predicted_class": .string(className), "probability": .number(Double(probability)),
                 "gradient_target": .string("loss against the predicted class (\(className))"),
             ])
-            files = try InspectionPage.write(TraceView(trace), context: context, to: folder)
+            files = try writePage(TraceView(trace), context: context, to: folder)
         }
         files += trace.entries.map { "tensors/" + $0.fileName } + ["manifest.json"]
         return Result(folder: output, modelDescription: modelDescription, predictedClass: className, probability: probability, files: files)
+    }
+
+    /// Writes the page's pictures and `index.html` into `folder` (being filled under a temporary
+    /// name); returns the files written, relative to it.
+    static func writePage(_ trace: TraceView, context: InspectionPage.Context, to folder: URL) throws -> [String] {
+        let (pictures, html) = try InspectionPage.render(trace, context: context)
+        let pictureURL = folder.appendingPathComponent(InspectionPage.pictureFolder)
+        try OutputFolder.create(pictureURL)
+        for p in pictures { try ImageFile.write(p.image, to: pictureURL.appendingPathComponent(p.file)) }
+        try AtomicWrite.file(Data(html.utf8), to: folder.appendingPathComponent("index.html"))
+        return pictures.map { InspectionPage.pictureFolder + "/" + $0.file } + ["index.html"]
     }
 
     /// The class a model output picks (`ClassDecision`), its probability, and that class as a

@@ -19,7 +19,7 @@ public enum Tour {
         let tutorials = root.appendingPathComponent("tutorials")
         var tutorialLinks: [(String, String)] = []
         for name in ["convolution", "pooling"] {
-            let (walk, folder) = try TutorialRunner.runAndWrite(name: name, outputRoot: tutorials)
+            let (walk, folder) = try TutorialFiles.runAndWrite(name: name, outputRoot: tutorials)
             log("   \(walk.title): \(walk.steps.count) steps → \(folder.path)/index.html")
             tutorialLinks.append((walk.title, "tutorials/\(folder.lastPathComponent)/index.html"))
         }

@@ -1,7 +1,7 @@
 import CNNCore
 import Foundation
 import XCTest
-@testable import Training
+@testable import Workflows
 
 /// A checkpoint edited by hand is refused with a message naming the field or tensor, and
 /// nothing of it reaches the model or the optimizer.

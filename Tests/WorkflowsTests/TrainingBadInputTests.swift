@@ -2,7 +2,7 @@ import CNNCore
 import Foundation
 import ImageIO
 import XCTest
-@testable import Training
+@testable import Workflows
 
 /// Every bad input of `cnnviz train`, `evaluate` and `predict` gets a clear error and loses nothing.
 final class TrainingBadInputTests: XCTestCase {

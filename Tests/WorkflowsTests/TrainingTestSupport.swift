@@ -2,7 +2,7 @@ import CNNCore
 import Foundation
 import ImageIO
 import XCTest
-@testable import Training
+@testable import Workflows
 
 /// The coursework's photos, beside the repository: ../shared/datasets/cats-and-dogs.
 let sharedCatsAndDogs = URL(fileURLWithPath: #filePath)

@@ -1,7 +1,8 @@
 import XCTest
 import CNNCore
 import ImageIO
-@testable import Visualize
+import Visualize
+@testable import Workflows
 
 final class InspectionTests: XCTestCase {
     var temp: URL!
