@@ -58,7 +58,8 @@ public enum InspectionPage {
             out.append(Picture(file: prefix + "_kernels.png", image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, "bias"), title: "\(layer.name): kernels"),
                                alt: "the \(k.shape[3]) kernels of \(layer.name)", caption: "Every filter's weights per input channel (blue negative, red positive), its bias, and the filter as a colour patch."))
         }
-        if layer.kind.hasSuffix("Pooling2D"), let input = try trace.input(of: layer), let output, input.rank == 4 {
+        if layer.kind == "MaxPooling2D" || layer.kind == "AveragePooling2D", let input = try trace.input(of: layer), let output,
+           input.rank == 4, output.rank == 4 {
             let channels = PoolingPictures.liveliestChannels(input, count: 4)
             out.append(Picture(file: prefix + "_zoom.png", image: PoolingPictures.zoom(input: input, output: output, layer: layer, channels: channels),
                                alt: "pooling windows with numbers", caption: "The top-left corner of \(channels.count) channels, with the numbers: each window and the value it keeps."))
@@ -136,6 +137,12 @@ public enum InspectionPage {
             return "During training it zeroes a random share (\(Format.short(layer.config["rate"]?.doubleValue ?? 0))) of the values; when predicting, as here, it passes its input through unchanged."
         case "Activation":
             return "Applies \(act) to every value."
+        case "BatchNormalization":
+            let eps = Format.short(layer.config["epsilon"]?.doubleValue ?? 1e-3)
+            return "For each of the \(out.last ?? 0) channels, subtracts the mean and divides by √(variance + \(eps)), then multiplies by gamma and adds beta (both learned). When predicting, as here, it uses the moving mean and variance gathered during training (its \(layer.nonTrainableParameters) non-trainable numbers); in training it uses the batch's own."
+        case "GlobalAveragePooling2D", "GlobalMaxPooling2D":
+            let what = layer.kind == "GlobalMaxPooling2D" ? "keeps the largest" : "averages all"
+            return "In every channel, \(what) of the \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) values, giving one number per channel: \(inputShape.last ?? 0) numbers in all, a bar each below; it has no weights to learn."
         default:
             return "A \(layer.kind) layer."
         }
