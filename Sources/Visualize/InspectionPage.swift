@@ -71,13 +71,28 @@ public enum InspectionPage {
                                image: LayerPictures.featureMaps(pre, title: "\(layer.name): before \(layer.activation)", subtitle: "z = sum of window × filter + bias; blue < 0 < red", map: .diverging),
                                alt: "feature maps before the activation", caption: "Feature maps before the activation: negative values (blue) are what ReLU will switch off."))
         }
-        if let output, output.rank == 4 {
+        let globalPooling = layer.kind == "GlobalAveragePooling2D" || layer.kind == "GlobalMaxPooling2D"
+        if let output, output.rank == 4, !globalPooling {
             let signed = (output.data.min() ?? 0) < 0
             out.append(Picture(file: prefix + "_output.png",
                                image: LayerPictures.featureMaps(output, title: "\(layer.name): \(afterName)", subtitle: "\(output.shape[3]) maps of \(output.shape[1])×\(output.shape[2])", map: signed ? .diverging : .viridis),
-                               alt: "feature maps \(afterName)", caption: relu ? "Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere." : "The layer's output maps."))
+                               alt: "feature maps \(afterName)", caption: relu ? "Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere."
+                                : layer.kind == "BatchNormalization" ? "The maps of the layer before, normalised channel by channel: blue below the channel's usual level, red above it."
+                                : "The layer's output maps."))
         }
-        if let output, output.rank == 2 {
+        if layer.kind == "BatchNormalization" {
+            let image = NormalizationPictures.statistics(
+                gamma: try trace.tensor(layer.name, "gamma"), beta: try trace.tensor(layer.name, "beta"),
+                movingMean: try trace.tensor(layer.name, "moving_mean"), movingVariance: try trace.tensor(layer.name, "moving_variance"),
+                momentum: layer.config["momentum"]?.doubleValue ?? 0.99, layer: layer.name)
+            out.append(Picture(file: prefix + "_statistics.png", image: image, alt: "gamma, beta, moving mean and moving variance per channel",
+                               caption: "The four numbers per channel: each map above is (input − moving mean) / √(moving variance + ε), times gamma, plus beta."))
+        }
+        if globalPooling, let output, let input = try trace.input(of: layer) {
+            out.append(Picture(file: prefix + "_output.png",
+                               image: GlobalPoolingPictures.bars(output, kind: layer.kind, layer: layer.name, inputShape: Array(input.shape.dropFirst())),
+                               alt: "one bar per channel", caption: "Each channel's maps of the layer before, summed up in one number: the bar strip a Dense layer reads."))
+        } else if let output, output.rank == 2 {
             let units = output.shape[1]
             if units == 1 {
                 let logit = (pre ?? output).data[0]

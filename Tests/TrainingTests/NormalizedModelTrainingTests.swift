@@ -42,4 +42,27 @@ final class NormalizedModelTrainingTests: XCTestCase {
         XCTAssertGreaterThan(accuracy, 0.9)
         XCTAssertEqual(adam.state.slots["m"]?.count, model.parameters.count, "one slot per trainable array, none for buffers")
     }
+
+    /// A checkpoint of a model with BatchNormalization: the optimizer's slots follow the trainable
+    /// arrays only (named after them), and resuming restores the moving statistics too.
+    func testCheckpointKeepsMovingStatistics() throws {
+        let spec = ModelSpec(name: "bn", inputShape: [8, 8, 3], layers: [
+            ("Conv2D", ["filters": .int(2), "kernel_size": .ints([3, 3])]), ("BatchNormalization", [:]),
+            ("GlobalMaxPooling2D", [:]), ("Dense", ["units": .int(1), "activation": .string("sigmoid")]),
+        ])
+        let model = try spec.build(seed: 1)
+        let adam = Adam()
+        var rng = SeededRNG(seed: 2)
+        let x = Tensor(shape: [2, 8, 8, 3], data: (0..<384).map { _ in rng.uniform(Float(0), 1) })
+        for _ in 0..<3 { try model.trainStep(x, targets: Tensor(shape: [2, 1], data: [0, 1]), loss: .binaryCrossentropy, optimizer: adam) }
+        let folder = scratchFolder().appendingPathComponent("checkpoint")
+        try Checkpoint(epoch: 1, step: 1, runningLoss: 1, runningCorrect: 1, runningSamples: 2,
+                       history: [EpochRecord(epoch: 1, loss: 0.69, accuracy: 0.5, valLoss: nil, valAccuracy: nil, seconds: 0.1)], fingerprint: [:])
+            .save(model: model, spec: spec, optimizer: adam, to: folder)
+        let fresh = try spec.build(seed: 7), freshAdam = Adam()
+        _ = try Checkpoint.load(from: folder, into: fresh, optimizer: freshAdam, epochs: 3, stepsPerEpoch: 2)
+        XCTAssertEqual(freshAdam.state.slots["m"]?.map(\.count), [54, 2, 2, 2, 2, 1])
+        for (a, b) in zip(model.buffers, fresh.buffers) { XCTAssertEqual(a.value, b.value, a.name) }
+        XCTAssertEqual(try fresh.forward(x).data, try model.forward(x).data)
+    }
 }

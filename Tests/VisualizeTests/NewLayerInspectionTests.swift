@@ -36,12 +36,13 @@ final class NewLayerInspectionTests: XCTestCase {
 
         let out = temp.appendingPathComponent("inspect")
         let result = try Inspection.run(image: imageURL, model: .folder(folder), output: out)
-        for file in ["pictures/02_batch_normalization_output.png", "pictures/02_batch_normalization_gradient.png",
+        for file in ["pictures/02_batch_normalization_output.png", "pictures/02_batch_normalization_gradient.png", "pictures/02_batch_normalization_statistics.png",
                      "pictures/06_global_max_pooling2d_output.png", "pictures/07_global_average_pooling2d_output.png",
                      "tensors/02_batch_normalization_moving_mean.npy", "tensors/02_batch_normalization_moving_variance.npy"] {
             XCTAssertTrue(result.files.contains(file), "\(file) in \(result.files)")
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
+        XCTAssertEqual(Set(result.files).count, result.files.count, "no picture is written twice")
         let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
         for name in ["batch_normalization", "global_max_pooling2d", "global_average_pooling2d"] {
             XCTAssertTrue(html.contains(name), name)
