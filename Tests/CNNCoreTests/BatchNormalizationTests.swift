@@ -159,6 +159,8 @@ final class BatchNormalizationTests: XCTestCase {
         XCTAssertTrue(bn.scale)
         XCTAssertEqual(try bn.outputShape(for: [4, 4, 2]), [4, 4, 2])
         XCTAssertThrowsError(try bn.outputShape(for: [4, 4]), "axis 3 is not the last axis of (N, 4, 4)")
+        XCTAssertEqual(BatchNormalization().config["momentum"], .number(0.99), "model.json says 0.99")
+        XCTAssertEqual(BatchNormalization().config["epsilon"], .number(0.001))
         XCTAssertThrowsError(try LayerFactory.make(className: "BatchNormalization", config: ["momentum": .number(2)], position: 1, path: "m.json"))
         XCTAssertThrowsError(try LayerFactory.make(className: "BatchNormalization", config: ["epsilon": .number(0)], position: 1, path: "m.json"))
         XCTAssertThrowsError(try LayerFactory.make(className: "BatchNormalization", config: ["axis": .ints([1, 2])], position: 1, path: "m.json"))

@@ -148,7 +148,9 @@ public final class BatchNormalization: Layer {
     }
 
     public var config: [String: JSONValue] {
-        ["name": .string(name), "axis": .int(axis), "momentum": .number(Double(momentum)),
-         "epsilon": .number(Double(epsilon)), "center": .bool(center), "scale": .bool(scale)]
+        // Through the Float's shortest text, so model.json says 0.99, not 0.9900000095367432.
+        func number(_ x: Float) -> JSONValue { .number(Double(x.description) ?? Double(x)) }
+        return ["name": .string(name), "axis": .int(axis), "momentum": number(momentum),
+                "epsilon": number(epsilon), "center": .bool(center), "scale": .bool(scale)]
     }
 }
