@@ -47,6 +47,13 @@ extension InspectionPage {
             if let layer = s.layer, let k = trace.info(layer.name, "kernel") {
                 facts.append(["Weights", "kernel " + Format.shape(k.shape) + (trace.info(layer.name, "bias").map { ", bias " + Format.shape($0.shape) } ?? "")])
             }
+            if let layer = s.layer, layer.nonTrainableParameters > 0 {
+                let roles = ["gamma", "beta", "moving_mean", "moving_variance"].compactMap { role in
+                    trace.info(layer.name, role).map { "\(role) " + Format.shape($0.shape) }
+                }
+                facts.append(["Weights", roles.joined(separator: ", ")])
+                facts.append(["Non-trainable", "\(Summary.grouped(layer.nonTrainableParameters)) (the moving statistics: updated by training batches, not by the optimizer)"])
+            }
             page.table(header: [], rows: facts, className: "facts")
             var statRows: [[String]] = []
             for role in ["pre_activation", "output"] {

@@ -58,7 +58,8 @@ public enum InspectionPage {
             out.append(Picture(file: prefix + "_kernels.png", image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, "bias"), title: "\(layer.name): kernels"),
                                alt: "the \(k.shape[3]) kernels of \(layer.name)", caption: "Every filter's weights per input channel (blue negative, red positive), its bias, and the filter as a colour patch."))
         }
-        if layer.kind.hasSuffix("Pooling2D"), let input = try trace.input(of: layer), let output, input.rank == 4 {
+        if layer.kind == "MaxPooling2D" || layer.kind == "AveragePooling2D", let input = try trace.input(of: layer), let output,
+           input.rank == 4, output.rank == 4 {
             let channels = PoolingPictures.liveliestChannels(input, count: 4)
             out.append(Picture(file: prefix + "_zoom.png", image: PoolingPictures.zoom(input: input, output: output, layer: layer, channels: channels),
                                alt: "pooling windows with numbers", caption: "The top-left corner of \(channels.count) channels, with the numbers: each window and the value it keeps."))
@@ -70,13 +71,28 @@ public enum InspectionPage {
                                image: LayerPictures.featureMaps(pre, title: "\(layer.name): before \(layer.activation)", subtitle: "z = sum of window × filter + bias; blue < 0 < red", map: .diverging),
                                alt: "feature maps before the activation", caption: "Feature maps before the activation: negative values (blue) are what ReLU will switch off."))
         }
-        if let output, output.rank == 4 {
+        let globalPooling = layer.kind == "GlobalAveragePooling2D" || layer.kind == "GlobalMaxPooling2D"
+        if let output, output.rank == 4, !globalPooling {
             let signed = (output.data.min() ?? 0) < 0
             out.append(Picture(file: prefix + "_output.png",
                                image: LayerPictures.featureMaps(output, title: "\(layer.name): \(afterName)", subtitle: "\(output.shape[3]) maps of \(output.shape[1])×\(output.shape[2])", map: signed ? .diverging : .viridis),
-                               alt: "feature maps \(afterName)", caption: relu ? "Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere." : "The layer's output maps."))
+                               alt: "feature maps \(afterName)", caption: relu ? "Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere."
+                                : layer.kind == "BatchNormalization" ? "The maps of the layer before, normalised channel by channel: blue below the channel's usual level, red above it."
+                                : "The layer's output maps."))
         }
-        if let output, output.rank == 2 {
+        if layer.kind == "BatchNormalization" {
+            let image = NormalizationPictures.statistics(
+                gamma: try trace.tensor(layer.name, "gamma"), beta: try trace.tensor(layer.name, "beta"),
+                movingMean: try trace.tensor(layer.name, "moving_mean"), movingVariance: try trace.tensor(layer.name, "moving_variance"),
+                momentum: layer.config["momentum"]?.doubleValue ?? 0.99, layer: layer.name)
+            out.append(Picture(file: prefix + "_statistics.png", image: image, alt: "gamma, beta, moving mean and moving variance per channel",
+                               caption: "The four numbers per channel: each map above is (input − moving mean) / √(moving variance + ε), times gamma, plus beta."))
+        }
+        if globalPooling, let output, let input = try trace.input(of: layer) {
+            out.append(Picture(file: prefix + "_output.png",
+                               image: GlobalPoolingPictures.bars(output, kind: layer.kind, layer: layer.name, inputShape: Array(input.shape.dropFirst())),
+                               alt: "one bar per channel", caption: "Each channel's maps of the layer before, summed up in one number: the bar strip a Dense layer reads."))
+        } else if let output, output.rank == 2 {
             let units = output.shape[1]
             if units == 1 {
                 let logit = (pre ?? output).data[0]
@@ -136,6 +152,12 @@ public enum InspectionPage {
             return "During training it zeroes a random share (\(Format.short(layer.config["rate"]?.doubleValue ?? 0))) of the values; when predicting, as here, it passes its input through unchanged."
         case "Activation":
             return "Applies \(act) to every value."
+        case "BatchNormalization":
+            let eps = Format.short(layer.config["epsilon"]?.doubleValue ?? 1e-3)
+            return "For each of the \(out.last ?? 0) channels, subtracts the mean and divides by √(variance + \(eps)), then multiplies by gamma and adds beta (both learned). When predicting, as here, it uses the moving mean and variance gathered during training (its \(layer.nonTrainableParameters) non-trainable numbers); in training it uses the batch's own."
+        case "GlobalAveragePooling2D", "GlobalMaxPooling2D":
+            let what = layer.kind == "GlobalMaxPooling2D" ? "keeps the largest" : "averages all"
+            return "In every channel, \(what) of the \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) values, giving one number per channel: \(inputShape.last ?? 0) numbers in all, a bar each below; it has no weights to learn."
         default:
             return "A \(layer.kind) layer."
         }

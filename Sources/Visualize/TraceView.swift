@@ -11,7 +11,9 @@ public struct TraceView {
         public var name: String
         public var kind: String
         public var outputShape: [Int]
+        /// Every weight, as Keras' "Param #"; `nonTrainableParameters` of them are buffers.
         public var parameters: Int
+        public var nonTrainableParameters: Int = 0
         public var config: [String: JSONValue]
 
         /// A config entry as an integer pair (e.g. pool_size), or `fallback`.
@@ -50,7 +52,9 @@ public struct TraceView {
             guard let o = item.objectValue, let name = o["name"]?.stringValue else { return nil }
             return LayerInfo(index: o["index"]?.intValue ?? 0, name: name, kind: o["kind"]?.stringValue ?? "",
                              outputShape: o["output_shape"]?.arrayValue?.compactMap(\.intValue) ?? [],
-                             parameters: o["parameters"]?.intValue ?? 0, config: o["config"]?.objectValue ?? [:])
+                             parameters: o["parameters"]?.intValue ?? 0,
+                             nonTrainableParameters: o["non_trainable_parameters"]?.intValue ?? 0,
+                             config: o["config"]?.objectValue ?? [:])
         }
         tensors = (object["tensors"]?.arrayValue ?? []).compactMap { item in
             guard let o = item.objectValue, let layer = o["layer"]?.stringValue, let role = o["role"]?.stringValue,

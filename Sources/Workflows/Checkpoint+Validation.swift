@@ -87,7 +87,7 @@ extension Checkpoint {
             }
             return [:]
         }
-        let weights = SavedModel.namedWeights(model)
+        let weights = SavedModel.namedParameters(model)  // trainable only: buffers have no slots
         var expected: [String: Int] = [:]
         for slot in optimizer.slotNames {
             for (name, tensor) in weights { expected["\(slot).\(name)"] = tensor.count }

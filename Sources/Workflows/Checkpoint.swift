@@ -24,7 +24,7 @@ struct Checkpoint {
         var slots: [(String, Tensor)] = []
         for (name, arrays) in optimizer.state.slots.sorted(by: { $0.key < $1.key }) {
             for (i, values) in arrays.enumerated() {
-                let key = SavedModel.namedWeights(model)[i].name
+                let key = SavedModel.namedParameters(model)[i].name
                 slots.append(("\(name).\(key)", Tensor(shape: [values.count], data: values)))
             }
         }
@@ -56,7 +56,10 @@ struct Checkpoint {
         let optData = try RegularFile.read(optURL, limit: Limits.maxWeightsBytes, failure: CNNError.badWeights)
         let slots = try checkedSlots(Safetensors.decode(optData, path: optURL.path), for: model, optimizer: optimizer,
                                      iterations: checkpoint.iterations, path: optURL.path)
-        for (target, source) in zip(model.parameters, saved.model.parameters) { target.value = source.value }
+        // Buffers too (BatchNormalization's moving statistics): they are part of the model.
+        for (target, source) in zip(model.parameters + model.buffers, saved.model.parameters + saved.model.buffers) {
+            target.value = source.value
+        }
         optimizer.state = OptimizerState(iterations: checkpoint.iterations, slots: slots)
         return checkpoint
     }

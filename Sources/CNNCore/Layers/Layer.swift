@@ -40,6 +40,10 @@ public protocol Layer: AnyObject {
     var kind: String { get }
     /// Trainable arrays, in Keras' order (kernel, then bias).
     var parameters: [Parameter] { get }
+    /// Non-trainable state that is saved with the model but never given to an optimizer
+    /// (BatchNormalization's moving_mean and moving_variance), in Keras' order. Their
+    /// `gradient` stays zero. Most layers have none: the default is `[]`.
+    var buffers: [Parameter] { get }
     /// Which kernels to run.
     var backend: KernelBackend { get set }
     /// False for the first layer: its input gradient is never used, so it is not computed.
@@ -59,7 +63,10 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
+    public var buffers: [Parameter] { [] }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+    /// Values of the non-trainable buffers (Keras' "Non-trainable params").
+    public var bufferCount: Int { buffers.reduce(0) { $0 + $1.value.count } }
 
     /// Throws `shapeMismatch` unless `input` is a batch of samples shaped `expected`.
     func check(_ input: Tensor, against expected: [Int]) throws {

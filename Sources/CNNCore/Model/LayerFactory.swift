@@ -1,6 +1,7 @@
 /// Builds a layer from its Keras class name and config (the entries of model.json).
 enum LayerFactory {
-    static let known = ["Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dense", "Dropout", "Activation"]
+    static let known = ["Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dense", "Dropout", "Activation",
+                        "BatchNormalization", "GlobalAveragePooling2D", "GlobalMaxPooling2D"]
 
     static func make(className: String, config c: [String: JSONValue], position: Int, path: String) throws -> Layer {
         func bad(_ reason: String) -> CNNError { .badModelFile(path: path, reason: "layer \(position) (\(className)): \(reason)") }
@@ -53,8 +54,44 @@ enum LayerFactory {
             return Dropout(rate: Float(rate), name: name)
         case "Activation":
             return ActivationLayer(try activation(), name: name)
+        case "BatchNormalization":
+            return try batchNormalization(c, name: name, bad: bad)
+        case "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D":
+            let format = c["data_format"]?.stringValue ?? "channels_last"
+            guard format == "channels_last" else { throw bad("data_format \"\(format)\" is not supported: CNNViz works channels_last (N, H, W, C)") }
+            guard c["keepdims"] == nil || c["keepdims"] == .null || c["keepdims"]?.boolValue != nil else { throw bad("\"keepdims\" must be true or false") }
+            let keepDims = c["keepdims"]?.boolValue ?? false
+            return className.hasPrefix("GlobalMax") ? GlobalMaxPooling2D(keepDims: keepDims, name: name)
+                : GlobalAveragePooling2D(keepDims: keepDims, name: name)
         default:
             throw CNNError.badModelFile(path: path, reason: "layer \(position) has unknown class_name \"\(className)\"; known layers are \(known.joined(separator: ", "))")
         }
+    }
+
+    /// BatchNormalization from Keras' config: axis (−1, or the last axis as a number or a
+    /// one-element list as Keras 2 wrote it), momentum, epsilon, center, scale.
+    static func batchNormalization(_ c: [String: JSONValue], name: String, bad: (String) -> CNNError) throws -> Layer {
+        func number(_ key: String, default value: Double) throws -> Double {
+            guard let v = c[key], v != .null else { return value }
+            guard let d = v.doubleValue, d.isFinite else { throw bad("\"\(key)\" must be a number") }
+            return d
+        }
+        func flag(_ key: String) throws -> Bool {
+            guard let v = c[key], v != .null else { return true }
+            guard let b = v.boolValue else { throw bad("\"\(key)\" must be true or false") }
+            return b
+        }
+        var axis = -1
+        if let v = c["axis"], v != .null {
+            guard let a = v.intValue ?? (v.arrayValue?.count == 1 ? v.arrayValue?.first?.intValue : nil) else {
+                throw bad("\"axis\" must be one axis, e.g. -1 (the channels)")
+            }
+            axis = a
+        }
+        let momentum = try number("momentum", default: 0.99), epsilon = try number("epsilon", default: 1e-3)
+        guard momentum >= 0, momentum <= 1 else { throw bad("\"momentum\" must be in [0, 1], e.g. Keras' 0.99") }
+        guard epsilon > 0, epsilon < 1e30 else { throw bad("\"epsilon\" must be a positive number, e.g. Keras' 0.001") }
+        return BatchNormalization(axis: axis, momentum: Float(momentum), epsilon: Float(epsilon),
+                                  center: try flag("center"), scale: try flag("scale"), name: name)
     }
 }

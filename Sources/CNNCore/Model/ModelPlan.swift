@@ -9,9 +9,10 @@ public struct ModelPlan: Equatable, Sendable {
     public let inputShape: [Int]
     /// Per-sample output shape of each layer.
     public let outputShapes: [[Int]]
-    /// Number of weights of each layer (kernel and bias).
+    /// Number of weights of each layer (kernel and bias; for BatchNormalization also its
+    /// non-trainable moving statistics, as Keras' "Param #").
     public let parameterCounts: [Int]
-    /// Number of weights of the whole model.
+    /// Number of weights of the whole model, trainable or not.
     public let parameters: Int
     /// Values one sample's activations take: the input and every layer's output.
     public let activationsPerSample: Int
@@ -100,6 +101,9 @@ public struct ModelPlan: Equatable, Sendable {
             arrays = [[conv.kernelSize.0, conv.kernelSize.1, input[2], conv.filters]] + (conv.useBias ? [[conv.filters]] : [])
         } else if let dense = layer as? Dense, input.count == 1 {
             arrays = [[input[0], dense.units]] + (dense.useBias ? [[dense.units]] : [])
+        } else if let norm = layer as? BatchNormalization, let channels = input.last {
+            // gamma, beta (when on), moving_mean and moving_variance: Keras counts all four.
+            arrays = [[Int]](repeating: [channels], count: (norm.scale ? 1 : 0) + (norm.center ? 1 : 0) + 2)
         }
         var total = 0
         for shape in arrays {

@@ -14,8 +14,16 @@ public struct SavedModel {
     public static let architectureFile = "model.json"
     public static let weightsFile = "weights.safetensors"
 
-    /// The weights of a model as (Keras name, tensor) pairs, in layer order.
+    /// The weights of a model as (Keras name, tensor) pairs, in layer order: each layer's
+    /// trainable parameters, then its buffers (`batch_normalization.gamma`, `.beta`,
+    /// `.moving_mean`, `.moving_variance`, Keras' order).
     public static func namedWeights(_ model: Sequential) -> [(name: String, tensor: Tensor)] {
+        model.layers.flatMap { layer in (layer.parameters + layer.buffers).map { ("\(layer.name).\($0.name)", $0.value) } }
+    }
+
+    /// The trainable weights only, as (Keras name, tensor) pairs in `model.parameters` order:
+    /// the arrays an optimizer keeps slots for (buffers have none).
+    public static func namedParameters(_ model: Sequential) -> [(name: String, tensor: Tensor)] {
         model.layers.flatMap { layer in layer.parameters.map { ("\(layer.name).\($0.name)", $0.value) } }
     }
 
@@ -69,12 +77,12 @@ public struct SavedModel {
         }
     }
 
-    /// Copies named tensors into a model's parameters, checking names, shapes and that every
+    /// Copies named tensors into a model's parameters and buffers, checking names, shapes and that every
     /// value is a finite number (a NaN weight makes every answer NaN). Nothing is copied unless
     /// every tensor passes.
     public static func assign(_ tensors: [String: Tensor], to model: Sequential, path: String) throws {
         for layer in model.layers {
-            for p in layer.parameters {
+            for p in layer.parameters + layer.buffers {
                 let key = "\(layer.name).\(p.name)"
                 guard let t = tensors[key] else {
                     throw CNNError.badWeights(path: path, reason: "tensor '\(key)' is missing")
@@ -83,10 +91,13 @@ public struct SavedModel {
                     throw CNNError.badWeights(path: path, reason: "tensor '\(key)' has shape \(t.shape) but the model needs \(p.value.shape)")
                 }
                 try checkFinite(t, name: key, path: path)
+                if p.name == "moving_variance", let negative = t.data.first(where: { $0 < 0 }) {
+                    throw CNNError.badWeights(path: path, reason: "tensor '\(key)' holds the negative variance \(negative); a variance is never below 0")
+                }
             }
         }
         for layer in model.layers {
-            for p in layer.parameters { if let t = tensors["\(layer.name).\(p.name)"] { p.value = t } }
+            for p in layer.parameters + layer.buffers { if let t = tensors["\(layer.name).\(p.name)"] { p.value = t } }
         }
     }
 

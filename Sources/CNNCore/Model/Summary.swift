@@ -2,7 +2,7 @@
 public enum Summary {
     public static func text(_ model: Sequential, name: String = "sequential") -> String {
         let rows = model.layers.enumerated().map { i, layer in
-            ("\(layer.name) (\(layer.kind))", CNNError.format([-1] + model.outputShapes[i]), grouped(layer.parameterCount))
+            ("\(layer.name) (\(layer.kind))", CNNError.format([-1] + model.outputShapes[i]), grouped(layer.parameterCount + layer.bufferCount))
         }
         let w0 = max(28, rows.map(\.0.count).max() ?? 0 + 2)
         let w1 = max(24, rows.map(\.1.count).max() ?? 0 + 2)
@@ -18,10 +18,12 @@ public enum Summary {
             lines.append(row(r.0, r.1, r.2))
             lines.append(String(repeating: i == rows.count - 1 ? "━" : "─", count: width))
         }
-        let total = model.parameterCount
+        // Keras' three lines: every weight, those an optimizer updates, and the buffers
+        // (BatchNormalization's moving statistics) that only the forward pass changes.
+        let trainable = model.parameterCount, frozen = model.bufferCount, total = trainable + frozen
         lines.append(" Total params: \(grouped(total)) (\(bytes(total * 4)))")
-        lines.append(" Trainable params: \(grouped(total)) (\(bytes(total * 4)))")
-        lines.append(" Non-trainable params: 0 (0.00 B)")
+        lines.append(" Trainable params: \(grouped(trainable)) (\(bytes(trainable * 4)))")
+        lines.append(" Non-trainable params: \(grouped(frozen)) (\(bytes(frozen * 4)))")
         return lines.joined(separator: "\n")
     }
 

@@ -14,7 +14,8 @@ public final class Trace {
         public var layer: String
         public var kind: String
         /// input, output, pre_activation, kernel, bias, grad_output, grad_pre_activation,
-        /// grad_input, grad_kernel, grad_bias.
+        /// grad_input, grad_kernel, grad_bias; a BatchNormalization also gamma, beta, grad_gamma,
+        /// grad_beta, and its buffers moving_mean and moving_variance (no gradient: not trained).
         public var role: String
         public var tensor: Tensor
 
@@ -26,7 +27,8 @@ public final class Trace {
 
     public private(set) var entries: [Entry] = []
     public let keepWholeBatch: Bool
-    private var layerOrder: [(index: Int, name: String, kind: String, outputShape: [Int], parameters: Int, config: [String: JSONValue])] = []
+    private var layerOrder: [(index: Int, name: String, kind: String, outputShape: [Int], parameters: Int, buffers: [String],
+                              nonTrainable: Int, config: [String: JSONValue])] = []
 
     public init(keepWholeBatch: Bool = false) { self.keepWholeBatch = keepWholeBatch }
 
@@ -49,8 +51,11 @@ public final class Trace {
     }
 
     func recordForward(layer: Layer, index: Int, output: Tensor) {
-        layerOrder.append((index, layer.name, layer.kind, Array(output.shape.dropFirst()), layer.parameterCount, layer.config))
+        layerOrder.append((index, layer.name, layer.kind, Array(output.shape.dropFirst()), layer.parameterCount + layer.bufferCount,
+                           layer.buffers.map(\.name), layer.bufferCount, layer.config))
         for p in layer.parameters { add(index, layer.name, layer.kind, p.name, p.value) }
+        // Buffers as their own roles, after this forward (which, in training, updated them).
+        for b in layer.buffers { add(index, layer.name, layer.kind, b.name, b.value) }
         if let activated = layer as? ActivatedLayer, activated.activation != .linear, let z = activated.lastPreActivation {
             add(index, layer.name, layer.kind, "pre_activation", z)
         }
@@ -74,7 +79,8 @@ public final class Trace {
     /// Records parameter gradients after a `backward` the caller ran itself.
     public func captureGradients(of model: Sequential) { recordParameterGradients(model: model) }
 
-    /// The manifest: layers (name, type, output shape, parameters, input file) and every tensor
+    /// The manifest: layers (name, type, output shape, parameters as Keras counts them, the
+    /// non-trainable share and the roles that are buffers, input file) and every tensor
     /// (layer, role, shape, min, max, mean, zero fraction, file).
     public func manifest(extra: [String: JSONValue] = [:]) -> JSONValue {
         var tensors: [JSONValue] = []
@@ -94,6 +100,7 @@ public final class Trace {
             layers.append(.object([
                 "index": .int(l.index), "name": .string(l.name), "kind": .string(l.kind),
                 "output_shape": .ints(l.outputShape), "parameters": .int(l.parameters), "config": .object(l.config),
+                "non_trainable_parameters": .int(l.nonTrainable), "buffers": .array(l.buffers.map { .string($0) }),
                 "input_file": previousOutput.map { .string("tensors/" + $0) } ?? .null,
                 "output_file": output.map { .string("tensors/" + $0) } ?? .null,
             ]))
