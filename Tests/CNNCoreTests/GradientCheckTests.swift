@@ -97,7 +97,9 @@ final class GradientCheckTests: XCTestCase {
                 p.value.data[i] = saved + h; let lp = try loss()
                 p.value.data[i] = saved - h; let lm = try loss()
                 p.value.data[i] = saved
-                XCTAssertEqual(Double(p.gradient.data[i]), (lp - lm) / Double(2 * h), accuracy: 1e-3)
+                let numeric = (lp - lm) / Double(2 * h)
+                XCTAssert(CentralDifference.agrees(Double(p.gradient.data[i]), numeric),
+                          "\(p.name)[\(i)]: analytic \(p.gradient.data[i]), numeric \(numeric)")
             }
         }
     }
