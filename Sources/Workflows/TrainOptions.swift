@@ -36,6 +36,17 @@ public struct TrainOptions {
         self.output = output
     }
 
+    /// The numbers within `Limits`, each error naming the option and its limit.
+    public func checkNumbers() throws {
+        try Limits.check(batchSize, "--batch-size", atMost: Limits.maxBatchSize, unit: "images a batch", hint: "use the coursework's 32")
+        try Limits.check(epochs, "--epochs", atMost: Limits.maxEpochs, unit: "epochs", hint: "use the coursework's 32")
+        try Limits.check(stepsPerEpoch, "--steps-per-epoch", atMost: Limits.maxStepsPerEpoch, unit: "steps an epoch", hint: "use the coursework's 20")
+        try Limits.check(imageSize, "--image-size", atMost: Limits.maxImageSide, unit: "pixels a side", hint: "use the coursework's 64")
+        guard imageSize >= 4 else {
+            throw CNNError.invalidInput("--image-size must be at least 4, got \(imageSize)", hint: "use the coursework's 64")
+        }
+    }
+
     /// Settings a resumed run must share with the run it continues.
     var fingerprint: [String: JSONValue] {
         ["train": .string(trainFolder.standardizedFileURL.path),

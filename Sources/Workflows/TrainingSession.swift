@@ -13,18 +13,11 @@ public enum TrainingSession {
         public var seconds: Double
     }
 
-    /// Checks the options a person can get wrong, with messages that say what to do.
+    /// Checks the options a person can get wrong, with messages that say what to do: the numbers
+    /// (`TrainOptions.checkNumbers`, which `cnnviz train` also runs as it parses), then the
+    /// model's sizes and a training step's memory, before any image is loaded or weight allocated.
     public static func validate(_ o: TrainOptions) throws {
-        func bad(_ what: String, _ hint: String) -> CNNError { .invalidInput(what, hint: hint) }
-        guard o.batchSize > 0 else { throw bad("--batch-size must be at least 1, got \(o.batchSize)", "use the coursework's 32") }
-        guard o.epochs > 0 else { throw bad("--epochs must be at least 1, got \(o.epochs)", "use the coursework's 32") }
-        guard o.stepsPerEpoch > 0 else { throw bad("--steps-per-epoch must be at least 1, got \(o.stepsPerEpoch)", "use the coursework's 20") }
-        guard o.imageSize >= 4 else { throw bad("--image-size must be at least 4, got \(o.imageSize)", "use the coursework's 64") }
-        try Limits.check(o.batchSize, "--batch-size", atMost: Limits.maxBatchSize, unit: "images a batch", hint: "use the coursework's 32")
-        try Limits.check(o.epochs, "--epochs", atMost: Limits.maxEpochs, unit: "epochs", hint: "use the coursework's 32")
-        try Limits.check(o.stepsPerEpoch, "--steps-per-epoch", atMost: Limits.maxStepsPerEpoch, unit: "steps an epoch", hint: "use the coursework's 20")
-        try Limits.check(o.imageSize, "--image-size", atMost: Limits.maxImageSide, unit: "pixels a side", hint: "use the coursework's 64")
-        // The model's sizes and a training step's memory, before any image is loaded or weight allocated.
+        try o.checkNumbers()
         let spec = try o.architecture.map { try ModelSpec.load($0) } ?? Coursework.spec(imageSize: o.imageSize)
         try spec.plan(path: o.architecture?.path).checkTraining(batch: o.batchSize)
     }

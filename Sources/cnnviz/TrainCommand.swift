@@ -38,41 +38,38 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("no-report"), help: "Skip the pictures and the HTML report.") var noReport = false
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1 (the coursework uses 32).") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be at least 1 (the coursework uses 32).") }
-        guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be at least 1 (the coursework uses 20).") }
         guard IteratorMode(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
         if resume && output == nil { throw ValidationError("--resume needs --output: the folder of the run to continue.") }
-        try CLIError.validating {
-            try Limits.check(batchSize, "--batch-size", atMost: Limits.maxBatchSize, unit: "images a batch", hint: "use the coursework's 32")
-            try Limits.check(epochs, "--epochs", atMost: Limits.maxEpochs, unit: "epochs", hint: "use the coursework's 32")
-            try Limits.check(stepsPerEpoch, "--steps-per-epoch", atMost: Limits.maxStepsPerEpoch, unit: "steps an epoch", hint: "use the coursework's 20")
-            try Limits.check(imageSize, "--image-size", atMost: Limits.maxImageSide, unit: "pixels a side", hint: "use the coursework's 64")
-        }
+        try CLIError.validating { try options.checkNumbers() }  // the library's checks, before any work
     }
 
     func run() throws {
         try CLIError.guarding {
-            let trainURL = URL(fileURLWithPath: train)
-            var options = TrainOptions(trainFolder: trainURL, output: URL(fileURLWithPath: output ?? Self.defaultOutput(for: trainURL)))
-            options.validationFolder = validation.map { URL(fileURLWithPath: $0) }
-            options.epochs = epochs
-            options.stepsPerEpoch = stepsPerEpoch
-            options.batchSize = batchSize
-            options.imageSize = imageSize
-            options.augment = augment
-            options.seed = seed
-            options.architecture = architecture.map { URL(fileURLWithPath: $0) }
-            options.skipBadImages = skipBadImages
-            options.order = IteratorMode(rawValue: order) ?? .keras3
-            options.resume = resume
-            options.report = !noReport
             Interrupt.install()
             defer { Interrupt.uninstall() }
             let result = try TrainingSession.run(options)
             print(String(format: "Training took %.1f s in all.", result.seconds))
             if case .interrupted = result.outcome { throw ExitCode(130) }
         }
+    }
+
+    /// The options as the library takes them.
+    var options: TrainOptions {
+        let trainURL = URL(fileURLWithPath: train)
+        var options = TrainOptions(trainFolder: trainURL, output: URL(fileURLWithPath: output ?? Self.defaultOutput(for: trainURL)))
+        options.validationFolder = validation.map { URL(fileURLWithPath: $0) }
+        options.epochs = epochs
+        options.stepsPerEpoch = stepsPerEpoch
+        options.batchSize = batchSize
+        options.imageSize = imageSize
+        options.augment = augment
+        options.seed = seed
+        options.architecture = architecture.map { URL(fileURLWithPath: $0) }
+        options.skipBadImages = skipBadImages
+        options.order = IteratorMode(rawValue: order) ?? .keras3
+        options.resume = resume
+        options.report = !noReport
+        return options
     }
 
     /// output/runs/<training folder's parent or name>-<date-time>.
