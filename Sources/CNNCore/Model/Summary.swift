@@ -4,8 +4,8 @@ public enum Summary {
         let rows = model.layers.enumerated().map { i, layer in
             ("\(layer.name) (\(layer.kind))", CNNError.format([-1] + model.outputShapes[i]), grouped(layer.parameterCount + layer.bufferCount))
         }
-        let w0 = max(28, rows.map(\.0.count).max() ?? 0 + 2)
-        let w1 = max(24, rows.map(\.1.count).max() ?? 0 + 2)
+        let w0 = max(28, (rows.map(\.0.count).max() ?? 0) + 2)
+        let w1 = max(24, (rows.map(\.1.count).max() ?? 0) + 2)
         let w2 = max(14, rows.map(\.2.count).max() ?? 0)
         let width = w0 + w1 + w2 + 4
         func row(_ a: String, _ b: String, _ c: String) -> String {
