@@ -42,26 +42,27 @@ let package = Package(
         .target(name: "CFileShims"),
         // Tensors, layers, kernels, model, losses, optimizers, trace. Swift, but for the two C shims.
         .target(name: "CNNCore", dependencies: ["CKernelShims", "CFileShims"], swiftSettings: numeric),
-        // JPEG/PNG, resize, augmentation, directory dataset. The only module touching C.
-        .target(name: "ImageIO", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
-        // Colour maps, grids, bitmap font, charts, HTML pages.
-        .target(name: "Visualize", dependencies: ["CNNCore", "ImageIO"], swiftSettings: fastMath),
+        // Image files to model inputs: JPEG/PNG through the C image shims, resize, augmentation, the
+        // directory dataset, the one image → input tensor path. (Not "ImageIO": Apple owns that name.)
+        .target(name: "ImageFiles", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
+        // Draws only: colour maps, grids, bitmap font, charts, HTML pages, the inspect page.
+        .target(name: "Visualize", dependencies: ["CNNCore", "ImageFiles"], swiftSettings: fastMath),
         // The tutorials: reads Tutorials/*.md and runs each step through CNNCore.
         .target(name: "Lessons", dependencies: ["CNNCore", "Visualize"], swiftSettings: fastMath),
         // The use cases: inspect, train, evaluate, predict, augment preview, tour, bench, demo data.
         // The one module that decides what to write where (through CNNCore's AtomicWrite).
-        .target(name: "Workflows", dependencies: ["CNNCore", "ImageIO", "Visualize", "Lessons"], swiftSettings: fastMath),
+        .target(name: "Workflows", dependencies: ["CNNCore", "ImageFiles", "Visualize", "Lessons"], swiftSettings: fastMath),
         .executableTarget(
             name: "cnnviz",
             dependencies: [
-                "CNNCore", "ImageIO", "Visualize", "Lessons", "Workflows",
+                "CNNCore", "ImageFiles", "Visualize", "Lessons", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
 
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows"]),

@@ -1,4 +1,4 @@
-import ImageIO
+import ImageFiles
 
 /// The preview sheet: a title, settings lines, then panels in rows, each an enlarged image with
 /// its label lines underneath.

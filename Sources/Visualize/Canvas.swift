@@ -1,4 +1,4 @@
-import ImageIO
+import ImageFiles
 
 /// An RGB image to draw on: rectangles, lines, scaled images and text in the built-in font.
 ///

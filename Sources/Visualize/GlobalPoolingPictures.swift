@@ -1,5 +1,5 @@
 import CNNCore
-import ImageIO
+import ImageFiles
 
 /// The picture of GlobalAveragePooling2D and GlobalMaxPooling2D: one bar per channel, the strip
 /// a Dense layer after it reads (the maps they summarise are drawn with the layer before).

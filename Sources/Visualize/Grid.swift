@@ -1,4 +1,4 @@
-import ImageIO
+import ImageFiles
 
 /// Tiles laid out in rows with gaps, each enlarged by nearest neighbour, with a title, an index
 /// above every tile and a colour bar below.

@@ -1,5 +1,5 @@
 import CNNCore
-import ImageIO
+import ImageFiles
 
 /// Turns numbers into coloured pixels.
 public enum Heatmap {

@@ -1,4 +1,4 @@
-import ImageIO
+import ImageFiles
 
 /// Small image helpers for composing pictures.
 public enum ImageOps {

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// Draws every picture of an inspection from a trace and writes them with `index.html`.
 public enum InspectionPage {

@@ -1,5 +1,5 @@
 import CNNCore
-import ImageIO
+import ImageFiles
 
 /// The pictures of one layer, drawn from the tensors of a trace (never from the layer objects):
 /// the input image, kernels, feature maps, pooling with its kept maxima, Dense bar strips and

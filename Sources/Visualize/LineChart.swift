@@ -1,5 +1,5 @@
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// Curves over a shared x axis (e.g. loss and accuracy per epoch, training and validation),
 /// drawn to a PNG-ready image or to inline SVG, with axes, ticks, axis labels and a legend.

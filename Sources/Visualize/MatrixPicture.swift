@@ -1,4 +1,4 @@
-import ImageIO
+import ImageFiles
 
 /// A small matrix to draw as cells with its numbers, e.g. a 3×3 kernel or an 8×8 crop of a map.
 public struct LabeledMatrix {

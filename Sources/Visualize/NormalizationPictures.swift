@@ -1,5 +1,5 @@
 import CNNCore
-import ImageIO
+import ImageFiles
 
 /// The picture of a BatchNormalization's own numbers, drawn from a trace's tensors.
 ///

@@ -1,5 +1,5 @@
 import CNNCore
-import ImageIO
+import ImageFiles
 
 /// Pictures of a pooling layer beside its input, with the value each window keeps marked.
 ///

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Visualize
 
 /// `cnnviz augment`: one image, resized as `flow_from_directory` does, then `count` random

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// The built-in demo data set: two classes of striped pictures that differ only in orientation.
 ///

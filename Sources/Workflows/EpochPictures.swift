@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Visualize
 
 /// The pictures the training report keeps of every epoch: the first Conv2D layer's kernels and

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// Loss, accuracy and confusion matrix of a model on a labelled image set, as Keras' `evaluate`.
 public struct Evaluation {

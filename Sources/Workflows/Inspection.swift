@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Visualize
 
 /// Runs one image through a model with a trace and writes the inspection folder: `index.html`,

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// A set of images with class labels, already decoded and resized (what training reads).
 public protocol LabeledImages {

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// Predicts the class of single images with a saved model, preprocessing them as in training.
 public struct Predictor {

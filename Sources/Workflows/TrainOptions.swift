@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// What `cnnviz train` does; the defaults are the coursework's model and regimen.
 public struct TrainOptions {

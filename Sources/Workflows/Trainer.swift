@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// Trains a model the way the coursework's `fit` does, printing Keras-like lines, validating
 /// after every epoch, checkpointing atomically, and stopping cleanly on Ctrl-C or a NaN loss.

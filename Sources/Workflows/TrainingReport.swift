@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Visualize
 
 /// The training report `index.html`: learning curves, final metrics, a flipbook of the kernels and

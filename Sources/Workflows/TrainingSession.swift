@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Visualize
 
 /// Everything `cnnviz train` does, in order: summary, data sets (with Keras' messages), training

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Lessons
 
 /// Writes a walkthrough to `ROOT/NAME/`: one PNG frame per step, `index.html` and

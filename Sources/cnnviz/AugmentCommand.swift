@@ -1,7 +1,7 @@
 import ArgumentParser
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Workflows
 
 /// `cnnviz augment IMAGE`: one PNG sheet showing ImageDataGenerator's random transforms.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Workflows
 
 /// `cnnviz bench …`: throughput figures, meaningful only in a release build.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// `cnnviz bench decode DIR`: images per second for decode + resize to 64×64.
 struct BenchDecodeCommand: ParsableCommand {

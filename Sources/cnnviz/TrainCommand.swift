@@ -1,7 +1,7 @@
 import ArgumentParser
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Workflows
 
 struct TrainCommand: ParsableCommand {

@@ -1,4 +1,4 @@
-import ImageIO
+import ImageFiles
 @testable import Visualize
 import XCTest
 

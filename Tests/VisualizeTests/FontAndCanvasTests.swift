@@ -1,5 +1,5 @@
 import XCTest
-import ImageIO
+import ImageFiles
 @testable import Visualize
 
 final class FontAndCanvasTests: XCTestCase {

@@ -1,6 +1,6 @@
 import XCTest
 import CNNCore
-import ImageIO
+import ImageFiles
 @testable import Visualize
 
 final class GridAndMatrixTests: XCTestCase {

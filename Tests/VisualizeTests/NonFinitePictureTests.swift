@@ -1,6 +1,6 @@
 import XCTest
 import CNNCore
-import ImageIO
+import ImageFiles
 @testable import Visualize
 
 /// Pictures of a model whose numbers overflow (NaN, ±inf, or a span beyond float's range) are

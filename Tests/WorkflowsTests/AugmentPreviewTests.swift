@@ -1,4 +1,4 @@
-import ImageIO
+import ImageFiles
 @testable import Workflows
 import XCTest
 

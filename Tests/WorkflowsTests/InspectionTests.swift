@@ -1,6 +1,6 @@
 import XCTest
 import CNNCore
-import ImageIO
+import ImageFiles
 import Visualize
 @testable import Workflows
 

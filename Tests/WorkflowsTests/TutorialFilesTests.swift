@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 @testable import Lessons
 import Visualize
 @testable import Workflows

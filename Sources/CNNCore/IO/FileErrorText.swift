@@ -16,7 +16,7 @@ import Darwin
 public enum FileErrorText {
     /// The reason in one phrase, without the path: "Permission denied", "No space left on device".
     ///
-    /// Errors that already describe themselves (CNNCore's, ImageIO's, anything
+    /// Errors that already describe themselves (CNNCore's, ImageFiles's, anything
     /// `CustomStringConvertible` that is not an `NSError`) keep their own text.
     public static func describe(_ error: Error) -> String {
         if let code = posixCode(error) { return String(cString: strerror(code)) }

@@ -1,5 +1,5 @@
 import Foundation
-import ImageIO
+import ImageFiles
 import Visualize
 
 /// Each step as a PNG frame: the title, the matrices with their numbers in the cells (drawn by

@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 import Visualize
 
 /// A walkthrough as a page: `index.html` with a step slider and the numbers as tables, the

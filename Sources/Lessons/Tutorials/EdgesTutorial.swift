@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-import ImageIO
+import ImageFiles
 
 /// Classic hand-made kernels on a real picture: vertical and horizontal edges (Sobel), blur
 /// (Gaussian) and sharpen. These are the patterns a trained first Conv2D layer tends to find by

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// `flow_from_directory`'s meaning on small folders the test writes, and every folder problem.
 final class DirectoryDatasetTests: XCTestCase {

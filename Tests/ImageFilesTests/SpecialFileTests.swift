@@ -1,9 +1,9 @@
 import CNNCore
 import Foundation
-@testable import ImageIO
+@testable import ImageFiles
 import XCTest
 
-/// Issue 11 in ImageIO: a FIFO named like an image is refused (never waited on), the advice to
+/// Issue 11 in ImageFiles: a FIFO named like an image is refused (never waited on), the advice to
 /// pass --skip-bad-images comes only from the loader that honours it, bench decode names its
 /// failures, and augmentation ranges that are not finite are refused or harmless.
 final class SpecialFileTests: XCTestCase {

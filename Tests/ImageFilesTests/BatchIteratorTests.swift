@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// Batches, partial last batch, seeded reshuffles, and the Keras 3 / Keras 2 epoch semantics.
 final class BatchIteratorTests: XCTestCase {

@@ -1,9 +1,9 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// The coursework's real folders: ../shared/datasets/cats-and-dogs beside the repository.
 final class CatsAndDogsTests: XCTestCase {
-    /// Repository root is three levels above this file (Tests/ImageIOTests/X.swift).
+    /// Repository root is three levels above this file (Tests/ImageFilesTests/X.swift).
     static let datasets = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("../shared/datasets/cats-and-dogs").standardizedFileURL

@@ -1,6 +1,6 @@
 import CNNCore
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// ImageDataGenerator's transforms: hand-checkable cases and seeded determinism.
 final class AugmentationTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// Every bad file gets one clear error naming it; nothing crashes, hangs or allocates what a
 /// lying header asks for.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import ImageIO
+@testable import ImageFiles
 
 /// Small images and files the tests make for themselves.
 enum TestImages {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// Resizing picks the same source pixels as PIL (and so Keras).
 final class ResizeTests: XCTestCase {

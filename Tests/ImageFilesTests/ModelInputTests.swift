@@ -1,6 +1,6 @@
 import CNNCore
 import Foundation
-@testable import ImageIO
+@testable import ImageFiles
 import XCTest
 
 /// Prediction (a file) and inspection (an image in memory) reach the same input tensor.

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// JPEG through libjpeg-turbo: round trip within a stated tolerance; gray, progressive, CMYK and
 /// YCCK files decode to the expected RGB; DCT-scaled decoding gives the promised sizes.

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// PNG encode → decode is exact, and every PNG colour type and bit depth decodes to the RGB
 /// bytes PIL's convert('RGB') gives (alpha dropped, gray replicated, 16 bit → high byte).

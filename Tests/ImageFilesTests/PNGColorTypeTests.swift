@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageIO
+@testable import ImageFiles
 
 /// Every PNG colour type and bit depth, interlaced or not, written through libpng and decoded
 /// back to the RGB bytes PIL's convert('RGB') gives.
