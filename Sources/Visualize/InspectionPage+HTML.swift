@@ -31,12 +31,12 @@ extension InspectionPage {
             let index = s.layer?.index ?? 0
             let layerName = s.layer?.name ?? "input"
             let kind = s.layer?.kind ?? "InputLayer"
-            let outputInfo = trace.info(layerName, "output")
+            let outputInfo = trace.info(layerName, .output)
             let inputShape: [Int]
             if let layer = s.layer, let previous = trace.layers.last(where: { $0.index < layer.index }) {
                 inputShape = previous.outputShape
             } else {
-                inputShape = Array((trace.info("input", "output")?.shape ?? []).dropFirst())
+                inputShape = Array((trace.info("input", .output)?.shape ?? []).dropFirst())
             }
             page.beginSection(id: anchor(s.layer))
             page.heading("\(index). \(layerName) (\(kind))", level: 2)
@@ -44,21 +44,21 @@ extension InspectionPage {
             var facts: [[String]] = [["Type", kind],
                                      ["Output shape", CNNError.format([-1] + (s.layer?.outputShape ?? Array((outputInfo?.shape ?? []).dropFirst())))],
                                      ["Parameters", Summary.grouped(s.layer?.parameters ?? 0)]]
-            if let layer = s.layer, let k = trace.info(layer.name, "kernel") {
-                facts.append(["Weights", "kernel " + Format.shape(k.shape) + (trace.info(layer.name, "bias").map { ", bias " + Format.shape($0.shape) } ?? "")])
+            if let layer = s.layer, let k = trace.info(layer.name, .kernel) {
+                facts.append(["Weights", "kernel " + Format.shape(k.shape) + (trace.info(layer.name, .bias).map { ", bias " + Format.shape($0.shape) } ?? "")])
             }
             if let layer = s.layer, layer.nonTrainableParameters > 0 {
                 let roles = ["gamma", "beta", "moving_mean", "moving_variance"].compactMap { role in
-                    trace.info(layer.name, role).map { "\(role) " + Format.shape($0.shape) }
+                    trace.info(layer.name, .weight(role)).map { "\(role) " + Format.shape($0.shape) }
                 }
                 facts.append(["Weights", roles.joined(separator: ", ")])
                 facts.append(["Non-trainable", "\(Summary.grouped(layer.nonTrainableParameters)) (the moving statistics: updated by training batches, not by the optimizer)"])
             }
             page.table(header: [], rows: facts, className: "facts")
             var statRows: [[String]] = []
-            for role in ["pre_activation", "output"] {
+            for role in [TraceRole.preActivation, .output] {
                 guard let info = trace.info(layerName, role) else { continue }
-                let name = role == "output" ? (s.layer?.activation == "relu" ? "after ReLU" : "output") : "before activation"
+                let name = role == .output ? (s.layer?.activation == "relu" ? "after ReLU" : "output") : "before activation"
                 statRows.append([name, Format.short(info.stats.min), Format.short(info.stats.max), Format.short(info.stats.mean), Format.percent(info.stats.zeroFraction)])
             }
             if !statRows.isEmpty {

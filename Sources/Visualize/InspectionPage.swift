@@ -49,13 +49,13 @@ public enum InspectionPage {
         }
         let prefix = (layer.index < 10 ? "0" : "") + "\(layer.index)_\(layer.name)"
         var out: [Picture] = []
-        let output = try trace.tensor(layer.name, "output")
-        let pre = try trace.tensor(layer.name, "pre_activation")
+        let output = try trace.tensor(layer.name, .output)
+        let pre = try trace.tensor(layer.name, .preActivation)
         let relu = layer.activation == "relu"
         let afterName = relu ? "after ReLU" : layer.activation == "linear" ? "output" : "after \(layer.activation)"
 
-        if layer.kind == "Conv2D", let k = try trace.tensor(layer.name, "kernel") {
-            out.append(Picture(file: prefix + "_kernels.png", image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, "bias"), title: "\(layer.name): kernels"),
+        if layer.kind == "Conv2D", let k = try trace.tensor(layer.name, .kernel) {
+            out.append(Picture(file: prefix + "_kernels.png", image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, .bias), title: "\(layer.name): kernels"),
                                alt: "the \(k.shape[3]) kernels of \(layer.name)", caption: "Every filter's weights per input channel (blue negative, red positive), its bias, and the filter as a colour patch."))
         }
         if layer.kind == "MaxPooling2D" || layer.kind == "AveragePooling2D", let input = try trace.input(of: layer), let output,
@@ -82,8 +82,8 @@ public enum InspectionPage {
         }
         if layer.kind == "BatchNormalization" {
             let image = NormalizationPictures.statistics(
-                gamma: try trace.tensor(layer.name, "gamma"), beta: try trace.tensor(layer.name, "beta"),
-                movingMean: try trace.tensor(layer.name, "moving_mean"), movingVariance: try trace.tensor(layer.name, "moving_variance"),
+                gamma: try trace.tensor(layer.name, .weight("gamma")), beta: try trace.tensor(layer.name, .weight("beta")),
+                movingMean: try trace.tensor(layer.name, .weight("moving_mean")), movingVariance: try trace.tensor(layer.name, .weight("moving_variance")),
                 momentum: layer.config["momentum"]?.doubleValue ?? 0.99, layer: layer.name)
             out.append(Picture(file: prefix + "_statistics.png", image: image, alt: "gamma, beta, moving mean and moving variance per channel",
                                caption: "The four numbers per channel: each map above is (input − moving mean) / √(moving variance + ε), times gamma, plus beta."))
@@ -115,7 +115,7 @@ public enum InspectionPage {
                                    alt: "dense activations", caption: relu ? "The \(units) activations after ReLU: the bars at zero are switched off." : "The layer's \(units) outputs."))
             }
         }
-        if let g = try trace.tensor(layer.name, "grad_output"), g.rank == 4 {
+        if let g = try trace.tensor(layer.name, .outputGradient), g.rank == 4 {
             out.append(Picture(file: prefix + "_gradient.png",
                                image: LayerPictures.featureMaps(g, title: "\(layer.name): gradient of the loss", subtitle: "dLoss/d(output) for the predicted class; blue: raising the value lowers the loss", map: .diverging),
                                alt: "gradient of the loss with respect to the output", caption: "How the loss (against the predicted class) changes with each output value: where this layer's numbers matter for the answer."))

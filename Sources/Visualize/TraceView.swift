@@ -25,7 +25,7 @@ public struct TraceView {
     public struct TensorInfo {
         public var index: Int
         public var layer: String
-        public var role: String
+        public var role: TraceRole
         public var shape: [Int]
         /// Relative to the trace folder, e.g. "tensors/01_conv2d_output.npy".
         public var file: String
@@ -34,7 +34,7 @@ public struct TraceView {
 
     public let layers: [LayerInfo]
     public let tensors: [TensorInfo]
-    private let loader: (String, String) throws -> Tensor?
+    private let loader: (String, TraceRole) throws -> Tensor?
 
     /// A view of an in-memory trace.
     public init(_ trace: Trace) {
@@ -46,7 +46,7 @@ public struct TraceView {
         self.init(manifest: saved.manifest) { layer, role in try saved.load(layer: layer, role: role) }
     }
 
-    init(manifest: JSONValue, loader: @escaping (String, String) throws -> Tensor?) {
+    init(manifest: JSONValue, loader: @escaping (String, TraceRole) throws -> Tensor?) {
         let object = manifest.objectValue ?? [:]
         layers = (object["layers"]?.arrayValue ?? []).compactMap { item in
             guard let o = item.objectValue, let name = o["name"]?.stringValue else { return nil }
@@ -62,21 +62,21 @@ public struct TraceView {
             func f(_ key: String) -> Float { Float(o[key]?.doubleValue ?? 0) }
             var stats = TensorStats(Tensor(shape: [0], data: []))
             stats.min = f("min"); stats.max = f("max"); stats.mean = f("mean"); stats.zeroFraction = f("zero_fraction")
-            return TensorInfo(index: o["index"]?.intValue ?? 0, layer: layer, role: role,
+            return TensorInfo(index: o["index"]?.intValue ?? 0, layer: layer, role: TraceRole(name: role),
                               shape: o["shape"]?.arrayValue?.compactMap(\.intValue) ?? [], file: file, stats: stats)
         }
         self.loader = loader
     }
 
-    /// The tensor of a layer and role ("output", "pre_activation", "kernel", "grad_output" …).
-    public func tensor(_ layer: String, _ role: String) throws -> Tensor? { try loader(layer, role) }
+    /// The tensor of a layer and role (.output, .preActivation, .kernel, .outputGradient …).
+    public func tensor(_ layer: String, _ role: TraceRole) throws -> Tensor? { try loader(layer, role) }
 
     /// The model input (after preprocessing).
-    public func input() throws -> Tensor? { try tensor("input", "output") }
+    public func input() throws -> Tensor? { try tensor("input", .output) }
 
     /// What a layer received: the previous layer's output, or the model input for the first.
     public func input(of layer: LayerInfo) throws -> Tensor? {
-        if let previous = layers.last(where: { $0.index < layer.index }) { return try tensor(previous.name, "output") }
+        if let previous = layers.last(where: { $0.index < layer.index }) { return try tensor(previous.name, .output) }
         return try input()
     }
 
@@ -84,5 +84,5 @@ public struct TraceView {
     public func tensors(ofIndex index: Int) -> [TensorInfo] { tensors.filter { $0.index == index } }
 
     /// The manifest entry of a layer and role.
-    public func info(_ layer: String, _ role: String) -> TensorInfo? { tensors.last { $0.layer == layer && $0.role == role } }
+    public func info(_ layer: String, _ role: TraceRole) -> TensorInfo? { tensors.last { $0.layer == layer && $0.role == role } }
 }

@@ -40,12 +40,12 @@ public struct EpochPictures {
         for probe in probes {
             let trace = Trace()
             _ = try model.forward(probe.image.tensor(rescale: rescale), trace: trace)
-            if probe.name == probes.first?.name, let kernel = trace.tensor(layer: conv.name, role: "kernel") {
-                let picture = LayerPictures.kernels(kernel, bias: trace.tensor(layer: conv.name, role: "bias"),
+            if probe.name == probes.first?.name, let kernel = trace.tensor(layer: conv.name, role: .kernel) {
+                let picture = LayerPictures.kernels(kernel, bias: trace.tensor(layer: conv.name, role: .bias),
                                                     title: "\(conv.name) kernels \(when)")
                 try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.kernelFile(epoch: epoch)))
             }
-            if let maps = trace.tensor(layer: conv.name, role: "output") {
+            if let maps = trace.tensor(layer: conv.name, role: .output) {
                 let picture = LayerPictures.featureMaps(maps, title: "\(conv.name) feature maps of \(probe.name) (\(probe.className)) \(when)",
                                                         map: .viridis)
                 try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.probeFile(probe.name, epoch: epoch)))

@@ -97,8 +97,8 @@ final class NormalizedModelTests: XCTestCase {
         let (_, model) = try model()
         let trace = Trace()
         _ = try model.forward(Tensor.zeros([1, 32, 32, 3]), trace: trace)
-        XCTAssertEqual(trace.tensor(layer: "batch_normalization", role: "moving_variance")?.data, [Float](repeating: 1, count: 8))
-        XCTAssertEqual(trace.tensor(layer: "batch_normalization", role: "gamma")?.shape, [8])
+        XCTAssertEqual(trace.tensor(layer: "batch_normalization", role: .weight("moving_variance"))?.data, [Float](repeating: 1, count: 8))
+        XCTAssertEqual(trace.tensor(layer: "batch_normalization", role: .weight("gamma"))?.shape, [8])
         let layers = trace.manifest().objectValue?["layers"]?.arrayValue ?? []
         let bn = try XCTUnwrap(layers.first { $0.objectValue?["name"]?.stringValue == "batch_normalization" }?.objectValue)
         XCTAssertEqual(bn["parameters"]?.intValue, 32)

@@ -103,7 +103,7 @@ final class InspectionTests: XCTestCase {
         XCTAssertTrue(html.contains("share of zeros"))
         // The gradients of the backward pass are in the trace.
         let saved = try SavedTrace(folder: out)
-        XCTAssertNotNil(saved.tensors.first { $0.layer == "conv2d" && $0.role == "grad_kernel" })
+        XCTAssertNotNil(saved.tensors.first { $0.layer == "conv2d" && $0.role == .weightGradient("kernel") })
     }
 
     /// The pictures depend on the trace alone: drawing them again from the trace folder on disk
@@ -134,8 +134,8 @@ final class InspectionTests: XCTestCase {
         try checkFolder(out, expectedPictures: ["00_input.png", "01_conv2d_kernels.png", "01_conv2d_output.png",
                                                 "02_max_pooling2d_zoom.png", "04_dense_output.png", "05_dense_1_output.png"])
         let saved = try SavedTrace(folder: out)
-        XCTAssertEqual(saved.tensors.first { $0.layer == "conv2d" && $0.role == "output" }?.shape, [1, 62, 62, 32])
-        XCTAssertEqual(saved.tensors.first { $0.layer == "max_pooling2d" && $0.role == "output" }?.shape, [1, 31, 31, 32])
+        XCTAssertEqual(saved.tensors.first { $0.layer == "conv2d" && $0.role == .output }?.shape, [1, 62, 62, 32])
+        XCTAssertEqual(saved.tensors.first { $0.layer == "max_pooling2d" && $0.role == .output }?.shape, [1, 31, 31, 32])
         // 32 feature maps of 62×62 at scale 2 in 8 columns.
         let maps = try PNGCodec.decode(Data(contentsOf: out.appendingPathComponent("pictures/01_conv2d_output.png")), path: "maps")
         XCTAssertEqual(maps.width, 12 + 8 * 124 + 7 * 6 + 12)

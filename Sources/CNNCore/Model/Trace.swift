@@ -13,15 +13,16 @@ public final class Trace {
         public var index: Int
         public var layer: String
         public var kind: String
-        /// input, output, pre_activation, kernel, bias, grad_output, grad_pre_activation,
-        /// grad_input, grad_kernel, grad_bias; a BatchNormalization also gamma, beta, grad_gamma,
-        /// grad_beta, and its buffers moving_mean and moving_variance (no gradient: not trained).
-        public var role: String
+        /// What the tensor is to its layer (`TraceRole`): output, pre_activation, kernel, bias,
+        /// grad_output, grad_pre_activation, grad_input, grad_kernel, grad_bias; a
+        /// BatchNormalization also gamma, beta and their gradients, and its buffers moving_mean
+        /// and moving_variance (no gradient: not trained).
+        public var role: TraceRole
         public var tensor: Tensor
 
         /// The file name this entry gets in a trace folder, e.g. "01_conv2d_kernel.npy".
         public var fileName: String {
-            index == 0 ? "00_input.npy" : "\(index < 10 ? "0" : "")\(index)_\(layer)_\(role).npy"
+            index == 0 ? "00_input.npy" : "\(index < 10 ? "0" : "")\(index)_\(layer)_\(role.name).npy"
         }
     }
 
@@ -33,13 +34,12 @@ public final class Trace {
     public init(keepWholeBatch: Bool = false) { self.keepWholeBatch = keepWholeBatch }
 
     /// The tensor recorded for a layer and role, if any.
-    public func tensor(layer: String, role: String) -> Tensor? {
+    public func tensor(layer: String, role: TraceRole) -> Tensor? {
         entries.last { $0.layer == layer && $0.role == role }?.tensor
     }
 
-    private func add(_ index: Int, _ layer: String, _ kind: String, _ role: String, _ tensor: Tensor) {
-        let kept = keepWholeBatch || tensor.rank < 2 || role == "kernel" || role == "bias" || role.hasPrefix("grad_k") || role.hasPrefix("grad_b")
-            ? tensor : tensor.sample(0)
+    private func add(_ index: Int, _ layer: String, _ kind: String, _ role: TraceRole, _ tensor: Tensor) {
+        let kept = keepWholeBatch || tensor.rank < 2 || !role.isPerSample ? tensor : tensor.sample(0)
         entries.removeAll { $0.index == index && $0.role == role }
         entries.append(Entry(index: index, layer: layer, kind: kind, role: role, tensor: kept))
     }
@@ -47,32 +47,32 @@ public final class Trace {
     func recordModelInput(_ input: Tensor) {
         entries.removeAll()
         layerOrder.removeAll()
-        add(0, "input", "InputLayer", "output", input)
+        add(0, "input", "InputLayer", .output, input)
     }
 
     func recordForward(layer: Layer, index: Int, output: Tensor) {
         layerOrder.append((index, layer.name, layer.kind, Array(output.shape.dropFirst()), layer.parameterCount + layer.bufferCount,
                            layer.buffers.map(\.name), layer.bufferCount, layer.config))
-        for p in layer.parameters { add(index, layer.name, layer.kind, p.name, p.value) }
+        for p in layer.parameters { add(index, layer.name, layer.kind, .weight(p.name), p.value) }
         // Buffers as their own roles, after this forward (which, in training, updated them).
-        for b in layer.buffers { add(index, layer.name, layer.kind, b.name, b.value) }
+        for b in layer.buffers { add(index, layer.name, layer.kind, .weight(b.name), b.value) }
         if let activated = layer as? ActivatedLayer, activated.activation != .linear, let z = activated.lastPreActivation {
-            add(index, layer.name, layer.kind, "pre_activation", z)
+            add(index, layer.name, layer.kind, .preActivation, z)
         }
-        add(index, layer.name, layer.kind, "output", output)
+        add(index, layer.name, layer.kind, .output, output)
     }
 
     func recordOutputGradient(layer: Layer, index: Int, gradient: Tensor, isPreActivation: Bool) {
-        add(index, layer.name, layer.kind, isPreActivation ? "grad_pre_activation" : "grad_output", gradient)
+        add(index, layer.name, layer.kind, isPreActivation ? .preActivationGradient : .outputGradient, gradient)
     }
 
     func recordBackward(layer: Layer, index: Int, inputGradient: Tensor?) {
-        if let g = inputGradient { add(index, layer.name, layer.kind, "grad_input", g) }
+        if let g = inputGradient { add(index, layer.name, layer.kind, .inputGradient, g) }
     }
 
     func recordParameterGradients(model: Sequential) {
         for (i, layer) in model.layers.enumerated() {
-            for p in layer.parameters { add(i + 1, layer.name, layer.kind, "grad_\(p.name)", p.gradient) }
+            for p in layer.parameters { add(i + 1, layer.name, layer.kind, .weightGradient(p.name), p.gradient) }
         }
     }
 
@@ -87,7 +87,7 @@ public final class Trace {
         for e in entries {
             let s = TensorStats(e.tensor)
             tensors.append(.object([
-                "index": .int(e.index), "layer": .string(e.layer), "kind": .string(e.kind), "role": .string(e.role),
+                "index": .int(e.index), "layer": .string(e.layer), "kind": .string(e.kind), "role": .string(e.role.name),
                 "shape": .ints(e.tensor.shape), "min": .number(Double(s.min)), "max": .number(Double(s.max)),
                 "mean": .number(Double(s.mean)), "zero_fraction": .number(Double(s.zeroFraction)),
                 "file": .string("tensors/" + e.fileName),
@@ -96,7 +96,7 @@ public final class Trace {
         var layers: [JSONValue] = []
         var previousOutput = entries.first { $0.index == 0 }?.fileName
         for l in layerOrder {
-            let output = entries.first { $0.index == l.index && $0.role == "output" }?.fileName
+            let output = entries.first { $0.index == l.index && $0.role == .output }?.fileName
             layers.append(.object([
                 "index": .int(l.index), "name": .string(l.name), "kind": .string(l.kind),
                 "output_shape": .ints(l.outputShape), "parameters": .int(l.parameters), "config": .object(l.config),
@@ -133,7 +133,7 @@ public struct SavedTrace {
         public var index: Int
         public var layer: String
         public var kind: String
-        public var role: String
+        public var role: TraceRole
         public var shape: [Int]
         public var file: String
     }
@@ -156,12 +156,12 @@ public struct SavedTrace {
             guard let o = item.objectValue, let layer = o["layer"]?.stringValue, let role = o["role"]?.stringValue,
                   let file = o["file"]?.stringValue else { return nil }
             return TensorInfo(index: o["index"]?.intValue ?? 0, layer: layer, kind: o["kind"]?.stringValue ?? "",
-                              role: role, shape: o["shape"]?.arrayValue?.compactMap(\.intValue) ?? [], file: file)
+                              role: TraceRole(name: role), shape: o["shape"]?.arrayValue?.compactMap(\.intValue) ?? [], file: file)
         }
     }
 
     /// Loads the tensor of a layer and role from its `.npy` file.
-    public func load(layer: String, role: String) throws -> Tensor? {
+    public func load(layer: String, role: TraceRole) throws -> Tensor? {
         guard let info = tensors.last(where: { $0.layer == layer && $0.role == role }) else { return nil }
         let url = folder.appendingPathComponent(info.file)
         let data = try RegularFile.read(url, limit: Limits.maxWeightsBytes) { path, reason in
