@@ -30,7 +30,7 @@ extension InspectionPage {
         for s in sections {
             let index = s.layer?.index ?? 0
             let layerName = s.layer?.name ?? "input"
-            let kind = s.layer?.kind ?? "InputLayer"
+            let kind = s.layer?.kindName ?? "InputLayer"
             let outputInfo = trace.info(layerName, .output)
             let inputShape: [Int]
             if let layer = s.layer, let previous = trace.layers.last(where: { $0.index < layer.index }) {

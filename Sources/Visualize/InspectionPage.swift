@@ -54,11 +54,11 @@ public enum InspectionPage {
         let relu = layer.activation == "relu"
         let afterName = relu ? "after ReLU" : layer.activation == "linear" ? "output" : "after \(layer.activation)"
 
-        if layer.kind == "Conv2D", let k = try trace.tensor(layer.name, .kernel) {
+        if layer.kind == .conv2D, let k = try trace.tensor(layer.name, .kernel) {
             out.append(Picture(file: prefix + "_kernels.png", image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, .bias), title: "\(layer.name): kernels"),
                                alt: "the \(k.shape[3]) kernels of \(layer.name)", caption: "Every filter's weights per input channel (blue negative, red positive), its bias, and the filter as a colour patch."))
         }
-        if layer.kind == "MaxPooling2D" || layer.kind == "AveragePooling2D", let input = try trace.input(of: layer), let output,
+        if layer.kind?.isWindowPooling == true, let input = try trace.input(of: layer), let output,
            input.rank == 4, output.rank == 4 {
             let channels = PoolingPictures.liveliestChannels(input, count: 4)
             out.append(Picture(file: prefix + "_zoom.png", image: PoolingPictures.zoom(input: input, output: output, layer: layer, channels: channels),
@@ -71,16 +71,16 @@ public enum InspectionPage {
                                image: LayerPictures.featureMaps(pre, title: "\(layer.name): before \(layer.activation)", subtitle: "z = sum of window × filter + bias; blue < 0 < red", map: .diverging),
                                alt: "feature maps before the activation", caption: "Feature maps before the activation: negative values (blue) are what ReLU will switch off."))
         }
-        let globalPooling = layer.kind == "GlobalAveragePooling2D" || layer.kind == "GlobalMaxPooling2D"
+        let globalPooling = layer.kind?.isGlobalPooling == true
         if let output, output.rank == 4, !globalPooling {
             let signed = (output.data.min() ?? 0) < 0
             out.append(Picture(file: prefix + "_output.png",
                                image: LayerPictures.featureMaps(output, title: "\(layer.name): \(afterName)", subtitle: "\(output.shape[3]) maps of \(output.shape[1])×\(output.shape[2])", map: signed ? .diverging : .viridis),
                                alt: "feature maps \(afterName)", caption: relu ? "Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere."
-                                : layer.kind == "BatchNormalization" ? "The maps of the layer before, normalised channel by channel: blue below the channel's usual level, red above it."
+                                : layer.kind == .batchNormalization ? "The maps of the layer before, normalised channel by channel: blue below the channel's usual level, red above it."
                                 : "The layer's output maps."))
         }
-        if layer.kind == "BatchNormalization" {
+        if layer.kind == .batchNormalization {
             let image = NormalizationPictures.statistics(
                 gamma: try trace.tensor(layer.name, .weight("gamma")), beta: try trace.tensor(layer.name, .weight("beta")),
                 movingMean: try trace.tensor(layer.name, .weight("moving_mean")), movingVariance: try trace.tensor(layer.name, .weight("moving_variance")),
@@ -90,7 +90,7 @@ public enum InspectionPage {
         }
         if globalPooling, let output, let input = try trace.input(of: layer) {
             out.append(Picture(file: prefix + "_output.png",
-                               image: GlobalPoolingPictures.bars(output, kind: layer.kind, layer: layer.name, inputShape: Array(input.shape.dropFirst())),
+                               image: GlobalPoolingPictures.bars(output, kind: layer.kind ?? .globalAveragePooling2D, layer: layer.name, inputShape: Array(input.shape.dropFirst())),
                                alt: "one bar per channel", caption: "Each channel's maps of the layer before, summed up in one number: the bar strip a Dense layer reads."))
         } else if let output, output.rank == 2 {
             let units = output.shape[1]
@@ -132,34 +132,34 @@ public enum InspectionPage {
         let act = layer.activation
         let actText = act == "linear" ? "" : (act == "relu" ? " and sets every negative result to zero (ReLU)" : " and applies \(act)")
         switch layer.kind {
-        case "Conv2D":
+        case .conv2D?:
             let k = layer.pair("kernel_size", (3, 3)), s = layer.pair("strides", (1, 1))
             return "Slides \(out.last ?? 0) filters of \(k.0)×\(k.1)×\(inputShape.last ?? 0) weights over the input (stride \(s.0), \(layer.config["padding"]?.stringValue ?? "valid") padding); at each position it multiplies the window by the filter, sums, adds the bias\(actText), giving \(out.last ?? 0) feature maps of \(out.first ?? 0)×\(out.dropFirst().first ?? 0)."
-        case "MaxPooling2D", "AveragePooling2D":
+        case .maxPooling2D?, .averagePooling2D?:
             let p = layer.pair("pool_size", (2, 2)), s = layer.pair("strides", p)
-            let what = layer.kind == "MaxPooling2D" ? "keeps the largest value" : "keeps the average"
+            let what = layer.kind == .maxPooling2D ? "keeps the largest value" : "keeps the average"
             return "In every channel, \(what) of each \(p.0)×\(p.1) window (stride \(s.0)), shrinking \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) to \(out.first ?? 0)×\(out.dropFirst().first ?? 0); it has no weights to learn."
-        case "Flatten":
+        case .flatten?:
             return "Lays the \(inputShape.map(String.init).joined(separator: "×")) values out as one list of \(out.first ?? 0) numbers in (row, column, channel) order, so a Dense layer can take them; nothing is computed."
-        case "Dense":
+        case .dense?:
             let units = out.first ?? 0
             if units == 1 && act == "sigmoid" {
                 let names = classNames.count >= 2 ? classNames : ["class 0", "class 1"]
                 return "One neuron weighs all \(inputShape.first ?? 0) inputs, adds a bias to get the logit z, and squashes it with the sigmoid into p = σ(z), the probability of \"\(names[1])\"; p > 0.5 means \(names[1]), otherwise \(names[0])."
             }
             return "Each of the \(units) units multiplies all \(inputShape.first ?? 0) inputs by its own weights, sums them and adds a bias\(actText)."
-        case "Dropout":
+        case .dropout?:
             return "During training it zeroes a random share (\(Format.short(layer.config["rate"]?.doubleValue ?? 0))) of the values; when predicting, as here, it passes its input through unchanged."
-        case "Activation":
+        case .activation?:
             return "Applies \(act) to every value."
-        case "BatchNormalization":
+        case .batchNormalization?:
             let eps = Format.short(layer.config["epsilon"]?.doubleValue ?? 1e-3)
             return "For each of the \(out.last ?? 0) channels, subtracts the mean and divides by √(variance + \(eps)), then multiplies by gamma and adds beta (both learned). When predicting, as here, it uses the moving mean and variance gathered during training (its \(layer.nonTrainableParameters) non-trainable numbers); in training it uses the batch's own."
-        case "GlobalAveragePooling2D", "GlobalMaxPooling2D":
-            let what = layer.kind == "GlobalMaxPooling2D" ? "keeps the largest" : "averages all"
+        case .globalAveragePooling2D?, .globalMaxPooling2D?:
+            let what = layer.kind == .globalMaxPooling2D ? "keeps the largest" : "averages all"
             return "In every channel, \(what) of the \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) values, giving one number per channel: \(inputShape.last ?? 0) numbers in all, a bar each below; it has no weights to learn."
         default:
-            return "A \(layer.kind) layer."
+            return "A \(layer.kindName) layer."
         }
     }
 

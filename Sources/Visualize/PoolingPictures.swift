@@ -27,7 +27,7 @@ public enum PoolingPictures {
         let pool = layer.pair("pool_size", (2, 2))
         let strides = layer.pair("strides", pool)
         let padding = Padding(rawValue: layer.config["padding"]?.stringValue ?? "valid") ?? .valid
-        let isMax = layer.kind.hasPrefix("Max")
+        let isMax = layer.kind == .maxPooling2D
         let (g, kept) = keptPositions(input: input, poolSize: pool, strides: strides, padding: padding)
         let outRows = min(windows, g.outHeight), outCols = min(windows, g.outWidth)
         let inRows = min(g.height, (outRows - 1) * strides.0 + pool.0 - g.padTop)
@@ -73,7 +73,7 @@ public enum PoolingPictures {
         let pool = layer.pair("pool_size", (2, 2))
         let strides = layer.pair("strides", pool)
         let padding = Padding(rawValue: layer.config["padding"]?.stringValue ?? "valid") ?? .valid
-        let isMax = layer.kind.hasPrefix("Max")
+        let isMax = layer.kind == .maxPooling2D
         let (g, kept) = keptPositions(input: input, poolSize: pool, strides: strides, padding: padding)
         let range = ValueRange(of: input.data)
         let inScale = LayerPictures.scale(forWidth: g.width, target: 192)

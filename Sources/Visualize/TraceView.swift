@@ -9,7 +9,10 @@ public struct TraceView {
     public struct LayerInfo {
         public var index: Int
         public var name: String
-        public var kind: String
+        /// The layer's kind; nil for a class name this version does not know (a newer trace).
+        public var kind: LayerKind?
+        /// The Keras class name as the manifest spells it.
+        public var kindName: String
         public var outputShape: [Int]
         /// Every weight, as Keras' "Param #"; `nonTrainableParameters` of them are buffers.
         public var parameters: Int
@@ -50,7 +53,8 @@ public struct TraceView {
         let object = manifest.objectValue ?? [:]
         layers = (object["layers"]?.arrayValue ?? []).compactMap { item in
             guard let o = item.objectValue, let name = o["name"]?.stringValue else { return nil }
-            return LayerInfo(index: o["index"]?.intValue ?? 0, name: name, kind: o["kind"]?.stringValue ?? "",
+            let kindName = o["kind"]?.stringValue ?? ""
+            return LayerInfo(index: o["index"]?.intValue ?? 0, name: name, kind: LayerKind(kerasName: kindName), kindName: kindName,
                              outputShape: o["output_shape"]?.arrayValue?.compactMap(\.intValue) ?? [],
                              parameters: o["parameters"]?.intValue ?? 0,
                              nonTrainableParameters: o["non_trainable_parameters"]?.intValue ?? 0,

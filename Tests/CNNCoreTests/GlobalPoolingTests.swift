@@ -56,7 +56,7 @@ final class GlobalPoolingTests: XCTestCase {
                              ("GlobalMaxPooling2D", "GlobalMaxPooling2D"), ("GlobalMaxPool2D", "GlobalMaxPooling2D")] {
             let layer = try LayerFactory.make(className: name, config: ["data_format": .string("channels_last"), "keepdims": .bool(false)],
                                               position: 1, path: "m.json")
-            XCTAssertEqual(layer.kind, type)
+            XCTAssertEqual(layer.kind.rawValue, type)
         }
         XCTAssertThrowsError(try LayerFactory.make(className: "GlobalAveragePooling2D", config: ["data_format": .string("channels_first")],
                                                    position: 1, path: "m.json"))

@@ -64,7 +64,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
 public final class ActivationLayer: Layer {
     public var name: String
     public let activation: Activation
-    public var kind: String { "Activation" }
+    public var kind: LayerKind { .activation }
     public var parameters: [Parameter] { [] }
     public var backend: KernelBackend = .fast
     public var needsInputGradient = true

@@ -23,7 +23,7 @@ import Foundation
 /// so one image gives the same answer whatever batch it comes in.
 public final class BatchNormalization: Layer {
     public var name: String
-    public var kind: String { "BatchNormalization" }
+    public var kind: LayerKind { .batchNormalization }
     /// Keras' `axis`: −1, or the index of the last axis counting the batch axis (3 for images).
     public let axis: Int
     public let momentum: Float

@@ -6,7 +6,7 @@
 /// OH and OW follow `Padding`. Parameters: KH·KW·C·F + F (896 for 3×3×3×32).
 public final class Conv2D: ActivatedLayer {
     public var name: String
-    public var kind: String { "Conv2D" }
+    public var kind: LayerKind { .conv2D }
     public let filters: Int
     public let kernelSize: (Int, Int)
     public let strides: (Int, Int)

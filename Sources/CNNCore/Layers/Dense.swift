@@ -5,7 +5,7 @@
 /// Parameters: I·O + O (3,936,384 for 30752 → 128).
 public final class Dense: ActivatedLayer {
     public var name: String
-    public var kind: String { "Dense" }
+    public var kind: LayerKind { .dense }
     public let units: Int
     public let activation: Activation
     public let useBias: Bool

@@ -4,7 +4,7 @@
 /// so nothing changes at inference. The mask comes from the layer's seeded generator.
 public final class Dropout: Layer {
     public var name: String
-    public var kind: String { "Dropout" }
+    public var kind: LayerKind { .dropout }
     public let rate: Float
     public var parameters: [Parameter] { [] }
     public var backend: KernelBackend = .fast

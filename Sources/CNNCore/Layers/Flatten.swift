@@ -5,7 +5,7 @@
 /// Dense kernel that follows is interchangeable with one trained in Keras.
 public final class Flatten: Layer {
     public var name: String
-    public var kind: String { "Flatten" }
+    public var kind: LayerKind { .flatten }
     public var parameters: [Parameter] { [] }
     public var backend: KernelBackend = .fast
     public var needsInputGradient = true

@@ -11,7 +11,7 @@
 /// weights, where Flatten → Dense would need a weight per position.
 public final class GlobalAveragePooling2D: Layer {
     public var name: String
-    public var kind: String { "GlobalAveragePooling2D" }
+    public var kind: LayerKind { .globalAveragePooling2D }
     public let keepDims: Bool
     public var parameters: [Parameter] { [] }
     public var backend: KernelBackend = .fast

@@ -11,7 +11,7 @@
 /// anywhere in the image?", one number per filter, with no weights.
 public final class GlobalMaxPooling2D: Layer {
     public var name: String
-    public var kind: String { "GlobalMaxPooling2D" }
+    public var kind: LayerKind { .globalMaxPooling2D }
     public let keepDims: Bool
     public var parameters: [Parameter] { [] }
     public var backend: KernelBackend = .fast

@@ -37,7 +37,7 @@ public protocol Layer: AnyObject {
     /// The Keras layer name, e.g. "conv2d" or "dense_1".
     var name: String { get set }
     /// The Keras class name, e.g. "Conv2D".
-    var kind: String { get }
+    var kind: LayerKind { get }
     /// Trainable arrays, in Keras' order (kernel, then bias).
     var parameters: [Parameter] { get }
     /// Non-trainable state that is saved with the model but never given to an optimizer

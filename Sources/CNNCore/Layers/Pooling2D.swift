@@ -11,7 +11,7 @@ public final class Pooling2D: Layer {
     public let poolSize: (Int, Int)
     public let strides: (Int, Int)
     public let padding: Padding
-    public var kind: String { mode == .max ? "MaxPooling2D" : "AveragePooling2D" }
+    public var kind: LayerKind { mode == .max ? .maxPooling2D : .averagePooling2D }
     public var parameters: [Parameter] { [] }
     public var backend: KernelBackend = .fast
     public var needsInputGradient = true

@@ -1,7 +1,6 @@
 /// Builds a layer from its Keras class name and config (the entries of model.json).
 enum LayerFactory {
-    static let known = ["Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dense", "Dropout", "Activation",
-                        "BatchNormalization", "GlobalAveragePooling2D", "GlobalMaxPooling2D"]
+    static let known = LayerKind.allCases.map(\.rawValue)
 
     static func make(className: String, config c: [String: JSONValue], position: Int, path: String) throws -> Layer {
         func bad(_ reason: String) -> CNNError { .badModelFile(path: path, reason: "layer \(position) (\(className)): \(reason)") }
@@ -35,36 +34,37 @@ enum LayerFactory {
         }
         let name = c["name"]?.stringValue ?? ""
         let useBias = c["use_bias"]?.boolValue ?? true
-        switch className {
-        case "Conv2D":
+        guard let kind = LayerKind(kerasName: className) else {
+            throw CNNError.badModelFile(path: path, reason: "layer \(position) has unknown class_name \"\(className)\"; known layers are \(known.joined(separator: ", "))")
+        }
+        switch kind {
+        case .conv2D:
             return Conv2D(filters: try positiveInt("filters"), kernelSize: try pair("kernel_size", default: nil),
                           strides: try pair("strides", default: (1, 1)), padding: try padding(),
                           activation: try activation(), useBias: useBias, name: name)
-        case "MaxPooling2D", "MaxPool2D", "AveragePooling2D", "AvgPool2D":
+        case .maxPooling2D, .averagePooling2D:
             let size = try pair("pool_size", default: (2, 2))
             let strides = c["strides"] == nil || c["strides"] == .null ? size : try pair("strides", default: size)
-            return Pooling2D(className.hasPrefix("Max") ? .max : .average, poolSize: size, strides: strides,
+            return Pooling2D(kind == .maxPooling2D ? .max : .average, poolSize: size, strides: strides,
                              padding: try padding(), name: name)
-        case "Flatten":
+        case .flatten:
             return Flatten(name: name)
-        case "Dense":
+        case .dense:
             return Dense(units: try positiveInt("units"), activation: try activation(), useBias: useBias, name: name)
-        case "Dropout":
+        case .dropout:
             guard let rate = c["rate"]?.doubleValue, rate >= 0, rate < 1 else { throw bad("\"rate\" must be a number in [0, 1)") }
             return Dropout(rate: Float(rate), name: name)
-        case "Activation":
+        case .activation:
             return ActivationLayer(try activation(), name: name)
-        case "BatchNormalization":
+        case .batchNormalization:
             return try batchNormalization(c, name: name, bad: bad)
-        case "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D", "GlobalMaxPool2D":
+        case .globalAveragePooling2D, .globalMaxPooling2D:
             let format = c["data_format"]?.stringValue ?? "channels_last"
             guard format == "channels_last" else { throw bad("data_format \"\(format)\" is not supported: CNNViz works channels_last (N, H, W, C)") }
             guard c["keepdims"] == nil || c["keepdims"] == .null || c["keepdims"]?.boolValue != nil else { throw bad("\"keepdims\" must be true or false") }
             let keepDims = c["keepdims"]?.boolValue ?? false
-            return className.hasPrefix("GlobalMax") ? GlobalMaxPooling2D(keepDims: keepDims, name: name)
+            return kind == .globalMaxPooling2D ? GlobalMaxPooling2D(keepDims: keepDims, name: name)
                 : GlobalAveragePooling2D(keepDims: keepDims, name: name)
-        default:
-            throw CNNError.badModelFile(path: path, reason: "layer \(position) has unknown class_name \"\(className)\"; known layers are \(known.joined(separator: ", "))")
         }
     }
 

@@ -47,7 +47,7 @@ public struct ModelSpec {
 
     /// The spec of a built model.
     public init(model: Sequential, name: String = "sequential", classNames: [String] = [], preprocessing: Preprocessing = Preprocessing()) {
-        self.init(name: name, inputShape: model.inputShape, layers: model.layers.map { ($0.kind, $0.config) })
+        self.init(name: name, inputShape: model.inputShape, layers: model.layers.map { ($0.kind.rawValue, $0.config) })
         self.classNames = classNames
         self.preprocessing = preprocessing
     }

@@ -41,7 +41,7 @@ public final class Sequential {
         var used = Set(layers.map(\.name).filter { !$0.isEmpty })
         var counters: [String: Int] = [:]
         for layer in layers where layer.name.isEmpty {
-            let base = snakeCase(layer.kind)
+            let base = snakeCase(layer.kind.rawValue)
             var name: String
             repeat {
                 let n = counters[base, default: 0]

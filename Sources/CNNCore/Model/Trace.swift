@@ -51,28 +51,28 @@ public final class Trace {
     }
 
     func recordForward(layer: Layer, index: Int, output: Tensor) {
-        layerOrder.append((index, layer.name, layer.kind, Array(output.shape.dropFirst()), layer.parameterCount + layer.bufferCount,
+        layerOrder.append((index, layer.name, layer.kind.rawValue, Array(output.shape.dropFirst()), layer.parameterCount + layer.bufferCount,
                            layer.buffers.map(\.name), layer.bufferCount, layer.config))
-        for p in layer.parameters { add(index, layer.name, layer.kind, .weight(p.name), p.value) }
+        for p in layer.parameters { add(index, layer.name, layer.kind.rawValue, .weight(p.name), p.value) }
         // Buffers as their own roles, after this forward (which, in training, updated them).
-        for b in layer.buffers { add(index, layer.name, layer.kind, .weight(b.name), b.value) }
+        for b in layer.buffers { add(index, layer.name, layer.kind.rawValue, .weight(b.name), b.value) }
         if let activated = layer as? ActivatedLayer, activated.activation != .linear, let z = activated.lastPreActivation {
-            add(index, layer.name, layer.kind, .preActivation, z)
+            add(index, layer.name, layer.kind.rawValue, .preActivation, z)
         }
-        add(index, layer.name, layer.kind, .output, output)
+        add(index, layer.name, layer.kind.rawValue, .output, output)
     }
 
     func recordOutputGradient(layer: Layer, index: Int, gradient: Tensor, isPreActivation: Bool) {
-        add(index, layer.name, layer.kind, isPreActivation ? .preActivationGradient : .outputGradient, gradient)
+        add(index, layer.name, layer.kind.rawValue, isPreActivation ? .preActivationGradient : .outputGradient, gradient)
     }
 
     func recordBackward(layer: Layer, index: Int, inputGradient: Tensor?) {
-        if let g = inputGradient { add(index, layer.name, layer.kind, .inputGradient, g) }
+        if let g = inputGradient { add(index, layer.name, layer.kind.rawValue, .inputGradient, g) }
     }
 
     func recordParameterGradients(model: Sequential) {
         for (i, layer) in model.layers.enumerated() {
-            for p in layer.parameters { add(i + 1, layer.name, layer.kind, .weightGradient(p.name), p.gradient) }
+            for p in layer.parameters { add(i + 1, layer.name, layer.kind.rawValue, .weightGradient(p.name), p.gradient) }
         }
     }
 
