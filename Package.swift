@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "CFileShims"),
         // Tensors, layers, kernels, model, losses, optimizers, trace. Swift, but for the two C shims.
         .target(name: "CNNCore", dependencies: ["CKernelShims", "CFileShims"], swiftSettings: numeric),
+        // The fast plan: a model compiled into stages (fused Conv+ReLU+MaxPool, Dense updated in
+        // the pass, plain layers) that give the reference model's numbers faster.
+        .target(name: "FastPlan", dependencies: ["CNNCore"], swiftSettings: numeric),
         // JPEG/PNG, resize, augmentation, directory dataset. The only module touching C.
         .target(name: "ImageIO", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
         // Colour maps, grids, bitmap font, charts, HTML pages.
@@ -49,17 +52,18 @@ let package = Package(
         // The tutorials: reads Tutorials/*.md and runs each step through CNNCore.
         .target(name: "Lessons", dependencies: ["CNNCore", "Visualize"], swiftSettings: fastMath),
         // The training loop, reports, demo data set, benchmarks.
-        .target(name: "Training", dependencies: ["CNNCore", "ImageIO", "Visualize", "Lessons"], swiftSettings: fastMath),
+        .target(name: "Training", dependencies: ["CNNCore", "FastPlan", "ImageIO", "Visualize", "Lessons"], swiftSettings: fastMath),
         .executableTarget(
             name: "cnnviz",
             dependencies: [
-                "CNNCore", "ImageIO", "Visualize", "Lessons", "Training",
+                "CNNCore", "FastPlan", "ImageIO", "Visualize", "Lessons", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
 
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"]),
+        .testTarget(name: "FastPlanTests", dependencies: ["FastPlan", "CNNCore"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),

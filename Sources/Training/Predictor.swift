@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 import ImageIO
 
@@ -24,7 +25,7 @@ public struct Predictor {
         let p = saved.spec.preprocessing
         let image = try ImageLoader.load(url, width: p.targetSize.1, height: p.targetSize.0,
                                          interpolation: Interpolation(rawValue: p.interpolation) ?? .nearest)
-        let output = try saved.model.forwardChecked(image.tensor(rescale: p.rescale), for: url.path)
+        let output = try ExecutionPlan(saved.model).forwardChecked(image.tensor(rescale: p.rescale), for: url.path)
         let probability = output.data[0]
         return (probability, classNames[probability > 0.5 ? 1 : 0])
     }
