@@ -4,7 +4,8 @@ import CNNCore
 ///
 /// The reference model runs one layer at a time (`Sequential.forward`/`backward`). The plan
 /// runs the same layers with the same weights, grouping some into stages that skip work:
-///   - a ReLU Conv2D and the max pooling after it → `ConvReLUMaxPoolStage` (one kernel);
+///   - a ReLU Conv2D and the max pooling after it → `ConvReLUMaxPoolStage` (one kernel), or
+///     when the windows overlap `ConvThenMaxPoolStage` (one backward pass through pool and ReLU);
 ///   - every Dense → `DenseStage`; the largest kernel (at least `inPassMinimumWeights` weights)
 ///     is updated by the optimizer inside its backward pass;
 ///   - any other layer → `LayerStage`, the layer on its own kernels.
@@ -53,6 +54,11 @@ public final class ExecutionPlan {
             let next = i + 1 < layers.count ? layers[i + 1] : nil
             if let conv = layer as? Conv2D, let pool = next as? Pooling2D {
                 if let why = ConvReLUMaxPoolStage.whyNotFused(conv, pool, backend: backend) {
+                    if conv.activation == .relu, pool.mode == .max {
+                        stages.append(try ConvThenMaxPoolStage(conv: conv, pool: pool, backend: backend, notFusedBecause: why))
+                        i += 2
+                        continue
+                    }
                     stages.append(LayerStage(conv, how: "Conv2D on its own (not fused with \(pool.name): \(why))"))
                 } else {
                     stages.append(try ConvReLUMaxPoolStage(conv: conv, pool: pool, backend: backend))
