@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "CFileShims"),
         // Tensors, layers, kernels, model, losses, optimizers, trace. Swift, but for the two C shims.
         .target(name: "CNNCore", dependencies: ["CKernelShims", "CFileShims"], swiftSettings: numeric),
+        // The fast plan: a model compiled into stages (fused Conv+ReLU+MaxPool, Dense updated in
+        // the pass, plain layers) that give the reference model's numbers faster.
+        .target(name: "FastPlan", dependencies: ["CNNCore"], swiftSettings: numeric),
         // Image files to model inputs: JPEG/PNG through the C image shims, resize, augmentation, the
         // directory dataset, the one image → input tensor path. (Not "ImageIO": Apple owns that name.)
         .target(name: "ImageFiles", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
@@ -51,17 +54,18 @@ let package = Package(
         .target(name: "Lessons", dependencies: ["CNNCore", "Visualize"], swiftSettings: fastMath),
         // The use cases: inspect, train, evaluate, predict, augment preview, tour, bench, demo data.
         // The one module that decides what to write where (through CNNCore's AtomicWrite).
-        .target(name: "Workflows", dependencies: ["CNNCore", "ImageFiles", "Visualize", "Lessons"], swiftSettings: fastMath),
+        .target(name: "Workflows", dependencies: ["CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons"], swiftSettings: fastMath),
         .executableTarget(
             name: "cnnviz",
             dependencies: [
-                "CNNCore", "ImageFiles", "Visualize", "Lessons", "Workflows",
+                "CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
 
         .testTarget(name: "CNNCoreTests", dependencies: ["CNNCore"]),
+        .testTarget(name: "FastPlanTests", dependencies: ["FastPlan", "CNNCore"]),
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),

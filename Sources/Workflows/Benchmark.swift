@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 
 /// Throughput of the coursework model on in-memory random tensors, as `cnnviz bench` reports it.
@@ -39,18 +40,18 @@ public enum ModelBenchmark {
 
     /// Training steps (forward, BCE from the logit, backward, Adam) on batches of random images.
     public static func train(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
-        let model = try checkedModel(s)
+        let plan = try ExecutionPlan(try checkedModel(s))
         let (x, y) = randomBatch(s)
         let adam = Adam()
         progress("training: \(s.warmupSteps) warm-up steps, then \(s.repeats) × \(s.steps) timed steps of batch \(s.batch)")
         for _ in 0..<s.warmupSteps {
-            try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+            try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
         }
         var runs: [Double] = [], cpuRuns: [Double] = []
         for r in 0..<s.repeats {
             let cpu = cpuSeconds()
             let seconds = try timed {
-                for _ in 0..<s.steps { try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
+                for _ in 0..<s.steps { try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
             }
             runs.append(Double(s.batch * s.steps) / seconds)
             cpuRuns.append(Double(s.batch * s.steps) / max(cpuSeconds() - cpu, 1e-9))
@@ -62,33 +63,34 @@ public enum ModelBenchmark {
     /// Where the time of a training step goes: milliseconds per step for each phase (the
     /// forward and backward pass of each layer, the optimizer), from `StepProfiler` over
     /// repeats × steps steps after the warm-up, and the whole step's milliseconds.
-    public static func trainProfile(_ s: Settings = Settings()) throws -> (phases: [(phase: String, milliseconds: Double)], stepMilliseconds: Double) {
-        let model = try checkedModel(s)
+    /// `stages` names the plan's stages and why a layer was not fused (`ExecutionPlan.lines`).
+    public static func trainProfile(_ s: Settings = Settings()) throws -> (phases: [(phase: String, milliseconds: Double)], stepMilliseconds: Double, stages: [String]) {
+        let plan = try ExecutionPlan(try checkedModel(s))
         let (x, y) = randomBatch(s)
         let adam = Adam()
         let profiler = StepProfiler()
-        model.profiler = profiler
+        plan.profiler = profiler
         for _ in 0..<s.warmupSteps {
-            try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+            try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
         }
         profiler.reset()
         let count = s.steps * s.repeats
         let seconds = try timed {
-            for _ in 0..<count { try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
+            for _ in 0..<count { try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
         }
-        return (profiler.millisecondsPerStep, seconds * 1000 / Double(count))
+        return (profiler.millisecondsPerStep, seconds * 1000 / Double(count), plan.lines)
     }
 
     /// Inference (forward only, no trace) on batches of random images.
     public static func infer(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
-        let model = try checkedModel(s)
+        let plan = try ExecutionPlan(try checkedModel(s))
         let (x, _) = randomBatch(s)
         progress("inference: \(s.warmupSteps) warm-up batches, then \(s.repeats) × \(s.steps) timed batches of \(s.batch)")
-        for _ in 0..<s.warmupSteps { _ = try model.forward(x) }
+        for _ in 0..<s.warmupSteps { _ = try plan.forward(x) }
         var runs: [Double] = [], cpuRuns: [Double] = []
         for r in 0..<s.repeats {
             let cpu = cpuSeconds()
-            let seconds = try timed { for _ in 0..<s.steps { _ = try model.forward(x) } }
+            let seconds = try timed { for _ in 0..<s.steps { _ = try plan.forward(x) } }
             runs.append(Double(s.batch * s.steps) / seconds)
             cpuRuns.append(Double(s.batch * s.steps) / max(cpuSeconds() - cpu, 1e-9))
             progress(String(format: "  repetition %d: %.0f images/s (%.0f per CPU-second)", r + 1, runs.last ?? 0, cpuRuns.last ?? 0))
@@ -100,12 +102,12 @@ public enum ModelBenchmark {
     public static func oneImageMilliseconds(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Double {
         var single = s
         single.batch = 1
-        let model = try checkedModel(s)
+        let plan = try ExecutionPlan(try checkedModel(s))
         let (x, _) = randomBatch(single)
         progress("one image: \(s.warmupSteps) warm-up passes, then the median of \(s.singleImageRuns)")
-        for _ in 0..<s.warmupSteps { _ = try model.forward(x) }
+        for _ in 0..<s.warmupSteps { _ = try plan.forward(x) }
         var runs: [Double] = []
-        for _ in 0..<s.singleImageRuns { runs.append(try timed { _ = try model.forward(x) } * 1000) }
+        for _ in 0..<s.singleImageRuns { runs.append(try timed { _ = try plan.forward(x) } * 1000) }
         return median(runs)
     }
 

@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 import ImageFiles
 
@@ -23,6 +24,8 @@ public struct Evaluation {
                                 confusion: Array(repeating: Array(repeating: 0, count: classes), count: classes),
                                 probabilities: [], misclassified: [])
         var lossSum = 0.0
+        // The fast stages (fused conv and pooling): the same outputs as `model.forward`.
+        let plan = try ExecutionPlan(model)
         var start = 0
         while start < data.count {
             let indices = Array(start..<min(start + batchSize, data.count))
@@ -30,7 +33,7 @@ public struct Evaluation {
                                           rescale: spec.preprocessing.rescale)
             let what = indices.count == 1 ? data.path(indices[0]).path
                 : "the batch of \(indices.count) images from \(data.path(indices[0]).path)"
-            let output = try model.forwardChecked(x, for: what)
+            let output = try plan.forwardChecked(x, for: what)
             let loss = try model.lossAndGradient(output: output, targets: y, loss: spec.loss).loss
             lossSum += Double(loss) * Double(indices.count)
             for (k, i) in indices.enumerated() {

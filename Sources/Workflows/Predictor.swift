@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 import ImageFiles
 
@@ -22,7 +23,7 @@ public struct Predictor {
     /// Probability of class index 1 and the class name it implies (threshold 0.5).
     public func predict(_ url: URL) throws -> (probability: Float, className: String) {
         let input = try ModelInput.load(url, saved.spec.preprocessing)
-        let output = try saved.model.forwardChecked(input.tensor, for: url.path)
+        let output = try ExecutionPlan(saved.model).forwardChecked(input.tensor, for: url.path)
         let probability = output.data[0]
         return (probability, classNames[ClassDecision.binaryClass(probability)])
     }

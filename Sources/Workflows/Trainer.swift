@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 import ImageFiles
 
@@ -18,6 +19,8 @@ public final class Trainer {
 
     public let options: TrainOptions
     public let model: Sequential
+    /// How `model` trains fast (fused stages, see `ExecutionPlan`); the same numbers as `model.trainStep`.
+    public let plan: ExecutionPlan
     public let spec: ModelSpec
     public let optimizer: Adam
     public let training: DirectoryDataset
@@ -45,6 +48,7 @@ public final class Trainer {
         self.augmentation = augmentation
         self.log = log
         model = try spec.build(seed: options.seed)
+        plan = try ExecutionPlan(model)
         optimizer = Adam()
     }
 
@@ -99,7 +103,7 @@ public final class Trainer {
                     return .interrupted(epoch: epoch, step: step)
                 }
                 let (x, y) = iterator.nextBatch()
-                let (loss, accuracy) = try model.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer)
+                let (loss, accuracy) = try plan.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer)
                 guard loss.isFinite else {
                     throw Failure(description: "the loss became \(loss) at epoch \(epoch + 1), step \(step + 1): training stopped. "
                         + "The last good checkpoint is kept in \(checkpointFolder.path). Try a smaller learning rate or check the images")

@@ -56,7 +56,7 @@ struct BenchTrainCommand: ParsableCommand {
     @OptionGroup var options: BenchModelOptions
     @OptionGroup var output: BenchOutputOptions
 
-    @Flag(help: "Also time each layer's forward and backward pass and the optimizer: where a step's time goes.")
+    @Flag(help: "Also list the fast plan's stages and time each stage's forward and backward pass and the optimizer: where a step's time goes.")
     var profile = false
 
     func run() throws {
@@ -73,12 +73,16 @@ struct BenchTrainCommand: ParsableCommand {
                 if let breakdown {
                     object["step_ms"] = breakdown.stepMilliseconds
                     object["profile_ms_per_step"] = Dictionary(uniqueKeysWithValues: breakdown.phases.map { ($0.phase, $0.milliseconds) })
+                    object["stages"] = breakdown.stages
                 }
                 try printJSON(object)
             } else {
                 print(String(format: "training: %.0f images/s (batch %d, median of %d; %.0f per CPU-second), peak memory %.0f MB",
                              result.median, s.batch, s.repeats, result.cpuMedian, memory))
-                if let breakdown { print(Self.table(breakdown.phases, step: breakdown.stepMilliseconds, steps: s.steps * s.repeats)) }
+                if let breakdown {
+                    print("stages of the fast plan:\n" + breakdown.stages.map { "  " + $0 }.joined(separator: "\n"))
+                    print(Self.table(breakdown.phases, step: breakdown.stepMilliseconds, steps: s.steps * s.repeats))
+                }
             }
         }
     }

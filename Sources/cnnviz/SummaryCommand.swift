@@ -1,5 +1,6 @@
 import ArgumentParser
 import CNNCore
+import FastPlan
 import Foundation
 
 struct SummaryCommand: ParsableCommand {
@@ -14,16 +15,25 @@ struct SummaryCommand: ParsableCommand {
     @Option(name: .long, help: "An architecture file (model.json form) to summarise without weights.")
     var architecture: String?
 
+    @Flag(help: "Also list the stages the fast plan runs for training and evaluation, and why a layer was not fused.")
+    var plan = false
+
     func run() throws {
         try CLIError.guarding {
-            if let model {
-                let saved = try SavedModel.load(from: URL(fileURLWithPath: model))
-                print(Summary.text(saved.model, name: saved.spec.name))
+            let (model, name): (Sequential, String)
+            if let modelPath = self.model {
+                let saved = try SavedModel.load(from: URL(fileURLWithPath: modelPath))
+                (model, name) = (saved.model, saved.spec.name)
             } else if let architecture {
                 let spec = try ModelSpec.load(URL(fileURLWithPath: architecture))
-                print(Summary.text(try spec.build(path: architecture), name: spec.name))
+                (model, name) = (try spec.build(path: architecture), spec.name)
             } else {
-                print(Summary.text(try Coursework.model(), name: "coursework"))
+                (model, name) = (try Coursework.model(), "coursework")
+            }
+            print(Summary.text(model, name: name))
+            if plan {
+                print("\nFast plan (training, evaluation, bench):")
+                for line in try ExecutionPlan(model).lines { print("  " + line) }
             }
         }
     }

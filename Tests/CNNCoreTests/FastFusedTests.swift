@@ -1,9 +1,9 @@
 import XCTest
 @testable import CNNCore
 
-/// The fused fast paths against the unfused steps they replace: conv forward + ReLU in one pass,
-/// max-pool backward + ReLU backward in one pass, and a model's backward with the fusion against
-/// the same backward without it (a trace turns the fusion off).
+/// The fused kernels against the unfused steps they replace: conv forward + ReLU in one pass
+/// (what `Conv2D` runs) and max-pool backward + ReLU backward in one pass. The fast plan's
+/// fused stages are tested in FastPlanTests.
 final class FastFusedTests: XCTestCase {
     /// z from `forwardReLU` is bit for bit `forward`'s, and y is exactly `reluForward(z)`, on the
     /// odd shapes of `FastKernelTests.convCases` (and close to the naive kernel, via those tests).
@@ -66,66 +66,6 @@ final class FastFusedTests: XCTestCase {
                                                                pooled: pooled.output, geometry: g),
                                twoPasses, "\(backend) pool backward through ReLU \(name)")
             }
-        }
-    }
-
-    /// A training step's gradients with the fused backward (no trace) equal those of the
-    /// unfused one (with a trace) bit for bit.
-    func testFusedModelBackwardEqualsUnfused() throws {
-        for backend in [KernelBackend.fast, .naive] {
-            func gradients(traced: Bool) throws -> [[Float]] {
-                let model = try Sequential(inputShape: [9, 7, 3], layers: [
-                    Conv2D(filters: 5, kernelSize: (3, 3), padding: .same, activation: .relu),
-                    Pooling2D(.max, poolSize: (2, 2)),
-                    Conv2D(filters: 6, kernelSize: (2, 2), strides: (2, 1), activation: .relu),
-                    Pooling2D(.max, poolSize: (2, 1), strides: (1, 1)),
-                    Flatten(),
-                    Dense(units: 19, activation: .relu),
-                    Dense(units: 1, activation: .sigmoid),
-                ], seed: 4, backend: backend)
-                var rng = SeededRNG(seed: 8)
-                let batch = 3
-                let x = Tensor(shape: [batch, 9, 7, 3], data: (0..<(batch * 9 * 7 * 3)).map { _ in rng.uniform(0, 1) })
-                let output = try model.forward(x, training: true)
-                let (_, grad, fromLogit) = try model.lossAndGradient(output: output, targets: Tensor(shape: [batch, 1], data: [0, 1, 1]),
-                                                                     loss: .binaryCrossentropy)
-                model.zeroGradients()
-                try model.backward(grad, fromPreActivation: fromLogit, trace: traced ? Trace() : nil)
-                return model.parameters.map(\.gradient.data)
-            }
-            let fused = try gradients(traced: false), plain = try gradients(traced: true)
-            XCTAssertEqual(fused.count, plain.count)
-            for (p, (a, b)) in zip(fused, plain).enumerated() { assertBitEqual(a, b, "\(backend) parameter \(p) gradient") }
-        }
-    }
-
-    /// `clearGradientsBeforeBackward` (Dense kernel gradients stored, not added to zeros) leaves
-    /// the same gradients as `zeroGradients` then backward, from stale non-zero gradients, and
-    /// a second backward after it adds again.
-    func testOverwrittenDenseGradientEqualsZeroThenAdd() throws {
-        for backend in [KernelBackend.fast, .naive] {
-            func gradients(overwrite: Bool) throws -> ([[Float]], [[Float]]) {
-                let model = try Sequential(inputShape: [5, 4, 2], layers: [
-                    Conv2D(filters: 3, kernelSize: (2, 2), activation: .relu),
-                    Flatten(),
-                    Dense(units: 17, activation: .relu),
-                    Dense(units: 1, activation: .sigmoid),
-                ], seed: 6, backend: backend)
-                var rng = SeededRNG(seed: 12)
-                for p in model.parameters { p.gradient.data = random(p.gradient.count, &rng) }
-                let x = Tensor(shape: [2, 5, 4, 2], data: random(2 * 5 * 4 * 2, &rng))
-                let output = try model.forward(x, training: true)
-                let (_, grad, fromLogit) = try model.lossAndGradient(output: output, targets: Tensor(shape: [2, 1], data: [1, 0]),
-                                                                     loss: .binaryCrossentropy)
-                if overwrite { model.clearGradientsBeforeBackward() } else { model.zeroGradients() }
-                try model.backward(grad, fromPreActivation: fromLogit)
-                let once = model.parameters.map(\.gradient.data)
-                try model.backward(grad, fromPreActivation: fromLogit)
-                return (once, model.parameters.map(\.gradient.data))
-            }
-            let marked = try gradients(overwrite: true), zeroed = try gradients(overwrite: false)
-            XCTAssertEqual(marked.0, zeroed.0, "\(backend): gradients after one backward")
-            XCTAssertEqual(marked.1, zeroed.1, "\(backend): gradients after a second backward (added)")
         }
     }
 }

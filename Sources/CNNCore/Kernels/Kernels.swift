@@ -60,7 +60,7 @@ public enum Kernels {
     }
 
     /// Dense backward. Shapes: see `DenseNaive.backward`. With `overwriteKernelGradient` the
-    /// kernel gradient is set to this batch's gradient instead of added to (see `Dense.backward`).
+    /// kernel gradient is set to this batch's gradient instead of added to (the fast plan's `DenseStage` in a training step).
     public static func denseBackward(_ backend: KernelBackend, input: [Float], kernel: [Float], outputGradient: [Float],
                                      batch: Int, inputs: Int, outputs: Int,
                                      kernelGradient: inout [Float], biasGradient: inout [Float],

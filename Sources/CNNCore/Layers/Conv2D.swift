@@ -36,7 +36,8 @@ public final class Conv2D: ActivatedLayer {
         self.name = name
     }
 
-    func geometry(batch: Int) -> ConvGeometry {
+    /// The convolution's geometry for a batch of `batch` inputs of the built shape.
+    public func geometry(batch: Int) -> ConvGeometry {
         ConvGeometry(sample: inputShape, batch: batch, kernel: kernelSize, strides: strides, padding: padding)
     }
 
@@ -80,11 +81,7 @@ public final class Conv2D: ActivatedLayer {
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let y = lastOutput else {
-            let reason = lastInput == nil ? "backward was called before forward"
-                : "its last forward ran fused with the max pooling after it and kept no ReLU output; use Sequential.backward, or run the forward with a trace"
-            throw CNNError.impossibleLayer(layer: name, reason: reason)
-        }
+        guard let y = lastOutput else { throw CNNError.impossibleLayer(layer: name, reason: "backward was called before forward") }
         return try backward(preActivationGradient: Kernels.activationBackward(backend, activation, output: y, outputGradient: outputGradient))
     }
 
@@ -100,53 +97,6 @@ public final class Conv2D: ActivatedLayer {
                                       inputGradient: needsInputGradient)
         bias?.gradient.data = biasGradient
         return needsInputGradient ? Tensor(shape: x.shape, data: dx) : Tensor(shape: [0], data: [])
-    }
-
-    /// True when `Sequential` may run this layer and `pool` after it as one kernel
-    /// (`forwardReLUMaxPool`): fast backend, ReLU, and max pooling with non-overlapping windows
-    /// (strides = pool size, `valid` padding).
-    func fuses(with pool: Pooling2D) -> Bool {
-        backend == .fast && pool.backend == .fast && activation == .relu && pool.mode == .max
-            && pool.strides == pool.poolSize && pool.padding == .valid
-    }
-
-    /// This layer's forward, its ReLU and the max pooling `pool` after it in one pass
-    /// (`Kernels.convReLUMaxPoolForward`): returns the pooled output (N, PH, PW, F).
-    ///
-    /// The conv output is never materialised, so afterwards `lastPreActivation` and `lastOutput`
-    /// are nil (only the input is kept) and `pool` holds its argmax and output as after its own
-    /// forward. Backward then goes through `backwardReLUMaxPool`, or through the pool's
-    /// `preActivationGradientAfterFusedForward` and `backward(preActivationGradient:)`.
-    func forwardReLUMaxPool(_ input: Tensor, pool: Pooling2D) throws -> Tensor {
-        try check(input, against: inputShape)
-        guard let kernel else { throw CNNError.impossibleLayer(layer: name, reason: "the layer was used before it was built") }
-        guard fuses(with: pool) else {
-            throw CNNError.impossibleLayer(layer: name, reason: "only a ReLU conv followed by max pooling with strides equal to the pool size and 'valid' padding runs fused; call forward on each layer instead")
-        }
-        let g = geometry(batch: input.shape[0])
-        let (pooled, argmax) = Kernels.convReLUMaxPoolForward(backend, input: input.data, kernel: kernel.value.data,
-                                                              bias: bias?.value.data, geometry: g, filters: filters,
-                                                              pool: pool.poolSize)
-        lastInput = input
-        lastPreActivation = nil
-        lastOutput = nil
-        return try pool.rememberFusedForward(output: pooled, argmax: argmax, batch: g.batch)
-    }
-
-    /// Backward of `forwardReLUMaxPool` from the pooled output's gradient (N, PH, PW, F) to this
-    /// layer's kernel and bias gradients (added, as `backward` does). Computes no input gradient,
-    /// so it is for a layer with `needsInputGradient == false` (the model's first layer).
-    func backwardReLUMaxPool(_ pooledGradient: Tensor, pool: Pooling2D) throws {
-        guard let x = lastInput, let kernel, let fused = pool.fusedForwardState(),
-              fused.output.count == pooledGradient.count else {
-            throw CNNError.impossibleLayer(layer: name, reason: "the fused backward needs the fused forward of this layer and its pooling first")
-        }
-        let g = geometry(batch: x.shape[0])
-        var biasGradient = bias?.gradient.data ?? []
-        Kernels.convReLUMaxPoolBackward(backend, input: x.data, kernel: kernel.value.data, outputGradient: pooledGradient.data,
-                                        argmax: fused.argmax, pooled: fused.output, geometry: g, filters: filters,
-                                        pool: pool.poolSize, kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient)
-        bias?.gradient.data = biasGradient
     }
 
     public var config: [String: JSONValue] {

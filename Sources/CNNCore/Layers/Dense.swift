@@ -16,17 +16,10 @@ public final class Dense: ActivatedLayer {
     public private(set) var bias: Parameter?
     public var parameters: [Parameter] { [kernel, bias].compactMap { $0 } }
 
-    private var inputs = 0
+    /// Input features I, known once built.
+    public private(set) var inputs = 0
     private var lastInput: Tensor?
     public private(set) var lastPreActivation: Tensor?
-    /// Set by `Sequential.trainStep` instead of clearing the kernel gradient: the next backward
-    /// stores dW instead of adding it to zeros (saves a zero fill and a read of 15.7 MB per step
-    /// for the coursework's dense layer). Cleared by that backward.
-    var kernelGradientPendingOverwrite = false
-    /// Set by `Sequential.trainStep` for the model's largest Dense kernel: the next backward
-    /// hands dW to this optimizer update block by block and does not store it (the kernel's
-    /// `gradient` keeps its old values). Cleared by that backward.
-    var pendingKernelUpdate: SliceUpdate?
     public private(set) var lastOutput: Tensor?
 
     public init(units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = "") {
@@ -77,23 +70,10 @@ public final class Dense: ActivatedLayer {
         }
         let batch = x.shape[0]
         var biasGradient = bias?.gradient.data ?? []
-        if let update = pendingKernelUpdate {
-            pendingKernelUpdate = nil
-            kernelGradientPendingOverwrite = false
-            let dx = kernel.value.data.withUnsafeMutableBufferPointer { w in
-                Kernels.denseBackwardUpdatingKernel(backend, input: x.data, kernel: w.baseAddress!, outputGradient: dz.data,
-                                                    batch: batch, inputs: inputs, outputs: units, biasGradient: &biasGradient,
-                                                    inputGradient: needsInputGradient, update: update)
-            }
-            bias?.gradient.data = biasGradient
-            return needsInputGradient ? Tensor(shape: x.shape, data: dx) : Tensor(shape: [0], data: [])
-        }
         let dx = Kernels.denseBackward(backend, input: x.data, kernel: kernel.value.data, outputGradient: dz.data,
                                        batch: batch, inputs: inputs, outputs: units,
                                        kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient,
-                                       inputGradient: needsInputGradient,
-                                       overwriteKernelGradient: kernelGradientPendingOverwrite)
-        kernelGradientPendingOverwrite = false
+                                       inputGradient: needsInputGradient)
         bias?.gradient.data = biasGradient
         return needsInputGradient ? Tensor(shape: x.shape, data: dx) : Tensor(shape: [0], data: [])
     }

@@ -80,11 +80,9 @@ extension Layer {
 /// the value before the activation (Keras keeps it as the "logits" of a sigmoid or softmax).
 public protocol ActivatedLayer: Layer {
     var activation: Activation { get }
-    /// The pre-activation output z of the last forward pass. Nil for a Conv2D whose last forward
-    /// ran fused with the max pooling after it (`Sequential.forward` without a trace), which never
-    /// materialises z; a trace turns that fusion off.
+    /// The pre-activation output z of the last forward pass (nil before the first).
     var lastPreActivation: Tensor? { get }
-    /// The output y = activation(z) of the last forward pass; nil after a fused forward, as z.
+    /// The output y = activation(z) of the last forward pass (nil before the first).
     var lastOutput: Tensor? { get }
     /// Backward from dLoss/dz directly, skipping the activation (used for the loss from the logit).
     func backward(preActivationGradient: Tensor) throws -> Tensor

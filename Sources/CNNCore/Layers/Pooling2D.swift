@@ -20,12 +20,6 @@ public final class Pooling2D: Layer {
     private var lastBatch = 0
     /// For max pooling: the input index of each kept maximum in the last forward pass.
     public private(set) var lastArgmax: [Int32] = []
-    /// For max pooling: the last output (shared with the next layer, not copied), the ReLU mask
-    /// of `backwardThroughReLU`.
-    private var lastMaxOutput: [Float] = []
-    /// True when the last forward ran fused with the Conv2D before it (`Conv2D.forwardReLUMaxPool`):
-    /// argmax and output are this layer's as usual, but the layer below kept no ReLU output.
-    private(set) var ranFused = false
 
     public init(_ mode: Mode, poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil,
                 padding: Padding = .valid, name: String = "") {
@@ -36,7 +30,8 @@ public final class Pooling2D: Layer {
         self.name = name
     }
 
-    func geometry(batch: Int) -> ConvGeometry {
+    /// The pooling's geometry for a batch of `batch` inputs of the built shape.
+    public func geometry(batch: Int) -> ConvGeometry {
         ConvGeometry(sample: inputShape, batch: batch, kernel: poolSize, strides: strides, padding: padding)
     }
 
@@ -68,11 +63,8 @@ public final class Pooling2D: Layer {
         case .max:
             let (y, arg) = Kernels.maxPoolForward(backend, input: input.data, geometry: g)
             lastArgmax = arg
-            lastMaxOutput = y
-            ranFused = false
             return Tensor(shape: shape, data: y)
         case .average:
-            ranFused = false
             return Tensor(shape: shape, data: PoolNaive.averageForward(input: input.data, geometry: g))
         }
     }
@@ -90,53 +82,6 @@ public final class Pooling2D: Layer {
             return Tensor(shape: [g.batch] + inputShape,
                           data: PoolNaive.averageBackward(outputGradient: outputGradient.data, geometry: g))
         }
-    }
-
-    /// Max pooling backward fused with the ReLU backward of the layer before it: returns that
-    /// layer's dLoss/dz directly. `relu` is this layer's input (the ReLU output y of the layer
-    /// before). Same values as `backward` then the ReLU backward; see `Kernels.maxPoolBackwardReLU`.
-    public func backwardThroughReLU(_ outputGradient: Tensor, relu: Tensor) throws -> Tensor {
-        let g = geometry(batch: lastBatch)
-        guard mode == .max, relu.count == g.batch * g.height * g.width * g.channels,
-              lastMaxOutput.count == outputGradient.count else {
-            throw CNNError.impossibleLayer(layer: name, reason: "the fused ReLU backward needs max pooling and its input")
-        }
-        return Tensor(shape: [g.batch] + inputShape,
-                      data: Kernels.maxPoolBackwardReLU(backend, outputGradient: outputGradient.data, argmax: lastArgmax,
-                                                        relu: relu.data, pooled: lastMaxOutput, geometry: g))
-    }
-
-    /// Stores what the fused conv-ReLU-pool forward computed for this layer, as its own forward
-    /// would have, and returns the output tensor (N, PH, PW, C).
-    func rememberFusedForward(output: [Float], argmax: [Int32], batch: Int) throws -> Tensor {
-        let g = geometry(batch: batch)
-        let shape = [g.batch, g.outHeight, g.outWidth, g.channels]
-        guard mode == .max, output.count == shape.reduce(1, *), argmax.count == output.count else {
-            throw CNNError.impossibleLayer(layer: name, reason: "the fused forward gave \(output.count) values for an output of shape \(CNNError.format(shape)); run the layers unfused")
-        }
-        lastBatch = batch
-        lastArgmax = argmax
-        lastMaxOutput = output
-        ranFused = true
-        return Tensor(shape: shape, data: output)
-    }
-
-    /// Argmax and output of the last forward when it ran fused, else nil.
-    func fusedForwardState() -> (argmax: [Int32], output: [Float])? {
-        ranFused ? (lastArgmax, lastMaxOutput) : nil
-    }
-
-    /// After a fused forward: the dLoss/dz of the ReLU conv below, from this layer's output
-    /// gradient, with the ReLU mask read from the pooled output (`Kernels.maxPoolBackwardPooledMask`;
-    /// the windows do not overlap). For a conv that needs its input gradient.
-    func preActivationGradientAfterFusedForward(_ outputGradient: Tensor) throws -> Tensor {
-        let g = geometry(batch: lastBatch)
-        guard ranFused, lastMaxOutput.count == outputGradient.count else {
-            throw CNNError.impossibleLayer(layer: name, reason: "this backward needs a fused forward of the same batch first")
-        }
-        return Tensor(shape: [g.batch] + inputShape,
-                      data: Kernels.maxPoolBackwardPooledMask(backend, outputGradient: outputGradient.data, argmax: lastArgmax,
-                                                              pooled: lastMaxOutput, geometry: g))
     }
 
     public var config: [String: JSONValue] {

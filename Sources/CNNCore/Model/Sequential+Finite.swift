@@ -15,8 +15,9 @@ extension Sequential {
     }
 
     /// The error for an input whose output is not finite: runs the layers again one at a time
-    /// (no fused kernels, so every pre-activation is kept) to find the first that gives NaN or inf.
-    func overflowError(_ input: Tensor, for what: String) throws -> CNNError {
+    /// (every pre-activation is kept) to find the first that gives NaN or inf. The fast plan's
+    /// checked forward calls it too.
+    public func overflowError(_ input: Tensor, for what: String) throws -> CNNError {
         let hint = "the model's weights are too large for float arithmetic: train the model again, or check where its weights came from"
         var x = input
         for layer in layers {

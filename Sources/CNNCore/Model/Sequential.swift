@@ -8,9 +8,6 @@ public final class Sequential {
     public let inputShape: [Int]
     /// Per-sample output shape of each layer.
     public let outputShapes: [[Int]]
-    /// When set, every forward and backward pass adds each layer's time to it (and
-    /// `trainStep` the optimizer's): see `StepProfiler`.
-    public var profiler: StepProfiler?
     /// Which kernels every layer runs.
     public var backend: KernelBackend {
         didSet { for layer in layers { layer.backend = backend } }
@@ -78,86 +75,31 @@ public final class Sequential {
 
     /// Runs a batch (N, inputShape…) through every layer; records into `trace` when given.
     ///
-    /// Without a trace, a ReLU Conv2D followed by max pooling with non-overlapping windows runs
-    /// as one kernel (`Conv2D.forwardReLUMaxPool`): the conv output is never written, so that
-    /// conv's `lastPreActivation` and `lastOutput` stay nil. A trace records every layer's
-    /// output, so with one each layer runs on its own.
+    /// One layer at a time, each keeping what its backward needs. The fast plan (module
+    /// FastPlan) runs the same layers with some merged into one kernel, for training speed.
     public func forward(_ input: Tensor, training: Bool = false, trace: Trace? = nil) throws -> Tensor {
         guard input.rank == inputShape.count + 1, Array(input.shape.dropFirst()) == inputShape else {
             throw CNNError.shapeMismatch(layer: layers[0].name, expected: [-1] + inputShape, got: input.shape)
         }
         trace?.recordModelInput(input)
         var x = input
-        var index = 0
-        while index < layers.count {
-            let layer = layers[index]
-            let started = profiler == nil ? 0 : StepProfiler.now()
-            if trace == nil, index + 1 < layers.count, let conv = layer as? Conv2D,
-               let pool = layers[index + 1] as? Pooling2D, conv.fuses(with: pool) {
-                x = try conv.forwardReLUMaxPool(x, pool: pool)
-                profiler?.add("forward " + layer.name + " + " + pool.name, since: started)
-                index += 2
-                continue
-            }
+        for (index, layer) in layers.enumerated() {
             x = try layer.forward(x, training: training)
-            profiler?.add("forward " + layer.name, since: started)
             trace?.recordForward(layer: layer, index: index + 1, output: x)
-            index += 1
         }
         return x
     }
 
     /// Backpropagates dLoss/doutput through every layer (last to first), accumulating gradients.
-    /// When `fromPreActivation` is true the gradient is dLoss/dz of the last layer (the loss from the logit).
+    /// When `fromPreActivation` is true the gradient is dLoss/dz of the last layer (the loss from
+    /// the logit), so that layer skips its activation's backward.
     public func backward(_ gradient: Tensor, fromPreActivation: Bool = false, trace: Trace? = nil) throws {
         var grad = gradient
-        // Set when the gradient handed to the next layer down is already its dLoss/dz.
-        var gradientIsPreActivation = false
-        // After a fused conv-pool forward with a trace: the conv's dLoss/dz, while `grad` is its
-        // dLoss/dy for the trace (the conv kept no ReLU output to compute dz from dy itself).
-        var pendingPreActivation: Tensor?
-        // Index of a conv whose gradients the fused conv-pool backward has already added.
-        var doneIndex = -1
-        for (index, layer) in layers.enumerated().reversed() where index != doneIndex {
-            let started = profiler == nil ? 0 : StepProfiler.now()
-            let updatesKernel = (layer as? Dense)?.pendingKernelUpdate != nil
-            defer {
-                let alsoConv = index > 0 && doneIndex == index - 1 ? " + " + layers[index - 1].name : ""
-                profiler?.add("backward " + layer.name + alsoConv + (updatesKernel ? " + optimizer (kernel)" : ""), since: started)
-            }
-            trace?.recordOutputGradient(layer: layer, index: index + 1, gradient: grad, isPreActivation: fromPreActivation && index == layers.count - 1)
-            let preActivation = gradientIsPreActivation || (index == layers.count - 1 && fromPreActivation)
-            gradientIsPreActivation = false
-            if let dz = pendingPreActivation, let activated = layer as? ActivatedLayer {
-                pendingPreActivation = nil
-                grad = try activated.backward(preActivationGradient: dz)
-            } else if preActivation, let activated = layer as? ActivatedLayer {
+        for (index, layer) in layers.enumerated().reversed() {
+            let fromLogit = fromPreActivation && index == layers.count - 1
+            trace?.recordOutputGradient(layer: layer, index: index + 1, gradient: grad, isPreActivation: fromLogit)
+            if fromLogit, let activated = layer as? ActivatedLayer {
                 grad = try activated.backward(preActivationGradient: grad)
-            } else if index > 0, let pool = layer as? Pooling2D, pool.ranFused, let conv = layers[index - 1] as? Conv2D {
-                // The forward ran conv, ReLU and this pooling as one kernel (see `forward`).
-                if trace == nil && !conv.needsInputGradient {
-                    // Straight from dPooled to the conv's kernel and bias gradients; dz is built
-                    // a few rows at a time and never stored whole.
-                    try conv.backwardReLUMaxPool(grad, pool: pool)
-                    grad = Tensor(shape: [0], data: [])
-                    doneIndex = index - 1
-                } else {
-                    let dz = try pool.preActivationGradientAfterFusedForward(grad)
-                    if trace != nil {
-                        pendingPreActivation = dz
-                        grad = try pool.backward(grad)
-                    } else {
-                        grad = dz
-                        gradientIsPreActivation = true
-                    }
-                }
-            } else if trace == nil, index > 0, let pool = layer as? Pooling2D, pool.mode == .max,
-                      let below = layers[index - 1] as? ActivatedLayer, below.activation == .relu,
-                      let relu = below.lastOutput {
-                // Max pooling after a ReLU: one pass gives the layer below its dLoss/dz (the
-                // trace, when recording, wants the gradient in between, so it takes the plain path).
-                grad = try pool.backwardThroughReLU(grad, relu: relu)
-                gradientIsPreActivation = true
             } else {
                 grad = try layer.backward(grad)
             }
@@ -167,20 +109,6 @@ public final class Sequential {
 
     /// Clears every parameter's gradient.
     public func zeroGradients() { for p in parameters { p.zeroGradient() } }
-
-    /// `zeroGradients` for a backward pass that follows at once: a Dense kernel gradient is not
-    /// zeroed but marked, and that layer's backward stores its gradient instead of adding it.
-    /// Every parameter's gradient after the backward equals the one after `zeroGradients`.
-    func clearGradientsBeforeBackward() {
-        for layer in layers {
-            if let dense = layer as? Dense, let kernel = dense.kernel {
-                dense.kernelGradientPendingOverwrite = true
-                for p in dense.parameters where p !== kernel { p.zeroGradient() }
-            } else {
-                for p in layer.parameters { p.zeroGradient() }
-            }
-        }
-    }
 
     /// Loss and dLoss/d(output or logit) for a batch whose forward pass has just run.
     ///
@@ -200,48 +128,15 @@ public final class Sequential {
 
     /// One training step on a batch: forward, loss, backward, optimizer update.
     /// Returns the batch loss and accuracy (computed before the update, as Keras reports them).
+    /// The reference step, layer by layer; `ExecutionPlan.trainStep` (FastPlan) gives the same numbers faster.
     @discardableResult
     public func trainStep(_ input: Tensor, targets: Tensor, loss: Loss, optimizer: Optimizer, trace: Trace? = nil) throws -> (loss: Float, accuracy: Float) {
         let output = try forward(input, training: true, trace: trace)
         let (value, grad, fromLogit) = try lossAndGradient(output: output, targets: targets, loss: loss)
-        clearGradientsBeforeBackward()
-        if trace == nil, let inPass = optimizer as? SliceUpdatingOptimizer, let (dense, index) = kernelToUpdateInPass() {
-            try inPass.step(parameters, updatingInPass: index) { update in
-                // Only held for the backward below: the layer forgets it before this returns.
-                try withoutActuallyEscaping(update) { held in
-                    dense.pendingKernelUpdate = held
-                    defer { dense.pendingKernelUpdate = nil }
-                    try backward(grad, fromPreActivation: fromLogit)
-                }
-            }
-        } else {
-            try backward(grad, fromPreActivation: fromLogit, trace: trace)
-            trace?.recordParameterGradients(model: self)
-            let started = profiler == nil ? 0 : StepProfiler.now()
-            optimizer.step(parameters)
-            profiler?.add("optimizer", since: started)
-        }
-        profiler?.countStep()
+        zeroGradients()
+        try backward(grad, fromPreActivation: fromLogit, trace: trace)
+        trace?.recordParameterGradients(model: self)
+        optimizer.step(parameters)
         return (value, Accuracy.of(output, targets: targets))
-    }
-
-    /// Dense kernels at least this large are updated inside the backward pass by an optimizer
-    /// that can (`SliceUpdatingOptimizer`): see `DenseFast.backwardUpdatingKernel`. Smaller ones
-    /// fit the caches, and gain nothing.
-    public var updateInPassMinimumWeights = 1 << 16
-
-    /// The Dense layer whose kernel `trainStep` updates in the backward pass (the largest one,
-    /// if large enough), with that kernel's index in `parameters`.
-    func kernelToUpdateInPass() -> (Dense, Int)? {
-        var best: (dense: Dense, index: Int, count: Int)?
-        var index = 0
-        for layer in layers {
-            if let dense = layer as? Dense, let kernel = dense.kernel, kernel.value.count >= updateInPassMinimumWeights,
-               kernel.value.count > (best?.count ?? -1) {
-                best = (dense, index, kernel.value.count)
-            }
-            index += layer.parameters.count
-        }
-        return best.map { ($0.dense, $0.index) }
     }
 }

@@ -1,9 +1,10 @@
 import XCTest
 @testable import CNNCore
+@testable import FastPlan
 
 /// The fused Conv2D + ReLU + max pooling kernel (`ConvPoolFast`) against the unfused fast
-/// kernels it replaces, its naive twin, and a model trained with the fusion against the same
-/// model trained without it (a trace turns the fusion off).
+/// kernels it replaces, its naive twin, and a model trained through the plan's fused stage
+/// against the reference model (plain layers) and the naive kernels.
 final class ConvPoolFusedTests: XCTestCase {
     /// The fused backward adds the same products per conv row as `ConvFast.backward`, but splits
     /// the rows between the cores' partial sums differently (and the naive twin sums in yet
@@ -131,8 +132,8 @@ final class ConvPoolFusedTests: XCTestCase {
         }
     }
 
-    /// A few Adam training steps with the fused path (no trace) end with the same weights as
-    /// with the unfused fast path (a trace) and as with the naive kernels, to `afterTraining`.
+    /// A few Adam training steps through the plan (fused stage) end with the same weights as
+    /// the reference model's plain layers (fast kernels) and as the naive kernels, to `afterTraining`.
     /// The second model has two conv-pool pairs: the upper conv needs its input gradient, so its
     /// backward goes through the pooled-mask dz instead of the fully fused kernel.
     func testFusedTrainingMatchesUnfusedAndNaive() throws {
@@ -156,6 +157,9 @@ final class ConvPoolFusedTests: XCTestCase {
         }
         for twoPairs in [false, true] {
             let fused = try model(twoPairs, .fast), traced = try model(twoPairs, .fast), naive = try model(twoPairs, .naive)
+            let plan = try ExecutionPlan(fused)
+            // The fast plan really fuses: one stage per conv-pool pair.
+            XCTAssertEqual(plan.stages.filter { $0 is ConvReLUMaxPoolStage }.count, twoPairs ? 2 : 1)
             let (adamFused, adamTraced, adamNaive) = (Adam(learningRate: 0.01), Adam(learningRate: 0.01), Adam(learningRate: 0.01))
             var rng = SeededRNG(seed: 17)
             let batch = 4
@@ -163,17 +167,11 @@ final class ConvPoolFusedTests: XCTestCase {
                 let shape = [batch] + fused.inputShape
                 let x = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform(0, 1) })
                 let y = Tensor(shape: [batch, 1], data: (0..<batch).map { Float(($0 + step) % 2) })
-                let a = try fused.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adamFused)
+                let a = try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adamFused)
                 let b = try traced.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adamTraced, trace: Trace())
                 let c = try naive.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adamNaive)
                 XCTAssertEqual(a.loss, b.loss, accuracy: Self.afterTraining, "two pairs \(twoPairs) step \(step): loss fused vs traced")
                 XCTAssertEqual(a.loss, c.loss, accuracy: Self.afterTraining, "two pairs \(twoPairs) step \(step): loss fused vs naive")
-                // The fast untraced model really ran fused; the traced one did not.
-                let pool = try XCTUnwrap(fused.layers[1] as? Pooling2D), conv = try XCTUnwrap(fused.layers[0] as? Conv2D)
-                XCTAssertTrue(pool.ranFused)
-                XCTAssertNil(conv.lastOutput)
-                XCTAssertFalse(try XCTUnwrap(traced.layers[1] as? Pooling2D).ranFused)
-                XCTAssertNotNil(try XCTUnwrap(traced.layers[0] as? Conv2D).lastOutput)
             }
             for (p, (f, (t, n))) in zip(fused.parameters, zip(traced.parameters, naive.parameters)).enumerated() {
                 assertClose(f.value.data, t.value.data, Self.afterTraining, "two pairs \(twoPairs) parameter \(p): fused vs traced")
@@ -185,13 +183,17 @@ final class ConvPoolFusedTests: XCTestCase {
         }
     }
 
-    /// After a fused forward, a conv's own `backward(_:)` (which needs the ReLU output) refuses
-    /// with an explanation instead of computing a wrong gradient.
-    func testConvBackwardAfterFusedForwardThrows() throws {
-        let conv = Conv2D(filters: 2, kernelSize: (2, 2), activation: .relu)
-        let model = try Sequential(inputShape: [5, 5, 1], layers: [conv, Pooling2D(.max), Flatten()], seed: 1)
-        let out = try model.forward(Tensor(shape: [1, 5, 5, 1], data: (0..<25).map { Float($0) / 25 }))
-        XCTAssertEqual(out.shape, [1, 8])
-        XCTAssertThrowsError(try conv.backward(Tensor.zeros([1, 4, 4, 2])))
+    /// The fused stage refuses a backward before its forward, and layers it cannot fuse, with
+    /// an explanation instead of computing a wrong gradient.
+    func testFusedStageRefusesWhatItCannotDo() throws {
+        let conv = Conv2D(filters: 2, kernelSize: (2, 2), activation: .relu), pool = Pooling2D(.max)
+        _ = try Sequential(inputShape: [5, 5, 1], layers: [conv, pool, Flatten()], seed: 1)
+        let stage = try ConvReLUMaxPoolStage(conv: conv, pool: pool, backend: .fast)
+        XCTAssertThrowsError(try stage.backward(Tensor.zeros([1, 2, 2, 2]), BackwardPass()))
+        let out = try stage.forward(Tensor(shape: [1, 5, 5, 1], data: (0..<25).map { Float($0) / 25 }), training: false)
+        XCTAssertEqual(out.shape, [1, 2, 2, 2])
+        let linear = Conv2D(filters: 2, kernelSize: (2, 2))
+        _ = try Sequential(inputShape: [5, 5, 1], layers: [linear, Pooling2D(.max)], seed: 1)
+        XCTAssertThrowsError(try ConvReLUMaxPoolStage(conv: linear, pool: pool, backend: .fast))
     }
 }

@@ -1,7 +1,8 @@
 import XCTest
 @testable import CNNCore
+import FastPlan
 
-/// `Sequential.profiler`: every layer's forward and backward pass and the optimizer are timed,
+/// `ExecutionPlan.profiler`: every stage's forward and backward pass and the optimizer are timed,
 /// once per step, and the phases add up to no more than the step itself.
 final class StepProfilerTests: XCTestCase {
     func testEveryPhaseOfAStepIsTimed() throws {
@@ -11,15 +12,15 @@ final class StepProfilerTests: XCTestCase {
             Dense(units: 4, activation: .relu),
             Dense(units: 1, activation: .sigmoid),
         ], seed: 1)
-        model.updateInPassMinimumWeights = 0
+        let plan = try ExecutionPlan(model, inPassMinimumWeights: 0)
         let profiler = StepProfiler()
-        model.profiler = profiler
+        plan.profiler = profiler
         var rng = SeededRNG(seed: 2)
         let x = Tensor(shape: [2, 6, 6, 2], data: (0..<144).map { _ in rng.uniform(0, 1) })
         let y = Tensor(shape: [2, 1], data: [0, 1])
         let adam = Adam()
         let start = StepProfiler.now()
-        for _ in 0..<3 { try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
+        for _ in 0..<3 { try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
         let total = Double(StepProfiler.now() - start) / 1e9
 
         XCTAssertEqual(profiler.steps, 3)

@@ -1,5 +1,6 @@
 import XCTest
 @testable import CNNCore
+@testable import FastPlan
 
 /// The Dense backward with Adam's update of the kernel folded in, against the two passes it
 /// replaces (backward storing dW, then `Adam.step`): the same tiles and the same per-element
@@ -41,7 +42,8 @@ final class DenseUpdateInPassTests: XCTestCase {
                 for _ in 0..<2 {
                     fusedAdam.step([fused], updatingInPass: 0) { update in
                         fusedDx = fused.value.data.withUnsafeMutableBufferPointer { w in
-                            DenseFast.backwardUpdatingKernel(input: x, kernel: w.baseAddress!, outputGradient: dy, batch: batch,
+                            guard let base = w.baseAddress else { return [] }
+                            return DenseFast.backwardUpdatingKernel(input: x, kernel: base, outputGradient: dy, batch: batch,
                                                              inputs: inputs, outputs: outputs, biasGradient: &fusedDb,
                                                              inputGradient: inputGradient) { range, w, g in
                                 covered += range.count
@@ -61,38 +63,48 @@ final class DenseUpdateInPassTests: XCTestCase {
         }
     }
 
-    /// A model's training steps with the kernel updated in the pass against the same steps
-    /// without (threshold above every kernel): identical weights and moments, fast and naive;
-    /// and the naive kernels' run within rounding of the fast one's.
+    /// A plan's training steps with the kernel updated in the pass against the same steps
+    /// without (threshold above every kernel) and against the reference model's `trainStep`:
+    /// identical weights and moments, fast and naive; and the naive kernels' run within
+    /// rounding of the fast one's.
     func testTrainStepUpdatingInPassEqualsPlainStep() throws {
-        func run(_ backend: KernelBackend, inPass: Bool) throws -> (weights: [[Float]], m: [[Float]]) {
+        func run(_ backend: KernelBackend, inPass: Bool?) throws -> (weights: [[Float]], m: [[Float]]) {
             let model = try Sequential(inputShape: [6, 5, 2], layers: [
                 Conv2D(filters: 3, kernelSize: (2, 2), activation: .relu),
                 Flatten(),
                 Dense(units: 21, activation: .relu),
                 Dense(units: 1, activation: .sigmoid),
             ], seed: 3, backend: backend)
-            model.updateInPassMinimumWeights = inPass ? 0 : .max
-            XCTAssertEqual(model.kernelToUpdateInPass()?.1, inPass ? 2 : nil, "the 60×21 kernel is parameter 2")
+            // nil: the reference model, layer by layer.
+            let plan = try inPass.map { try ExecutionPlan(model, inPassMinimumWeights: $0 ? 0 : .max) }
+            if let inPass { XCTAssertEqual(plan?.kernelUpdatedInPass?.index, inPass ? 2 : nil, "the 60×21 kernel is parameter 2") }
             var rng = SeededRNG(seed: 5)
             let x = Tensor(shape: [4, 6, 5, 2], data: (0..<240).map { _ in rng.uniform(0, 1) })
             let y = Tensor(shape: [4, 1], data: [1, 0, 0, 1])
             let adam = Adam()
-            for _ in 0..<4 { try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam) }
+            for _ in 0..<4 {
+                if let plan {
+                    try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+                } else {
+                    try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+                }
+            }
             return (model.parameters.map(\.value.data), adam.state.slots["m"] ?? [])
         }
         for backend in [KernelBackend.fast, .naive] {
-            let fused = try run(backend, inPass: true), plain = try run(backend, inPass: false)
+            let fused = try run(backend, inPass: true), plain = try run(backend, inPass: false), reference = try run(backend, inPass: nil)
             XCTAssertEqual(fused.weights.count, 6)
             for p in 0..<fused.weights.count {
                 assertBitEqual(fused.weights[p], plain.weights[p], "\(backend) parameter \(p)")
                 assertBitEqual(fused.m[p], plain.m[p], "\(backend) first moment \(p)")
+                assertBitEqual(fused.weights[p], reference.weights[p], "\(backend) parameter \(p), plan against reference")
+                assertBitEqual(fused.m[p], reference.m[p], "\(backend) first moment \(p), plan against reference")
             }
         }
         let fast = try run(.fast, inPass: true), naive = try run(.naive, inPass: true)
         for (p, (a, b)) in zip(fast.weights, naive.weights).enumerated() {
             let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThanOrEqual(worst, FastLayerTests.trainingTolerance, "fast against naive, parameter \(p)")
+            XCTAssertLessThanOrEqual(worst, PlanTolerance.training, "fast against naive, parameter \(p)")
         }
     }
 }

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Where a training step's time goes: wall-clock time per phase ("forward conv2d",
 /// "backward dense", "optimizer" …), summed over every pass run while it is attached to
-/// `Sequential.profiler`. `cnnviz bench train --profile` prints it.
+/// `ExecutionPlan.profiler`. `cnnviz bench train --profile` prints it.
 ///
 /// Phases are timed from the calling thread, so a phase that runs on every core counts its
 /// wall time once. Costs two clock reads per layer and pass; nothing when not attached.
@@ -33,7 +33,7 @@ public final class StepProfiler {
         seconds[phase, default: 0] += elapsed
     }
 
-    /// Marks the end of one step (`Sequential.trainStep` calls it).
+    /// Marks the end of one step (`ExecutionPlan.trainStep` calls it).
     public func countStep() { steps += 1 }
 
     /// Forgets everything measured so far (after warm-up steps).
