@@ -66,7 +66,7 @@ public final class ExecutionPlan {
                     continue
                 }
             } else if let conv = layer as? Conv2D {
-                stages.append(LayerStage(conv, how: "Conv2D on its own (not fused: \(next.map { "\($0.name) is not a pooling layer" } ?? "no pooling layer follows"))"))
+                stages.append(LayerStage(conv, how: "Conv2D on its own (not fused: \(next.map { "the next layer, \($0.name), is \($0.kind), not MaxPooling2D" } ?? "no layer follows"))"))
             } else if let dense = layer as? Dense {
                 let updates = inPass?.dense === dense
                 let stage = DenseStage(dense, updatesKernelInPass: updates, backend: backend,

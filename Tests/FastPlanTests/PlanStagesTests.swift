@@ -33,7 +33,7 @@ final class PlanStagesTests: XCTestCase {
             "conv2d: Conv2D on its own (not fused with max_pooling2d: activation is linear, not relu)",
             "max_pooling2d: MaxPooling2D on its own kernels",
             "conv2d_1 + max_pooling2d_1: Conv2D+ReLU, then MaxPooling2D; backward through both in one pass (not fused: pooling windows overlap (strides 1×1 ≠ pool size 2×2))",
-            "conv2d_2: Conv2D on its own (not fused: flatten is not a pooling layer)",
+            "conv2d_2: Conv2D on its own (not fused: the next layer, flatten, is Flatten, not MaxPooling2D)",
             "flatten: Flatten on its own kernels",
         ])
         model.backend = .naive
