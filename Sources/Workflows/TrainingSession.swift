@@ -27,12 +27,14 @@ public enum TrainingSession {
         guard let file = o.architecture else { return Coursework.spec(imageSize: o.imageSize) }
         var spec = try ModelSpec.load(file)
         if spec.inputShape.count == 3 { spec.preprocessing.targetSize = (spec.inputShape[0], spec.inputShape[1]) }
-        let model = try spec.build(path: file.path)
-        guard model.outputShape == [1], let last = model.layers.last as? ActivatedLayer, last.activation == .sigmoid,
-              spec.loss == .binaryCrossentropy else {
+        // Checked on the plan of shapes: the model itself is built once, by the Trainer.
+        let plan = try spec.plan(path: file.path)
+        let last = spec.layers.last
+        guard plan.outputShapes.last == [1], last?.className == LayerKind.dense.rawValue,
+              last?.config["activation"]?.stringValue == Activation.sigmoid.rawValue, spec.loss == .binaryCrossentropy else {
             throw CNNError.badModelFile(path: file.path, reason: "cnnviz train trains binary classifiers: the last layer must be Dense(1, activation \"sigmoid\") with binary_crossentropy")
         }
-        guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
+        guard spec.inputShape.count == 3, spec.inputShape[2] == 3 else {
             throw CNNError.badModelFile(path: file.path, reason: "input_shape must be [height, width, 3] for RGB images")
         }
         return spec
@@ -70,13 +72,13 @@ public enum TrainingSession {
             validation = v
         }
         spec.classNames = training.classNames
-        log(Summary.text(try spec.build(), name: spec.name))  // after the data loaded, so a bad folder fails at once
         try OutputFolder.claim(options.output)
 
         let augmentation = options.augment
             ? Augmentation(shearRange: options.shearRange, zoomRange: options.zoomRange, horizontalFlip: options.horizontalFlip) : nil
         let trainer = try Trainer(options: options, spec: spec, training: training, validation: validation,
                                   augmentation: augmentation, log: log)
+        log(Summary.text(trainer.model, name: spec.name))  // after the data loaded, so a bad folder fails at once
         let probes = probeImages(validation ?? training)
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
         if options.report {

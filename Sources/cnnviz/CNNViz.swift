@@ -1,4 +1,5 @@
 import ArgumentParser
+import CNNCore
 
 @main
 struct CNNViz: ParsableCommand {
@@ -17,6 +18,9 @@ struct CNNViz: ParsableCommand {
     /// output went nowhere (`> /dev/full`) must not exit 0.
     static func main() {
         StandardStreams.prepare()
+        // The program's own choice, not a side effect of calling a kernel: keep the batches'
+        // large arrays in the heap between training steps (see `Allocator`).
+        _ = Allocator.keepLargeBlocks
         do {
             var command = try parseAsRoot()
             try command.run()

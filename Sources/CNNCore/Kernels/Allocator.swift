@@ -13,7 +13,8 @@ import Glibc
 /// steps; the peak itself does not grow. `mallopt` is looked up with `dlsym` because Swift's
 /// Glibc module does not export it.
 public enum Allocator {
-    /// Applied once, the first time a fast kernel runs.
+    /// Applied once, when first read. The `cnnviz` executable reads it at start-up; a library
+    /// never changes the process's malloc settings behind its caller's back.
     public static let keepLargeBlocks: Bool = {
         #if canImport(Glibc)
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32

@@ -10,7 +10,6 @@ public enum Kernels {
         case .naive:
             return ConvNaive.forward(input: input, kernel: kernel, bias: bias, geometry: geometry, filters: filters)
         case .fast:
-            _ = Allocator.keepLargeBlocks
             return ConvFast.forward(input: input, kernel: kernel, bias: bias, geometry: geometry, filters: filters)
         }
     }
@@ -21,7 +20,6 @@ public enum Kernels {
                                             kernel: [Float], bias: [Float]?, geometry g: ConvGeometry,
                                             filters: Int) -> (preActivation: [Float], output: [Float]) {
         if backend == .fast && activation == .relu {
-            _ = Allocator.keepLargeBlocks
             return ConvFast.forwardReLU(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters)
         }
         let z = convForward(backend, input: input, kernel: kernel, bias: bias, geometry: g, filters: filters)
@@ -54,7 +52,6 @@ public enum Kernels {
         case .naive:
             return DenseNaive.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
         case .fast:
-            _ = Allocator.keepLargeBlocks
             return DenseFast.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
         }
     }
@@ -173,7 +170,6 @@ public enum Kernels {
             let y = Activation.relu.apply(Tensor(shape: [z.count], data: z)).data
             return PoolNaive.maxForward(input: y, geometry: poolGeometry(g, filters: filters, pool: pool))
         case .fast:
-            _ = Allocator.keepLargeBlocks
             return ConvPoolFast.forward(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters, pool: pool)
         }
     }
