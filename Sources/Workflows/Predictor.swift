@@ -6,6 +6,8 @@ import ImageFiles
 /// Predicts the class of single images with a saved model, preprocessing them as in training.
 public struct Predictor {
     public let saved: SavedModel
+    /// The model compiled once for fast inference, used for every image.
+    let plan: ExecutionPlan
     public var classNames: [String] { saved.spec.classNames.isEmpty ? ["class 0", "class 1"] : saved.spec.classNames }
 
     public init(modelFolder: URL) throws {
@@ -18,12 +20,13 @@ public struct Predictor {
               model.inputShape[0] == saved.spec.preprocessing.targetSize.0, model.inputShape[1] == saved.spec.preprocessing.targetSize.1 else {
             throw CNNError.badModelFile(path: modelFolder.path, reason: "the input shape \(model.inputShape) does not match the preprocessing's target size")
         }
+        plan = try ExecutionPlan(model)
     }
 
     /// Probability of class index 1 and the class name it implies (threshold 0.5).
     public func predict(_ url: URL) throws -> (probability: Float, className: String) {
         let input = try ModelInput.load(url, saved.spec.preprocessing)
-        let output = try ExecutionPlan(saved.model).forwardChecked(input.tensor, for: url.path)
+        let output = try plan.forwardChecked(input.tensor, for: url.path)
         let probability = output.data[0]
         return (probability, classNames[ClassDecision.binaryClass(probability)])
     }
