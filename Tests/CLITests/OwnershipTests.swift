@@ -5,12 +5,16 @@ import XCTest
 /// cnnviz's is refused with one line naming it, a status of 1, and the user's files byte-identical.
 final class OwnershipTests: XCTestCase {
     /// A coursework photo, from ../shared beside the repository.
-    let image = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/datasets/cats-and-dogs/test_set/cats/cat.4001.jpg").path
+    /// A photo drawn by `cnnviz dataset synth` outside the scratch folder (no ../shared needed).
+    var image = ""
+    var pictures: URL!
     var folder: URL!
 
     override func setUpWithError() throws {
+        pictures = CLI.scratch("pictures")
+        let synth = try CLI.run(["dataset", "synth", "--output", "data", "--train-per-class", "1", "--test-per-class", "1"], in: pictures)
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        image = pictures.appendingPathComponent("data/test_set/vertical/vertical.1.png").path
         folder = CLI.scratch()
         // The user's own things: a folder with notes, a file, a link to the folder.
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("coursework/notas"), withIntermediateDirectories: true)
@@ -24,6 +28,7 @@ final class OwnershipTests: XCTestCase {
 
     override func tearDownWithError() throws {
         try? FileManager.default.removeItem(at: folder)
+        try? FileManager.default.removeItem(at: pictures)
     }
 
     /// Runs cnnviz and checks that it refused: status 1, one `error:` line containing `message`,
@@ -82,7 +87,7 @@ final class OwnershipTests: XCTestCase {
             XCTAssertEqual(a.status, 0, a.stderr)
         }
         XCTAssertEqual(FileManager.default.contents(atPath: folder.appendingPathComponent("output/README.md").path), Data("# output\n".utf8))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/inspect/cat.4001/index.html").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/inspect/vertical.1/index.html").path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/tutorials/pooling/index.html").path))
     }
 
