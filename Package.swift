@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "ImageFilesTests", dependencies: ["ImageFiles"]),
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
-        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "FastPlan"]),
         .testTarget(name: "CLITests", dependencies: ["cnnviz"]),
     ]
 )
