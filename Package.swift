@@ -13,9 +13,6 @@ let fastKernels: [SwiftSetting] = (portable ? [] : [
     .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
     .define("CNNVIZ_FMA", .when(configuration: .release)),
 ]) + [.unsafeFlags(["-O"], .when(configuration: .debug))]
-let fastC: [CSetting] = portable ? [] : [
-    .unsafeFlags(["-march=native", "-O3"], .when(configuration: .release)),
-]
 
 let package = Package(
     name: "CNNViz",
@@ -32,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // setjmp-guarded calls into libjpeg/libpng: no longjmp ever crosses a Swift frame.
-        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"], cSettings: fastC),
+        .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
 
         // Vector square root and cache prefetch hints: inline C the fast kernels call.
         .target(name: "CKernelShims"),

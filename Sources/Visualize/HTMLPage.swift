@@ -48,10 +48,17 @@ public struct HTMLPage {
         precondition(isRelative(relative) || relative.hasPrefix("#"), "HTMLPage links must be relative, got \(relative)")
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#;")
+        // A fragment link keeps its '#': escaped, it would name a file called "#…".
+        if relative.hasPrefix("#") {
+            return "#" + (relative.dropFirst().addingPercentEncoding(withAllowedCharacters: allowed) ?? String(relative.dropFirst()))
+        }
         return relative.addingPercentEncoding(withAllowedCharacters: allowed) ?? relative
     }
 
-    /// Every href and src value in `html`, unescaped (for tests: each must exist on disk).
+    /// Every href and src value in `html`, resolved as a browser resolves it (for tests: each
+    /// must exist). "#id" stays a link into the page; otherwise a literal '#' or '?' ends the
+    /// file's path, and the path is then percent-decoded: "%23layer" is a file named "#layer",
+    /// returned as "./#layer".
     public static func references(in html: String) -> [String] {
         var found: [String] = []
         for attribute in ["href=\"", "src=\""] {
@@ -60,7 +67,13 @@ public struct HTMLPage {
                 rest = rest[r.upperBound...]
                 guard let end = rest.firstIndex(of: "\"") else { break }
                 let value = String(rest[..<end])
-                found.append(value.removingPercentEncoding ?? value)
+                if value.hasPrefix("#") {
+                    found.append("#" + (value.dropFirst().removingPercentEncoding ?? String(value.dropFirst())))
+                } else {
+                    let path = String(value.prefix { $0 != "#" && $0 != "?" })
+                    let decoded = path.removingPercentEncoding ?? path
+                    found.append(decoded.hasPrefix("#") ? "./" + decoded : decoded)  // a file named "#…", not an anchor
+                }
                 rest = rest[end...]
             }
         }

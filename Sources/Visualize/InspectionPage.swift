@@ -39,6 +39,8 @@ public enum InspectionPage {
     }
 
     public static let pictureFolder = "pictures"
+    /// The pictures page's file name, beside the explorer's `index.html`.
+    public static let pageName = "pictures.html"
 
     /// Every picture of one layer (index 0 = the input), drawn from the trace only.
     public static func pictures(for layer: TraceView.LayerInfo?, in trace: TraceView, classNames: [String]) throws -> [Picture] {

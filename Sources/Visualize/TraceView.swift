@@ -39,9 +39,10 @@ public struct TraceView {
     public let tensors: [TensorInfo]
     private let loader: (String, TraceRole) throws -> Tensor?
 
-    /// A view of an in-memory trace.
-    public init(_ trace: Trace) {
-        self.init(manifest: trace.manifest()) { layer, role in trace.tensor(layer: layer, role: role) }
+    /// A view of an in-memory trace; tensors of more than `largestFile` values are listed without
+    /// a file (as `Trace.write` leaves them) but can still be drawn.
+    public init(_ trace: Trace, largestFile: Int = .max) {
+        self.init(manifest: trace.manifest(largestFile: largestFile)) { layer, role in trace.tensor(layer: layer, role: role) }
     }
 
     /// A view of a trace folder.

@@ -3,8 +3,9 @@ import Foundation
 import ImageFiles
 import Visualize
 
-/// Runs one image through a model with a trace and writes the inspection folder: `index.html`,
-/// the PNGs and the trace (`tensors/*.npy`, `manifest.json`). What `cnnviz inspect` does.
+/// Runs one image through a model with a trace and writes the inspection folder: the explorer
+/// (`index.html` with its script, style and data), the pictures page (`pictures.html` and
+/// `pictures/*.png`) and the trace (`tensors/*.npy`, `manifest.json`). What `cnnviz inspect` does.
 ///
 /// The folder is filled under a temporary name and renamed into place at the end
 /// (`AtomicWrite.folder`), so a failure never leaves a half-written folder that looks complete.
@@ -42,7 +43,9 @@ public enum Inspection {
 
     /// Loads the model, reads the image, runs forward and backward with a trace, and writes the folder.
     @discardableResult
-    public static func run(image imageURL: URL, model source: ModelSource, output: URL) throws -> Result {
+    /// Tensors of more than `Trace.largeTensor` values (the Dense kernel and its gradient) get a
+    /// `.npy` file only with `allTensors`.
+    public static func run(image imageURL: URL, model source: ModelSource, output: URL, allTensors: Bool = false) throws -> Result {
         let spec: ModelSpec
         let model: Sequential
         let modelDescription: String
@@ -88,27 +91,30 @@ public enum Inspection {
             modelName: spec.name, preprocessing: preprocessing, classNames: classNames, loss: spec.loss.rawValue,
             predictedClass: className, probability: probability)
         var files: [String] = []
+        let largestFile = allTensors ? Int.max : Trace.largeTensor
         try AtomicWrite.folder(at: output) { folder in
             try trace.write(to: folder, extra: [
                 "image": .string(imageURL.path), "model": .string(modelDescription),
                 "predicted_class": .string(className), "probability": .number(Double(probability)),
                 "gradient_target": .string("loss against the predicted class (\(className))"),
-            ])
-            files = try writePage(TraceView(trace), context: context, to: folder)
+            ], largestFile: largestFile)
+            files = try writePages(TraceView(trace, largestFile: largestFile), context: context, to: folder)
         }
-        files += trace.entries.map { "tensors/" + $0.fileName } + ["manifest.json"]
+        files += trace.entries.filter { $0.tensor.count <= largestFile }.map { "tensors/" + $0.fileName } + ["manifest.json"]
         return Result(folder: output, modelDescription: modelDescription, predictedClass: className, probability: probability, files: files)
     }
 
-    /// Writes the page's pictures and `index.html` into `folder` (being filled under a temporary
-    /// name); returns the files written, relative to it.
-    static func writePage(_ trace: TraceView, context: InspectionPage.Context, to folder: URL) throws -> [String] {
+    /// Writes the explorer (`index.html` and its three files), the pictures and `pictures.html`
+    /// into `folder` (being filled under a temporary name); returns the files written, relative to it.
+    static func writePages(_ trace: TraceView, context: InspectionPage.Context, to folder: URL) throws -> [String] {
         let (pictures, html) = try InspectionPage.render(trace, context: context)
         let pictureURL = folder.appendingPathComponent(InspectionPage.pictureFolder)
         try OutputFolder.create(pictureURL)
         for p in pictures { try ImageFile.write(p.image, to: pictureURL.appendingPathComponent(p.file)) }
-        try AtomicWrite.file(Data(html.utf8), to: folder.appendingPathComponent("index.html"))
-        return pictures.map { InspectionPage.pictureFolder + "/" + $0.file } + ["index.html"]
+        try AtomicWrite.file(Data(html.utf8), to: folder.appendingPathComponent(InspectionPage.pageName))
+        let explorer = try ExplorerPage.files(trace, context: context)
+        for file in explorer { try AtomicWrite.file(Data(file.text.utf8), to: folder.appendingPathComponent(file.name)) }
+        return pictures.map { InspectionPage.pictureFolder + "/" + $0.file } + [InspectionPage.pageName] + explorer.map(\.name)
     }
 
     /// The class a model output picks (`ClassDecision`), its probability, and that class as a

@@ -7,11 +7,13 @@ import Workflows
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Run one image through a model and write PNGs of every layer, the trace and an HTML page.",
+        abstract: "Run one image through a model and write an interactive page of every number, pictures and the trace.",
         discussion: """
         Without --model the untrained coursework model is used (weights from --seed), so this works \
-        on a fresh clone. The folder gets index.html (open it in a browser; it works offline), \
-        pictures/*.png, tensors/*.npy and manifest.json.
+        on a fresh clone. The folder gets index.html, the explorer (open it in a browser; it works \
+        offline: click any cell of any layer to see how it was computed), pictures.html with \
+        pictures/*.png, and the trace for Python: tensors/*.npy and manifest.json. Tensors of more \
+        than a million values (a large Dense kernel and its gradient) get a .npy only with --all-tensors.
         """
     )
 
@@ -27,6 +29,9 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the untrained coursework model's weights (default 0; not allowed with --model).")
     var seed: UInt64?
 
+    @Flag(name: .long, help: "Also write the .npy of tensors over a million values (the coursework's Dense kernel and its gradient: 15.7 MB each).")
+    var allTensors = false
+
     func validate() throws {
         guard !image.isEmpty else { throw ValidationError("Give the path of an image, e.g. cnnviz inspect cat.jpg") }
         if model != nil, seed != nil {
@@ -39,7 +44,7 @@ struct InspectCommand: ParsableCommand {
             let imageURL = URL(fileURLWithPath: image)
             let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL)
             let source: Inspection.ModelSource = model.map { .folder(URL(fileURLWithPath: $0)) } ?? .coursework(seed: seed ?? 0)
-            let result = try Inspection.run(image: imageURL, model: source, output: folder)
+            let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors)
             print("Model: \(result.modelDescription)")
             print("Answer: \(result.predictedClass) (probability \(Format.cell(result.probability, decimals: 4)))")
             print("Wrote \(result.files.count) files to \(result.folder.path)")

@@ -33,6 +33,38 @@ final class FastLayerTests: XCTestCase {
         }
     }
 
+    /// Batch normalisation's fast loops add each channel's sums in the naive order, so every
+    /// statistic, output and gradient is the same bit for bit: 8 channels (one vector) and 5,
+    /// images and flat rows, γ and β present or not, batch or moving statistics.
+    func testBatchNormFastEqualsNaiveBitForBit() {
+        var rng = SeededRNG(seed: 17)
+        for (rows, channels) in [(2 * 9 * 7, 8), (3 * 4 * 5, 5), (6, 13), (1, 1)] {
+            let x = random(rows * channels, &rng).map { $0 * 3 + 1 }
+            let naiveStats = BatchNormNaive.statistics(x, channels: channels)
+            let fastStats = BatchNormFast.statistics(x, channels: channels)
+            assertBitEqual(fastStats.mean, naiveStats.mean, "mean \(rows)×\(channels)")
+            assertBitEqual(fastStats.variance, naiveStats.variance, "variance \(rows)×\(channels)")
+            let inverseStd = naiveStats.variance.map { 1 / ($0 + 1e-3).squareRoot() }
+            let gamma = random(channels, &rng), beta = random(channels, &rng)
+            for (g, b) in [(Optional(gamma), Optional(beta)), (nil, nil)] {
+                let naive = BatchNormNaive.normalize(x, mean: naiveStats.mean, inverseStd: inverseStd, gamma: g, beta: b)
+                let fast = BatchNormFast.normalize(x, mean: naiveStats.mean, inverseStd: inverseStd, gamma: g, beta: b)
+                assertBitEqual(fast.normalized, naive.normalized, "x̂ \(rows)×\(channels)")
+                assertBitEqual(fast.output, naive.output, "y \(rows)×\(channels)")
+                let dy = random(x.count, &rng)
+                for batchStatistics in [true, false] {
+                    let n = BatchNormNaive.backward(outputGradient: dy, normalized: naive.normalized, inverseStd: inverseStd,
+                                                    gamma: g, batchStatistics: batchStatistics, inputGradient: true)
+                    let f = BatchNormFast.backward(outputGradient: dy, normalized: naive.normalized, inverseStd: inverseStd,
+                                                   gamma: g, batchStatistics: batchStatistics, inputGradient: true)
+                    assertBitEqual(f.dx, n.dx, "dx \(rows)×\(channels) batch statistics \(batchStatistics)")
+                    XCTAssertEqual(f.sumDy, n.sumDy)
+                    XCTAssertEqual(f.sumDyX, n.sumDyX)
+                }
+            }
+        }
+    }
+
     func testReLUFastEqualsPlainBitForBit() {
         var rng = SeededRNG(seed: 9)
         for count in [0, 1, 7, 8, 9, 100_003] {

@@ -70,7 +70,8 @@ public final class Sequential {
     /// Runs a batch (N, inputShape…) through every layer; records into `trace` when given.
     ///
     /// One layer at a time, each keeping what its backward needs, on the naive kernels. The fast
-    /// plan (module FastPlan) gives the same numbers with fast kernels and some layers merged.
+    /// plan (module FastPlan) runs the same layers on fast kernels, some merged, and agrees
+    /// within float rounding (bit for bit on its naive twins).
     public func forward(_ input: Tensor, training: Bool = false, trace: Trace? = nil) throws -> Tensor {
         guard input.rank == inputShape.count + 1, Array(input.shape.dropFirst()) == inputShape else {
             throw CNNError.shapeMismatch(layer: layers[0].name, expected: [-1] + inputShape, got: input.shape)
@@ -114,7 +115,7 @@ public final class Sequential {
 
     /// One training step on a batch: forward, loss, backward, optimizer update.
     /// Returns the batch loss and accuracy (computed before the update, as Keras reports them).
-    /// The reference step, layer by layer; `ExecutionPlan.trainStep` (FastPlan) gives the same numbers faster.
+    /// The reference step, layer by layer; `ExecutionPlan.trainStep` (FastPlan) is the fast one.
     @discardableResult
     public func trainStep(_ input: Tensor, targets: Tensor, loss: Loss, optimizer: Optimizer, trace: Trace? = nil) throws -> (loss: Float, accuracy: Float) {
         let output = try forward(input, training: true, trace: trace)

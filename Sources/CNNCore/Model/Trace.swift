@@ -82,16 +82,22 @@ public final class Trace {
     /// The manifest: layers (name, type, output shape, parameters as Keras counts them, the
     /// non-trainable share and the roles that are buffers, input file) and every tensor
     /// (layer, role, shape, min, max, mean, zero fraction, file).
-    public func manifest(extra: [String: JSONValue] = [:]) -> JSONValue {
+    /// Tensors of more than `largestFile` values get no file (`"file": null`, and why).
+    public func manifest(extra: [String: JSONValue] = [:], largestFile: Int = .max) -> JSONValue {
         var tensors: [JSONValue] = []
         for e in entries {
             let s = TensorStats(e.tensor)
-            tensors.append(.object([
+            var o: [String: JSONValue] = [
                 "index": .int(e.index), "layer": .string(e.layer), "kind": .string(e.kind), "role": .string(e.role.name),
                 "shape": .ints(e.tensor.shape), "min": .number(Double(s.min)), "max": .number(Double(s.max)),
                 "mean": .number(Double(s.mean)), "zero_fraction": .number(Double(s.zeroFraction)),
                 "file": .string("tensors/" + e.fileName),
-            ]))
+            ]
+            if e.tensor.count > largestFile {
+                o["file"] = .null
+                o["not_written"] = .string("\(e.tensor.count) values (more than \(largestFile)); `cnnviz inspect --all-tensors` writes it")
+            }
+            tensors.append(.object(o))
         }
         var layers: [JSONValue] = []
         var previousOutput = entries.first { $0.index == 0 }?.fileName
@@ -112,18 +118,24 @@ public final class Trace {
         return .object(object)
     }
 
-    /// Writes `tensors/*.npy` and `manifest.json` into `folder` (which must exist).
-    public func write(to folder: URL, extra: [String: JSONValue] = [:]) throws {
+    /// Tensors larger than this (values) are written only when asked (`inspect --all-tensors`):
+    /// the coursework's Dense kernel and its gradient are 15.7 MB each.
+    public static let largeTensor = 1 << 20
+
+    /// Writes `tensors/*.npy` and `manifest.json` into `folder` (which must exist); tensors of
+    /// more than `largestFile` values are listed in the manifest but not written.
+    public func write(to folder: URL, extra: [String: JSONValue] = [:], largestFile: Int = .max) throws {
         let tensorFolder = folder.appendingPathComponent("tensors")
         do {
             try FileManager.default.createDirectory(at: tensorFolder, withIntermediateDirectories: true)
         } catch {
             throw CNNError.writeFailed(path: tensorFolder.path, reason: FileErrorText.describe(error))
         }
-        for e in entries {
+        for e in entries where e.tensor.count <= largestFile {
             try AtomicWrite.file(NPY.encode(e.tensor), to: tensorFolder.appendingPathComponent(e.fileName))
         }
-        try AtomicWrite.file(Data(manifest(extra: extra).encodedString().utf8), to: folder.appendingPathComponent("manifest.json"))
+        try AtomicWrite.file(Data(manifest(extra: extra, largestFile: largestFile).encodedString().utf8),
+                             to: folder.appendingPathComponent("manifest.json"))
     }
 }
 

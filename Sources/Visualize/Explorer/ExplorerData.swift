@@ -1,0 +1,132 @@
+import CNNCore
+import Foundation
+
+/// The numbers the explorer page (`ExplorerPage`) shows, as one script file,
+/// `explorer-data.js`: `window.CNNVIZ_DATA = {…}`.
+///
+/// A page opened from the file system may not `fetch` (browsers block it for `file://`), so the
+/// numbers travel as a script. Arrays of floats are base64 of little-endian float32, exactly the
+/// engine's values, which the page's self-check recomputes.
+///
+/// Size: every map, kernel and bias goes in whole. A Dense kernel above `wholeKernelLimit`
+/// weights does not (the coursework's is 15.7 MB): for every unit go its largest contributions
+/// (weight × input) toward each class and the sum of the rest, and for the units that weigh most
+/// in the answer (`exactUnits`) their whole weight column, so the self-check can recompute them.
+public enum ExplorerData {
+    /// Dense kernels up to this many weights are embedded whole.
+    public static let wholeKernelLimit = 1 << 16
+    /// Units of a larger Dense kernel whose whole weight column is embedded.
+    public static let exactUnits = 12
+    /// Contributions listed per unit and direction.
+    public static let topContributions = 12
+
+    /// The script's text for one inspected image.
+    public static func script(_ trace: TraceView, context: InspectionPage.Context) throws -> String {
+        var layers: [JSONValue] = []
+        var previousShape: [Int] = []
+        if let x = try trace.input() { previousShape = Array(x.shape.dropFirst()) }
+        for (position, layer) in trace.layers.enumerated() {
+            let next = position + 1 < trace.layers.count ? trace.layers[position + 1] : nil
+            layers.append(try entry(layer, inputShape: previousShape, next: next, trace: trace))
+            previousShape = layer.outputShape
+        }
+        let input = try trace.input()
+        // The model's output as the engine computed it (the page derives its own from the logit).
+        let output = try trace.layers.last.flatMap { try trace.tensor($0.name, .output) }?.data ?? []
+        let meta: [String: JSONValue] = [
+            "output": .array(output.map { .number(Double($0)) }),
+            "image": .string(context.imagePath), "model": .string(context.modelDescription),
+            "modelName": .string(context.modelName), "classes": .array(context.classNames.map(JSONValue.string)),
+            "predicted": .string(context.predictedClass), "probability": .number(Double(context.probability)),
+            "rescale": .number(Double(context.preprocessing.rescale)), "loss": .string(context.loss),
+        ]
+        let data: JSONValue = .object([
+            "meta": .object(meta),
+            "input": input.map { tensor($0) } ?? .null,
+            "layers": .array(layers),
+        ])
+        return "// The numbers of one inspection, for index.html (written by cnnviz inspect).\nwindow.CNNVIZ_DATA = "
+            + data.compactString() + ";\n"
+    }
+
+    /// One layer: its kind, shapes and settings, and the tensors its view and self-check need.
+    static func entry(_ layer: TraceView.LayerInfo, inputShape: [Int], next: TraceView.LayerInfo?,
+                      trace: TraceView) throws -> JSONValue {
+        var o: [String: JSONValue] = [
+            "name": .string(layer.name), "kind": .string(layer.kindName), "index": .int(layer.index),
+            "inputShape": .ints(inputShape), "outputShape": .ints(layer.outputShape),
+            "activation": .string(layer.activation), "config": .object(layer.config),
+        ]
+        let output = try trace.tensor(layer.name, .output)
+        let pre = try trace.tensor(layer.name, .preActivation)
+        // The output of a layer with an activation is activation(pre): only pre goes in.
+        if let pre, layer.activation != "linear" { o["pre"] = tensor(pre) } else if let output { o["output"] = tensor(output) }
+        for role in ["bias", "gamma", "beta", "moving_mean", "moving_variance"] {
+            if let t = try trace.tensor(layer.name, .weight(role)) { o[role] = tensor(t) }
+        }
+        if let epsilon = layer.config["epsilon"] { o["epsilon"] = epsilon }
+        switch layer.kind {
+        case .conv2D?, .maxPooling2D?, .averagePooling2D?:
+            let window = layer.kind == .conv2D ? layer.pair("kernel_size", (3, 3)) : layer.pair("pool_size", (2, 2))
+            let strides = layer.pair("strides", layer.kind == .conv2D ? (1, 1) : window)
+            let padding = Padding(rawValue: layer.config["padding"]?.stringValue ?? "valid") ?? .valid
+            let g = ConvGeometry(sample: inputShape, batch: 1, kernel: window, strides: strides, padding: padding)
+            o["window"] = .ints([window.0, window.1])
+            o["strides"] = .ints([strides.0, strides.1])
+            o["pad"] = .ints([g.padTop, g.padLeft])
+            if layer.kind == .conv2D, let k = try trace.tensor(layer.name, .kernel) { o["kernel"] = tensor(k) }
+        case .dense?:
+            if let k = try trace.tensor(layer.name, .kernel), let x = try trace.input(of: layer) {
+                o.merge(try denseWeights(kernel: k, input: x, layer: layer, next: next, trace: trace)) { $1 }
+            }
+        default:
+            break
+        }
+        return .object(o)
+    }
+
+    /// A Dense kernel (inputs, units): whole when small; otherwise each unit's top contributions
+    /// and the rest's sum, and the whole columns of the units that weigh most in the next layer.
+    static func denseWeights(kernel k: Tensor, input x: Tensor, layer: TraceView.LayerInfo, next: TraceView.LayerInfo?,
+                             trace: TraceView) throws -> [String: JSONValue] {
+        guard k.rank == 2 else { return [:] }
+        let (inputs, units) = (k.shape[0], k.shape[1])
+        if k.count <= wholeKernelLimit { return ["kernel": tensor(k)] }
+        let xs = Array(x.data.prefix(inputs))
+        var top: [JSONValue] = []
+        for j in 0..<units {
+            var contributions = (0..<inputs).map { (index: $0, value: xs[$0] * k.data[$0 * units + j]) }
+            contributions.sort { $0.value > $1.value }
+            let up = contributions.prefix(topContributions).filter { $0.value > 0 }
+            let down = contributions.reversed().prefix(topContributions).filter { $0.value < 0 }
+            let listed = Set(up.map(\.index) + down.map(\.index))
+            let rest = contributions.reduce(0.0) { listed.contains($1.index) ? $0 : $0 + Double($1.value) }
+            func list(_ items: [(index: Int, value: Float)]) -> JSONValue {
+                .array(items.map { .array([.int($0.index), .number(Double(xs[$0.index])), .number(Double(k.data[$0.index * units + j]))]) })
+            }
+            top.append(.object(["up": list(Array(up)), "down": list(Array(down)), "rest": .number(rest)]))
+        }
+        // The units that weigh most in the answer: |activation × weight to the next layer| (or
+        // the largest activations when nothing follows).
+        let activations = try trace.tensor(layer.name, .output)?.data ?? []
+        let nextKernel = try next.flatMap { try trace.tensor($0.name, .kernel) }
+        let weight: (Int) -> Float = { j in
+            let a = j < activations.count ? activations[j] : 0
+            guard let w = nextKernel, w.rank == 2, w.shape[0] == units else { return abs(a) }
+            return (0..<w.shape[1]).map { abs(a * w.data[j * w.shape[1] + $0]) }.max() ?? 0
+        }
+        let exact = (0..<units).sorted { weight($0) > weight($1) }.prefix(exactUnits).sorted()
+        var columns: [Float] = []
+        columns.reserveCapacity(exact.count * inputs)
+        for j in exact { for i in 0..<inputs { columns.append(k.data[i * units + j]) } }
+        return ["top": .array(top), "exactUnits": .ints(Array(exact)),
+                "columns": tensor(Tensor(shape: [exact.count, inputs], data: columns))]
+    }
+
+    /// {shape, data}: the data as base64 of little-endian float32.
+    static func tensor(_ t: Tensor) -> JSONValue {
+        var bytes = Data(capacity: t.count * 4)
+        for v in t.data { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        return .object(["shape": .ints(t.shape), "data": .string(bytes.base64EncodedString())])
+    }
+}
