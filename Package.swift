@@ -28,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries, found through pkg-config; `.ci/run` installs the apt packages.
@@ -35,6 +36,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // setjmp-guarded calls into libjpeg/libpng: no longjmp ever crosses a Swift frame.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"], cSettings: fastC),
+        // HDF5 (Keras' weight files), found through pkg-config; Debian's libhdf5-dev installs `hdf5`.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // libhdf5's macros (H5T_NATIVE_FLOAT, H5P_DEFAULT), in-memory files, strings, a silent error stack.
+        .target(name: "CHDF5Shims", dependencies: ["CHDF5"]),
 
         // Vector square root and cache prefetch hints: inline C the kernels call.
         .target(name: "CKernelShims"),
@@ -48,17 +53,21 @@ let package = Package(
         // Image files to model inputs: JPEG/PNG through the C image shims, resize, augmentation, the
         // directory dataset, the one image → input tensor path. (Not "ImageIO": Apple owns that name.)
         .target(name: "ImageFiles", dependencies: ["CNNCore", "CImageShims"], swiftSettings: numeric),
+        // Keras' own files: .keras (zip) and legacy .h5 read into and written from CNNCore models.
+        .target(name: "KerasFiles", dependencies: [
+            "CNNCore", "CHDF5", "CHDF5Shims", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         // Draws only: colour maps, grids, bitmap font, charts, HTML pages, the inspect page.
         .target(name: "Visualize", dependencies: ["CNNCore", "ImageFiles"], swiftSettings: fastMath),
         // The tutorials: reads Tutorials/*.md and runs each step through CNNCore.
         .target(name: "Lessons", dependencies: ["CNNCore", "Visualize"], swiftSettings: fastMath),
         // The use cases: inspect, train, evaluate, predict, augment preview, tour, bench, demo data.
         // The one module that decides what to write where (through CNNCore's AtomicWrite).
-        .target(name: "Workflows", dependencies: ["CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons"], swiftSettings: fastMath),
+        .target(name: "Workflows", dependencies: ["CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons", "KerasFiles"], swiftSettings: fastMath),
         .executableTarget(
             name: "cnnviz",
             dependencies: [
-                "CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons", "Workflows",
+                "CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons", "KerasFiles", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -70,6 +79,8 @@ let package = Package(
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows"]),
+        .testTarget(name: "KerasFilesTests", dependencies: ["KerasFiles", "CNNCore", "ImageFiles", "Workflows"]),
+        .testTarget(name: "KerasLayersTests", dependencies: ["CNNCore"]),
         .testTarget(name: "CLITests", dependencies: ["cnnviz"]),
     ]
 )

@@ -1,0 +1,39 @@
+import CNNCore
+import ImageFiles
+import KerasFiles
+import XCTest
+
+/// Keras' own files, read by CNNViz, give Keras' own probabilities (expected.json) on the 200
+/// test photos, loaded as flow_from_directory loads them (nearest resize, RGB, × 1/255).
+final class KerasReferenceTests: XCTestCase {
+    /// float32 through the same layers in another order of additions: well below 1e-5.
+    static let tolerance = 1e-5
+
+    func check(_ file: String, as name: String) throws {
+        let expected = try XCTUnwrap(try SharedFiles.expected()[name], "expected.json has no \(name)")
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: SharedFiles.testSet.path), "photos not present")
+        let imported = try KerasFileReader.read(try SharedFiles.kerasModel(file))
+        try Self.compare(imported.model, preprocessing: imported.spec.preprocessing, with: expected.outputs, file: file)
+    }
+
+    /// Runs every photo through `model` and compares each output with Keras'.
+    static func compare(_ model: Sequential, preprocessing: Preprocessing, with expected: [String: [Double]], file: String) throws {
+        XCTAssertEqual(expected.count, 200)
+        var worst = 0.0
+        for (image, outputs) in expected.sorted(by: { $0.key < $1.key }) {
+            let input = try ModelInput.load(SharedFiles.testSet.appendingPathComponent(image), preprocessing)
+            let output = try model.forward(input.tensor)
+            XCTAssertEqual(output.count, outputs.count, image)
+            for (got, want) in zip(output.data, outputs) {
+                worst = max(worst, abs(Double(got) - want))
+                XCTAssertEqual(Double(got), want, accuracy: tolerance, "\(file): \(image)")
+            }
+        }
+        print("\(file): largest difference from Keras \(worst)")
+    }
+
+    func testCourseworkKeras3() throws { try check("coursework.keras", as: "coursework") }
+    func testCourseworkKeras2H5() throws { try check("coursework_keras2.h5", as: "coursework_keras2") }
+    func testSmallKeras3() throws { try check("small.keras", as: "small") }
+    func testSmallLegacyH5() throws { try check("small.h5", as: "small") }
+}
