@@ -10,8 +10,9 @@ public struct Predictor {
     let plan: ExecutionPlan
     public var classNames: [String] { saved.spec.classNames.isEmpty ? ["class 0", "class 1"] : saved.spec.classNames }
 
-    public init(modelFolder: URL) throws {
-        saved = try SavedModel.load(from: modelFolder)
+    /// `modelFolder`: a CNNViz model folder, a .keras or a legacy .h5 file (`ModelFiles`).
+    public init(modelFolder: URL, overrides: ModelOverrides = ModelOverrides()) throws {
+        saved = try ModelFiles.load(modelFolder, overrides: overrides).saved
         let model = saved.model
         guard model.outputShape == [1], (model.layers.last as? ActivatedLayer)?.activation == .sigmoid else {
             throw CNNError.badModelFile(path: modelFolder.path, reason: "this model's output is \(CNNError.format(model.outputShape)), not one sigmoid unit; predict works with binary classifiers like the coursework's")
