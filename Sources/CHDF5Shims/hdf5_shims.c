@@ -81,7 +81,8 @@ static char *read_open_strings(hid_t attribute, size_t *count, int *status) {
     htri_t variable = H5Tis_variable_str(type);
     if (variable < 0) goto done;
     memory = H5Tcopy(H5T_C_S1);
-    if (memory < 0) goto done;
+    // libhdf5 converts no string between character sets: read UTF-8 as UTF-8, ASCII as ASCII.
+    if (memory < 0 || H5Tset_cset(memory, H5Tget_cset(type)) < 0) goto done;
     if (variable) {
         if (H5Tset_size(memory, H5T_VARIABLE) < 0) goto done;
         char **pointers = calloc((size_t)n + 1, sizeof(char *));
@@ -127,10 +128,13 @@ static char *read_open_strings(hid_t attribute, size_t *count, int *status) {
         *count = (size_t)n;
         *status = 0;
     }
-done:
+done:;
+    // Closing calls clear the error stack: keep the failure's for cnnviz_h5_last_error.
+    hid_t failure = result == NULL ? H5Eget_current_stack() : -1;
     if (memory >= 0) H5Tclose(memory);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
+    if (failure >= 0) H5Eset_current_stack(failure);
     return result;
 }
 
@@ -146,7 +150,9 @@ char *cnnviz_h5_read_strings(hid_t object, const char *name, size_t *count, int 
     hid_t attribute = H5Aopen(object, name, H5P_DEFAULT);
     if (attribute < 0) return NULL;
     char *result = read_open_strings(attribute, count, status);
+    hid_t failure = result == NULL ? H5Eget_current_stack() : -1;
     H5Aclose(attribute);
+    if (failure >= 0) H5Eset_current_stack(failure);
     return result;
 }
 
@@ -166,10 +172,12 @@ int cnnviz_h5_write_strings(hid_t object, const char *name, const char *const *s
     attribute = H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     if (attribute < 0) goto done;
     if (count == 0 || H5Awrite(attribute, type, strings) >= 0) result = 0;
-done:
+done:;
+    hid_t failure = result < 0 ? H5Eget_current_stack() : -1;
     if (attribute >= 0) H5Aclose(attribute);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
+    if (failure >= 0) H5Eset_current_stack(failure);
     return result;
 }
 

@@ -46,6 +46,28 @@ public enum KerasFileReader {
         }
     }
 
+    /// The architecture JSON a Keras file holds (config.json, or the .h5's `model_config`), as it is.
+    public static func architectureJSON(_ url: URL) throws -> JSONValue {
+        let bytes = try RegularFile.read(url, limit: Limits.maxWeightsBytes)
+        let path = url.path
+        let text: Data
+        if bytes.starts(with: zipSignature) {
+            text = try KerasArchive.read(bytes, path: path).config
+        } else {
+            text = try HDF5Library.locked {
+                let root = try open(bytes, path: path)
+                guard let config = try hdf5Errors(path, { try root.strings(attribute: "model_config") })?.first else {
+                    throw KerasFileError.missingModelConfig(path: path)
+                }
+                return Data(config.utf8)
+            }
+        }
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: text) else {
+            throw KerasFileError.badConfig(path: path, reason: "the architecture is not valid JSON")
+        }
+        return json
+    }
+
     /// A .keras file's bytes.
     static func readKeras(_ bytes: Data, path: String) throws -> KerasModel {
         let members = try KerasArchive.read(bytes, path: path)
