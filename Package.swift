@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows"]),
-        .testTarget(name: "KerasFilesTests", dependencies: ["KerasFiles", "CNNCore", "ImageFiles", "Workflows"]),
+        .testTarget(name: "KerasFilesTests", dependencies: [
+            "KerasFiles", "CNNCore", "ImageFiles", "Workflows", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "KerasLayersTests", dependencies: ["CNNCore"]),
         .testTarget(name: "CLITests", dependencies: ["cnnviz"]),
     ]

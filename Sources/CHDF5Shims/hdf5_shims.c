@@ -39,7 +39,9 @@ hid_t cnnviz_h5_open_image(const void *bytes, size_t size, const char *name) {
     if (H5Pset_fapl_core(fapl, 1 << 20, 0) >= 0 && H5Pset_file_image(fapl, (void *)bytes, size) >= 0) {
         file = H5Fopen(name, H5F_ACC_RDONLY, fapl);
     }
+    hid_t failure = file < 0 ? H5Eget_current_stack() : -1;  // H5Pclose would clear it
     H5Pclose(fapl);
+    if (failure >= 0) H5Eset_current_stack(failure);
     return file;
 }
 

@@ -30,7 +30,9 @@ enum KerasArchive {
             }
             var data = Data()
             do {
-                _ = try archive.extract(entry, bufferSize: 1 << 20) { data.append($0) }
+                // ZIPFoundation compares the CRC of deflated members only; Keras stores them.
+                let checksum = try archive.extract(entry, bufferSize: 1 << 20) { data.append($0) }
+                guard checksum == entry.checksum else { throw Archive.ArchiveError.invalidCRC32 }
             } catch {
                 throw KerasFileError.corruptZip(path: path, detail: "\(name) cannot be extracted: \(describe(error))")
             }

@@ -67,7 +67,8 @@ enum KerasWeights {
             throw KerasFileError.dtype(path: path, what: "the weight \(mismatch.path) of layer \"\(layer.name)\"", dtype: mismatch.found)
         }
         guard shape == weight.value.shape else {
-            throw KerasFileError.weightShape(path: path, layer: layer.name, weight: "\(weight.name) (\(group.path)/\(name))",
+            let stored = group.path.isEmpty ? name : "\(group.path)/\(name)"
+            throw KerasFileError.weightShape(path: path, layer: layer.name, weight: "\(weight.name) (\(stored))",
                                              found: shape, needed: weight.value.shape)
         }
         return Tensor(shape: shape, data: values)
