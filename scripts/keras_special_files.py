@@ -48,14 +48,14 @@ keras.Sequential([keras.Input(shape=(16, 16, 3)), layers.Conv2D(4, 3), layers.Se
                   layers.Flatten(), layers.Dense(1)], name="unsupported").save(f"{out}/unsupported.keras")
 
 model = keras.Sequential([
-    keras.Input(shape=(24, 24, 3)), layers.Rescaling(1.0 / 255), layers.ZeroPadding2D(2),
+    keras.Input(shape=(32, 32, 3)), layers.Rescaling(1.0 / 255), layers.ZeroPadding2D(2),
     layers.Conv2D(6, 3, activation="relu"), layers.GlobalMaxPooling2D(), layers.Dense(2, activation="softmax"),
 ], name="rescaling")
 model.save(f"{out}/rescaling.keras")
 names, images = [], []
 for cls in sorted(os.listdir(test_set)):
     for name in sorted(os.listdir(os.path.join(test_set, cls))):
-        img = keras.utils.load_img(os.path.join(test_set, cls, name), target_size=(24, 24), interpolation="nearest")
+        img = keras.utils.load_img(os.path.join(test_set, cls, name), target_size=(32, 32), interpolation="nearest")
         images.append(keras.utils.img_to_array(img))
         names.append(f"{cls}/{name}")
 outputs = model.predict(np.stack(images), verbose=0)
