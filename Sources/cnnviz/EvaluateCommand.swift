@@ -20,7 +20,8 @@ struct EvaluateCommand: ParsableCommand {
             let loaded = try ModelFiles.load(URL(fileURLWithPath: model), overrides: try assumed.overrides())
             let saved = loaded.saved
             let log: (String) -> Void = json ? { StandardStreams.error($0) } : { print($0) }
-            for line in loaded.assumptions { log("Assumed " + line) }
+            if !loaded.assumptions.isEmpty { log("Preprocessing (what the file does not record):") }
+            for line in loaded.assumptions { log("  " + line) }
             let images = try TrainingSession.loadImages(URL(fileURLWithPath: data), spec: saved.spec,
                                                         skipBadImages: skipBadImages, minimumClasses: 1, log: log)
             try Predictor.checkClasses(images.classNames, model: saved, modelPath: model)

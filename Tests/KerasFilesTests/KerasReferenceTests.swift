@@ -1,6 +1,7 @@
 import CNNCore
 import ImageFiles
 import KerasFiles
+import Workflows
 import XCTest
 
 /// Keras' own files, read by CNNViz, give Keras' own probabilities (expected.json) on the 200
@@ -36,4 +37,30 @@ final class KerasReferenceTests: XCTestCase {
     func testCourseworkKeras2H5() throws { try check("coursework_keras2.h5", as: "coursework_keras2") }
     func testSmallKeras3() throws { try check("small.keras", as: "small") }
     func testSmallLegacyH5() throws { try check("small.h5", as: "small") }
+}
+
+/// `evaluate` on a Keras file gives Keras' accuracy and loss (worked out from expected.json):
+/// a sigmoid model from a legacy .h5 and a two-unit softmax model from a .keras.
+final class KerasEvaluationTests: XCTestCase {
+    func check(_ file: String, as name: String) throws {
+        let expected = try XCTUnwrap(try SharedFiles.expected()[name])
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: SharedFiles.testSet.path), "photos not present")
+        let loaded = try ModelFiles.load(try SharedFiles.kerasModel(file))
+        let data = try TrainingSession.loadImages(SharedFiles.testSet, spec: loaded.saved.spec, skipBadImages: false, minimumClasses: 1, log: { _ in })
+        let result = try Evaluation.run(model: loaded.saved.model, spec: loaded.saved.spec, data: data)
+        var correct = 0, loss = 0.0
+        for (image, p) in expected.outputs {
+            let label = image.hasPrefix("dogs/") ? 1 : 0
+            let predicted = p.count == 1 ? (p[0] > 0.5 ? 1 : 0) : (p[1] > p[0] ? 1 : 0)
+            correct += predicted == label ? 1 : 0
+            let q = p.count == 1 ? (label == 1 ? p[0] : 1 - p[0]) : p[label]
+            loss -= log(max(q, 1e-7))
+        }
+        XCTAssertEqual(result.images, 200)
+        XCTAssertEqual(result.accuracy, Double(correct) / 200)
+        XCTAssertEqual(result.loss, loss / 200, accuracy: 1e-4)
+    }
+
+    func testSigmoidFromLegacyH5() throws { try check("coursework_keras2.h5", as: "coursework_keras2") }
+    func testSoftmaxFromKeras3() throws { try check("small.keras", as: "small") }
 }
