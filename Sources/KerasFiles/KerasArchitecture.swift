@@ -79,8 +79,9 @@ public enum KerasArchitecture {
     }
 
     /// One layer, checked: its class must be CNNViz's, its layout channels_last, its dtype
-    /// float32, and a Conv2D without dilation or groups. The config passes as it is: CNNViz's
-    /// layers read Keras' keys and ignore the rest (initializers, regularizers …).
+    /// float32, and a Conv2D without dilation or groups. The config keeps the Keras keys CNNViz's
+    /// layers read (`keys`), so a model.json written from it reads like CNNViz's own; the rest
+    /// (initializers, regularizers, dtype policies) says nothing about the numbers.
     static func layer(_ className: String, _ config: [String: JSONValue], position: Int, path: String) throws -> (className: String, config: [String: JSONValue]) {
         let name = config["name"]?.stringValue ?? "layer \(position)"
         guard let kind = LayerKind(kerasName: className) else {
@@ -100,8 +101,18 @@ public enum KerasArchitecture {
                 throw KerasFileError.unsupportedSetting(path: path, position: position, name: name, setting: "groups=\(groups)")
             }
         }
-        return (kind.rawValue, config)
+        return (kind.rawValue, config.filter { ["name"].contains($0.key) || keys[kind, default: []].contains($0.key) })
     }
+
+    /// The config keys each layer kind reads (`LayerFactory`), besides "name".
+    static let keys: [LayerKind: Set<String>] = [
+        .conv2D: ["filters", "kernel_size", "strides", "padding", "activation", "use_bias"],
+        .maxPooling2D: ["pool_size", "strides", "padding"], .averagePooling2D: ["pool_size", "strides", "padding"],
+        .dense: ["units", "activation", "use_bias"], .dropout: ["rate"], .activation: ["activation"],
+        .batchNormalization: ["axis", "momentum", "epsilon", "center", "scale"],
+        .globalAveragePooling2D: ["keepdims", "data_format"], .globalMaxPooling2D: ["keepdims", "data_format"],
+        .rescaling: ["scale", "offset"], .zeroPadding2D: ["padding", "data_format"],
+    ]
 
     /// The per-sample input shape from `batch_shape`, `batch_input_shape` or `input_shape`.
     static func shape(from config: [String: JSONValue], path: String) throws -> [Int]? {
