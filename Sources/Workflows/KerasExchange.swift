@@ -16,7 +16,8 @@ public enum KerasExchange {
             throw CNNError.invalidInput("\(file.path) is a folder, not a Keras file",
                                         hint: "give a .keras or .h5 file written by Keras' model.save(); a CNNViz model folder needs no import")
         }
-        let loaded = try ModelFiles.load(file, overrides: overrides)
+        var loaded = try ModelFiles.load(file, overrides: overrides)
+        if loaded.classNamesAssumed { loaded.saved.spec.classNames = [] }  // evaluate then takes the data folder's
         try loaded.saved.save(to: output)
         return loaded
     }

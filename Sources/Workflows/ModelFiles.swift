@@ -27,6 +27,9 @@ public struct LoadedModel {
     public var source: Source
     /// One line per preprocessing choice the file did not record ("rescale 1/255 (assumed …)").
     public var assumptions: [String]
+    /// True when the class names are CNNViz's stand-ins (class_0, class_1 …), not the file's or
+    /// --classes': a data folder's own names then take their place (`evaluate`, `import` keeps none).
+    public var classNamesAssumed: Bool
 
     /// "the Keras file m.keras (Keras 3 .keras)" or "the model folder DIR".
     public var origin: String
@@ -41,13 +44,15 @@ public enum ModelFiles {
         if isFolder.boolValue || (!exists && KerasFormat(fileName: url.path) == nil) {
             var saved = try SavedModel.load(from: url)
             let assumptions = try apply(overrides, to: &saved, recorded: true, path: url.path)
-            return LoadedModel(saved: saved, source: .folder, assumptions: assumptions, origin: "the model folder \(url.path)")
+            return LoadedModel(saved: saved, source: .folder, assumptions: assumptions, classNamesAssumed: false,
+                               origin: "the model folder \(url.path)")
         }
         let imported = try KerasFileReader.read(url)
         var saved = SavedModel(spec: imported.spec, model: imported.model)
         let assumptions = try apply(overrides, to: &saved, recorded: false, path: url.path)
         let kind = imported.format == .keras ? "Keras 3 .keras" : "legacy Keras .h5"
-        return LoadedModel(saved: saved, source: .keras(imported.format), assumptions: assumptions, origin: "the Keras file \(url.path) (\(kind))")
+        return LoadedModel(saved: saved, source: .keras(imported.format), assumptions: assumptions,
+                           classNamesAssumed: overrides.classNames == nil, origin: "the Keras file \(url.path) (\(kind))")
     }
 
     /// The scale the pixels get when nothing says otherwise: 1/255, the coursework's
@@ -78,6 +83,7 @@ public enum ModelFiles {
         } else if !recorded {
             let units = model.outputShape.last ?? 1
             let names = (0..<(units == 1 ? 2 : units)).map { "class_\($0)" }
+            saved.spec.classNames = names
             lines.append("classes: \(names.joined(separator: ", ")) (assumed: a Keras file does not record class names; evaluate takes them from the data folder, --classes cats,dogs names them)")
         }
         if !recorded {

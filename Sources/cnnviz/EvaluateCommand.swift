@@ -18,7 +18,8 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try CLIError.guarding {
             let loaded = try ModelFiles.load(URL(fileURLWithPath: model), overrides: try assumed.overrides())
-            let saved = loaded.saved
+            var saved = loaded.saved
+            if loaded.classNamesAssumed { saved.spec.classNames = [] }  // the data folder's names, not class_0, class_1
             let log: (String) -> Void = json ? { StandardStreams.error($0) } : { print($0) }
             if !loaded.assumptions.isEmpty { log("Preprocessing (what the file does not record):") }
             for line in loaded.assumptions { log("  " + line) }
