@@ -33,9 +33,12 @@ enum KerasWeights {
         }
         let weightsGroup = try root.group("model_weights")
         var stored: [(group: HDF5Group, names: [String])] = []
-        for name in try weightsGroup.strings(attribute: "layer_names") ?? [] {
+        for name in try list(weightsGroup, "layer_names") {
+            guard weightsGroup.has(name) else {
+                throw KerasFileError.corruptHDF5(path: path, detail: "layer_names lists \"\(name)\" but model_weights has no such group")
+            }
             let group = try weightsGroup.group(name)
-            let names = try group.strings(attribute: "weight_names") ?? []
+            let names = try list(group, "weight_names")
             if !names.isEmpty { stored.append((group, names)) }
         }
         let layers = model.layers.filter { !($0.parameters + $0.buffers).isEmpty }
@@ -53,6 +56,19 @@ enum KerasWeights {
             }
         }
         return tensors
+    }
+
+    /// A list attribute as Keras reads it (`load_attributes_from_hdf5_group`): whole, or, when it
+    /// was too long for one HDF5 object header, in chunks `name0`, `name1`, …
+    static func list(_ group: HDF5Group, _ name: String) throws -> [String] {
+        if let whole = try group.strings(attribute: name) { return whole }
+        var values: [String] = []
+        var index = 0
+        while let chunk = try group.strings(attribute: "\(name)\(index)") {
+            values += chunk
+            index += 1
+        }
+        return values
     }
 
     /// One stored weight, which must be float32 and shaped as the architecture says.

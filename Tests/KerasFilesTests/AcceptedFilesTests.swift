@@ -62,3 +62,20 @@ final class AcceptedFilesTests: XCTestCase {
         XCTAssertEqual(model.layers.map(\.name), ["conv2d", "max_pooling2d", "flatten", "dense", "dense_1"])
     }
 }
+
+/// A legacy .h5 as h5py 2 wrote them in Keras 2's time: fixed-length byte strings for
+/// model_config, layer_names and weight_names, and layer_names in chunks (layer_names0, …).
+/// Made from chain.keras by scripts/keras2_era_h5.py; it must give chain.keras's weights.
+final class OlderH5Tests: XCTestCase {
+    func testFixedLengthAndChunkedStrings() throws {
+        let made = SharedFiles.fixtures.appendingPathComponent("keras-made")
+        let old = try KerasFileReader.read(made.appendingPathComponent("keras2_era_strings.h5"))
+        let chain = try KerasFileReader.read(made.appendingPathComponent("chain.keras"))
+        XCTAssertEqual(old.format, .legacyH5)
+        XCTAssertEqual(old.spec.encoded(), chain.spec.encoded())
+        for (a, b) in zip(SavedModel.namedWeights(old.model), SavedModel.namedWeights(chain.model)) {
+            XCTAssertEqual(a.name, b.name)
+            XCTAssertTrue(a.tensor.data.map(\.bitPattern) == b.tensor.data.map(\.bitPattern), a.name)
+        }
+    }
+}
