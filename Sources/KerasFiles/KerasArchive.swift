@@ -12,6 +12,8 @@ enum KerasArchive {
     struct Members {
         var config: Data
         var weights: Data
+        /// Keras does not need it to load a model; nil when absent.
+        var metadata: Data?
     }
 
     /// The config and weights of a .keras file's bytes; `path` names it in errors. Each member's
@@ -40,7 +42,8 @@ enum KerasArchive {
         }
         let config = try member(configMember, limit: Limits.maxJSONBytes)
         let weights = try member(weightsMember, limit: Limits.maxWeightsBytes)
-        return Members(config: config, weights: weights)
+        let metadata = archive[metadataMember] == nil ? nil : try member(metadataMember, limit: Limits.maxJSONBytes)
+        return Members(config: config, weights: weights, metadata: metadata)
     }
 
     /// The bytes of a .keras zip holding the three members, dated as Keras dates its JSON

@@ -25,6 +25,8 @@ public struct KerasModel {
     public var spec: ModelSpec
     public var model: Sequential
     public var format: KerasFormat
+    /// Class names and rescale that `cnnviz export` put in the file; nil in Keras' own files.
+    public var extras: CNNVizExtras?
 }
 
 /// Reads .keras and legacy .h5 files (what `model.save()` writes) with libhdf5 and ZIPFoundation.
@@ -77,7 +79,8 @@ public enum KerasFileReader {
             let root = try open(members.weights, path: path)
             try SavedModel.assign(try hdf5Errors(path) { try KerasWeights.readKeras3(root, model: model, path: path) }, to: model, path: path)
         }
-        return KerasModel(spec: normalized(spec, model: model, config: members.config), model: model, format: .keras)
+        return KerasModel(spec: normalized(spec, model: model, config: members.config), model: model, format: .keras,
+                          extras: CNNVizExtras(text: members.metadata))
     }
 
     /// A legacy .h5 file's bytes: the architecture from the root attribute `model_config`.
@@ -93,7 +96,8 @@ public enum KerasFileReader {
             try SavedModel.assign(try hdf5Errors(path) { try KerasWeights.readLegacy(root, model: model, path: path) }, to: model, path: path)
             var training: Data?
             if let text = try? root.strings(attribute: "training_config")?.first { training = Data(text.utf8) }
-            return KerasModel(spec: normalized(spec, model: model, config: training), model: model, format: .legacyH5)
+            let extras = (try? root.strings(attribute: CNNVizExtras.key)?.first).flatMap { CNNVizExtras(text: Data("{\"cnnviz\": \($0)}".utf8)) }
+            return KerasModel(spec: normalized(spec, model: model, config: training), model: model, format: .legacyH5, extras: extras)
         }
     }
 

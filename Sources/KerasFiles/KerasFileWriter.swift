@@ -5,12 +5,13 @@ import Foundation
 /// legacy .h5. Only the model is written (no optimizer state, no compile settings): Keras loads
 /// it uncompiled, ready to predict; `model.compile(...)` before training it further.
 public enum KerasFileWriter {
-    /// The file's bytes; `path` names the destination in errors.
-    public static func bytes(_ model: Sequential, name: String, format: KerasFormat, path: String) throws -> Data {
+    /// The file's bytes; `path` names the destination in errors. `extras` (class names, rescale)
+    /// go where Keras does not look, for CNNViz to read back.
+    public static func bytes(_ model: Sequential, name: String, format: KerasFormat, path: String, extras: CNNVizExtras? = nil) throws -> Data {
         do {
             switch format {
-            case .keras: return try keras(model, name: name, path: path)
-            case .legacyH5: return try HDF5Library.locked { try legacy(model, name: name) }
+            case .keras: return try keras(model, name: name, path: path, extras: extras)
+            case .legacyH5: return try HDF5Library.locked { try legacy(model, name: name, extras: extras) }
             }
         } catch let error as HDF5Error {
             throw CNNError.writeFailed(path: path, reason: error.description)
@@ -18,11 +19,11 @@ public enum KerasFileWriter {
     }
 
     /// config.json, metadata.json and model.weights.h5 (`layers/<key>/vars/<j>`, keys by class).
-    static func keras(_ model: Sequential, name: String, path: String) throws -> Data {
+    static func keras(_ model: Sequential, name: String, path: String, extras: CNNVizExtras?) throws -> Data {
         let config = Data(KerasConfigWriter.model(model, name: name, legacy: false).compactString().utf8)
-        let metadata = Data(JSONValue.object([
-            "keras_version": .string(KerasConfigWriter.kerasVersion), "date_saved": .string(dateSaved()),
-        ]).compactString().utf8)
+        var fields: [String: JSONValue] = ["keras_version": .string(KerasConfigWriter.kerasVersion), "date_saved": .string(dateSaved())]
+        if let extras { fields[CNNVizExtras.key] = extras.json }
+        let metadata = Data(JSONValue.object(fields).compactString().utf8)
         let weights: Data = try HDF5Library.locked {
             let file = try HDF5File.create()
             let root = try file.root()
@@ -43,9 +44,10 @@ public enum KerasFileWriter {
 
     /// The legacy .h5: `model_config` at the root, weights under `model_weights/<layer>/` listed
     /// in `layer_names` and each group's `weight_names` (Keras 3's paths: `<model>/<layer>/kernel`).
-    static func legacy(_ model: Sequential, name: String) throws -> Data {
+    static func legacy(_ model: Sequential, name: String, extras: CNNVizExtras?) throws -> Data {
         let file = try HDF5File.create()
         let root = try file.root()
+        if let extras { try root.writeStrings(attribute: CNNVizExtras.key, [extras.json.compactString()], scalar: true) }
         try root.writeStrings(attribute: "model_config", [KerasConfigWriter.model(model, name: name, legacy: true).compactString()], scalar: true)
         try root.writeStrings(attribute: "keras_version", [KerasConfigWriter.kerasVersion], scalar: true)
         try root.writeStrings(attribute: "backend", ["tensorflow"], scalar: true)

@@ -23,14 +23,20 @@ public enum KerasExchange {
     }
 
     /// Writes the model at `model` (a folder, .keras or .h5) as `output`, a .keras or legacy .h5
-    /// file by its name. An existing file there is replaced only if cnnviz wrote it.
+    /// file by its name, with its class names and rescale where Keras does not look
+    /// (`CNNVizExtras`). An existing file there is replaced only if cnnviz wrote it.
     @discardableResult
     public static func export(model: URL, output: URL, overrides: ModelOverrides = ModelOverrides()) throws -> LoadedModel {
         guard let format = KerasFormat(fileName: output.path) else { throw KerasFileError.unknownExtension(path: output.path) }
         try OutputFolder.checkNotProtected(output)
         try OutputFolder.checkFileReplaceable(output)
         let loaded = try ModelFiles.load(model, overrides: overrides)
-        let bytes = try KerasFileWriter.bytes(loaded.saved.model, name: loaded.saved.spec.name, format: format, path: output.path)
+        let spec = loaded.saved.spec
+        // Only what is known goes in: a Keras file's assumed rescale and names stay unrecorded.
+        let extras = loaded.classNamesAssumed && loaded.rescaleAssumed ? nil
+            : CNNVizExtras(classNames: loaded.classNamesAssumed ? [] : spec.classNames,
+                           rescale: loaded.rescaleAssumed ? nil : spec.preprocessing.rescale)
+        let bytes = try KerasFileWriter.bytes(loaded.saved.model, name: spec.name, format: format, path: output.path, extras: extras)
         try OutputFolder.create(output.deletingLastPathComponent())
         try AtomicWrite.file(bytes, to: output)
         return loaded

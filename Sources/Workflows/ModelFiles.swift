@@ -30,6 +30,8 @@ public struct LoadedModel {
     /// True when the class names are CNNViz's stand-ins (class_0, class_1 …), not the file's or
     /// --classes': a data folder's own names then take their place (`evaluate`, `import` keeps none).
     public var classNamesAssumed: Bool
+    /// True when the rescale is CNNViz's default for a Keras file, not recorded or given.
+    public var rescaleAssumed: Bool
 
     /// "the Keras file m.keras (Keras 3 .keras)" or "the model folder DIR".
     public var origin: String
@@ -43,16 +45,38 @@ public enum ModelFiles {
         let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
         if isFolder.boolValue || (!exists && KerasFormat(fileName: url.path) == nil) {
             var saved = try SavedModel.load(from: url)
-            let assumptions = try apply(overrides, to: &saved, recorded: true, path: url.path)
+            let assumptions = try apply(overrides, to: &saved, rescaleKnown: true, namesKnown: true, path: url.path)
             return LoadedModel(saved: saved, source: .folder, assumptions: assumptions, classNamesAssumed: false,
-                               origin: "the model folder \(url.path)")
+                               rescaleAssumed: false, origin: "the model folder \(url.path)")
         }
         let imported = try KerasFileReader.read(url)
         var saved = SavedModel(spec: imported.spec, model: imported.model)
-        let assumptions = try apply(overrides, to: &saved, recorded: false, path: url.path)
+        var assumptions: [String] = []
+        var namesRecorded = false, rescaleRecorded = false
+        if let extras = imported.extras {
+            // Written by cnnviz export: what the model folder recorded, unless overridden below.
+            if let rescale = extras.rescale {
+                saved.spec.preprocessing.rescale = rescale
+                rescaleRecorded = true
+                assumptions.append("rescale: \(describe(rescale)) (recorded in the file by cnnviz export)")
+            }
+            if !extras.classNames.isEmpty, (try? checkClassCount(extras.classNames, model: saved.model, path: url.path)) != nil {
+                saved.spec.classNames = extras.classNames
+                namesRecorded = true
+                assumptions.append("classes: \(extras.classNames.joined(separator: ", ")) (recorded in the file by cnnviz export)")
+            }
+        }
+        assumptions = try apply(overrides, to: &saved, rescaleKnown: rescaleRecorded, namesKnown: namesRecorded, path: url.path)
+            .reduce(into: assumptions) { lines, line in
+                // An override replaces the recorded line of the same setting.
+                let setting = line.prefix { $0 != ":" }
+                lines.removeAll { $0.hasPrefix(setting + ":") }
+                lines.append(line)
+            }
         let kind = imported.format == .keras ? "Keras 3 .keras" : "legacy Keras .h5"
         return LoadedModel(saved: saved, source: .keras(imported.format), assumptions: assumptions,
-                           classNamesAssumed: overrides.classNames == nil, origin: "the Keras file \(url.path) (\(kind))")
+                           classNamesAssumed: overrides.classNames == nil && !namesRecorded,
+                           rescaleAssumed: overrides.rescale == nil && !rescaleRecorded, origin: "the Keras file \(url.path) (\(kind))")
     }
 
     /// The scale the pixels get when nothing says otherwise: 1/255, the coursework's
@@ -62,14 +86,15 @@ public enum ModelFiles {
     }
 
     /// Sets `--rescale` and `--classes` on the spec and says what was assumed. A model folder
-    /// records both (`recorded`), so only what was overridden is listed for it.
-    static func apply(_ o: ModelOverrides, to saved: inout SavedModel, recorded: Bool, path: String) throws -> [String] {
+    /// records both, a file from cnnviz export may (`rescaleKnown`, `namesKnown`): only what
+    /// was overridden or had to be assumed is listed.
+    static func apply(_ o: ModelOverrides, to saved: inout SavedModel, rescaleKnown: Bool, namesKnown: Bool, path: String) throws -> [String] {
         var lines: [String] = []
         let model = saved.model
         if let rescale = o.rescale {
             saved.spec.preprocessing.rescale = rescale
             lines.append("rescale: \(describe(rescale)) (from --rescale)")
-        } else if !recorded {
+        } else if !rescaleKnown {
             let rescale = defaultRescale(model)
             saved.spec.preprocessing.rescale = rescale
             lines.append(rescale == 1
@@ -80,13 +105,13 @@ public enum ModelFiles {
             try checkClassCount(names, model: model, path: path)
             saved.spec.classNames = names
             lines.append("classes: \(names.joined(separator: ", ")) (from --classes)")
-        } else if !recorded {
+        } else if !namesKnown {
             let units = model.outputShape.last ?? 1
             let names = (0..<(units == 1 ? 2 : units)).map { "class_\($0)" }
             saved.spec.classNames = names
             lines.append("classes: \(names.joined(separator: ", ")) (assumed: a Keras file does not record class names; evaluate takes them from the data folder, --classes cats,dogs names them)")
         }
-        if !recorded {
+        if !(rescaleKnown && namesKnown) {
             let p = saved.spec.preprocessing
             lines.append("images: resized to \(p.targetSize.0)×\(p.targetSize.1) (the model's input) with \(p.interpolation), as flow_from_directory does, RGB")
         }

@@ -21,7 +21,7 @@ struct EvaluateCommand: ParsableCommand {
             var saved = loaded.saved
             if loaded.classNamesAssumed { saved.spec.classNames = [] }  // the data folder's names, not class_0, class_1
             let log: (String) -> Void = json ? { StandardStreams.error($0) } : { print($0) }
-            if !loaded.assumptions.isEmpty { log("Preprocessing (what the file does not record):") }
+            if !loaded.assumptions.isEmpty { log("Preprocessing and classes:") }
             for line in loaded.assumptions { log("  " + line) }
             let images = try TrainingSession.loadImages(URL(fileURLWithPath: data), spec: saved.spec,
                                                         skipBadImages: skipBadImages, minimumClasses: 1, log: log)

@@ -37,7 +37,7 @@ struct SummaryCommand: ParsableCommand {
             }
             print(Summary.text(model, name: name))
             if !preprocessing.isEmpty {
-                print("\nPreprocessing (what the file does not record):")
+                print("\nPreprocessing and classes:")
                 for line in preprocessing { print("  " + line) }
             }
             if plan {

@@ -1,6 +1,7 @@
 import CNNCore
 import Foundation
 import KerasFiles
+import Workflows
 import XCTest
 
 /// Import → export → import gives back the very same weights, bit for bit, in both formats,
@@ -30,4 +31,32 @@ final class RoundTripTests: XCTestCase {
     func testCourseworkKeras2H5() throws { try roundTrip("coursework_keras2.h5") }
     func testSmallKeras3() throws { try roundTrip("small.keras") }
     func testSmallLegacyH5() throws { try roundTrip("small.h5") }
+}
+
+/// A model folder's class names and rescale travel in the files cnnviz exports (where Keras does
+/// not look); Keras' own files carry none, and nothing assumed is written as if known.
+final class ExtrasTests: XCTestCase {
+    func testFolderToKerasAndBack() throws {
+        let folder = try SharedFiles.scratch(self)
+        let model = SharedFiles.fixtures.appendingPathComponent("trained-by-cnnviz/model")
+        for name in ["m.keras", "m.h5"] {
+            let url = folder.appendingPathComponent(name)
+            try KerasExchange.export(model: model, output: url)
+            let loaded = try ModelFiles.load(url)
+            XCTAssertEqual(loaded.saved.spec.classNames, ["cats", "dogs"], name)
+            XCTAssertFalse(loaded.classNamesAssumed)
+            XCTAssertFalse(loaded.rescaleAssumed)
+            XCTAssertEqual(loaded.assumptions, ["rescale: 1/255 (recorded in the file by cnnviz export)",
+                                                "classes: cats, dogs (recorded in the file by cnnviz export)"])
+        }
+    }
+
+    func testKerasOwnFileStaysAssumed() throws {
+        let url = try SharedFiles.scratch(self).appendingPathComponent("small-again.keras")
+        try KerasExchange.export(model: try SharedFiles.kerasModel("small.keras"), output: url)
+        let loaded = try ModelFiles.load(url)
+        XCTAssertTrue(loaded.classNamesAssumed)
+        XCTAssertTrue(loaded.rescaleAssumed)
+        XCTAssertNil(try KerasFileReader.read(url).extras)
+    }
 }
