@@ -23,8 +23,7 @@ public final class ConvReLUMaxPoolStage: Stage {
     private var argmax: [Int32] = []
 
     /// Why `conv` and `pool` cannot run as this stage, or nil when they can.
-    public static func whyNotFused(_ conv: Conv2D, _ pool: Pooling2D, backend: KernelBackend) -> String? {
-        if backend == .naive { return "naive kernels run every layer on its own" }
+    public static func whyNotFused(_ conv: Conv2D, _ pool: Pooling2D) -> String? {
         if conv.activation != .relu { return "activation is \(conv.activation.rawValue), not relu" }
         if pool.mode != .max { return "average pooling" }
         if pool.strides != pool.poolSize { return "pooling windows overlap (strides \(pool.strides.0)×\(pool.strides.1) ≠ pool size \(pool.poolSize.0)×\(pool.poolSize.1))" }
@@ -32,9 +31,10 @@ public final class ConvReLUMaxPoolStage: Stage {
         return nil
     }
 
-    /// Throws unless the two layers can be fused (`whyNotFused` on the fast backend is nil).
+    /// Throws unless the two layers can be fused (`whyNotFused` is nil). On `.naive` the stage
+    /// runs the three steps one after another: its naive twin.
     public init(conv: Conv2D, pool: Pooling2D, backend: KernelBackend) throws {
-        if let why = ConvReLUMaxPoolStage.whyNotFused(conv, pool, backend: .fast) {
+        if let why = ConvReLUMaxPoolStage.whyNotFused(conv, pool) {
             throw CNNError.impossibleLayer(layer: conv.name, reason: "it cannot run fused with \(pool.name): \(why); run the layers one by one")
         }
         self.conv = conv
@@ -47,9 +47,7 @@ public final class ConvReLUMaxPoolStage: Stage {
             throw CNNError.impossibleLayer(layer: conv.name, reason: "the layer was used before it was built, or given a batch that is not (N, H, W, C)")
         }
         let g = conv.geometry(batch: x.shape[0])
-        guard x.shape == [g.batch, g.height, g.width, g.channels] else {
-            throw CNNError.shapeMismatch(layer: conv.name, expected: [-1, g.height, g.width, g.channels], got: x.shape)
-        }
+        try check(x, against: [g.height, g.width, g.channels])
         let (output, maxima) = Kernels.convReLUMaxPoolForward(backend, input: x.data, kernel: kernel.value.data,
                                                               bias: conv.bias?.value.data, geometry: g,
                                                               filters: conv.filters, pool: pool.poolSize)
@@ -71,11 +69,11 @@ public final class ConvReLUMaxPoolStage: Stage {
         guard let x = input, let kernel = conv.kernel, gradient.count == pooled.count else {
             throw CNNError.impossibleLayer(layer: conv.name, reason: "the fused backward needs the fused forward of the same batch first")
         }
-        if pass.storesGradients { for p in conv.parameters { p.zeroGradient() } }
         let g = conv.geometry(batch: x.shape[0])
-        var biasGradient = conv.bias?.gradient.data ?? []
-        defer { conv.bias?.gradient.data = biasGradient }
         guard conv.needsInputGradient else {
+            prepareGradients(pass)
+            var biasGradient = conv.bias?.gradient.data ?? []
+            defer { conv.bias?.gradient.data = biasGradient }
             Kernels.convReLUMaxPoolBackward(backend, input: x.data, kernel: kernel.value.data, outputGradient: gradient.data,
                                             argmax: argmax, pooled: pooled, geometry: g, filters: conv.filters,
                                             pool: pool.poolSize, kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient)
@@ -84,9 +82,7 @@ public final class ConvReLUMaxPoolStage: Stage {
         // dz of the conv: the pooling backward with the ReLU mask read from the pooled output.
         let dz = Kernels.maxPoolBackwardPooledMask(backend, outputGradient: gradient.data, argmax: argmax, pooled: pooled,
                                                    geometry: pool.geometry(batch: g.batch))
-        let dx = Kernels.convBackward(backend, input: x.data, kernel: kernel.value.data, outputGradient: dz,
-                                      geometry: g, filters: conv.filters, kernelGradient: &kernel.gradient.data,
-                                      biasGradient: &biasGradient, inputGradient: true)
-        return Tensor(shape: x.shape, data: dx)
+        return try convBackward(conv, backend: backend, input: x,
+                                preActivationGradient: Tensor(shape: [g.batch, g.outHeight, g.outWidth, conv.filters], data: dz), pass)
     }
 }

@@ -17,8 +17,12 @@ public final class ConvThenMaxPoolStage: Stage {
     public let how: String
     public var layers: [Layer] { [conv, pool] }
 
-    /// The pooled output of the last forward: where the fast kernel reads the ReLU mask.
+    /// What the backward needs from the last forward: the conv's input and ReLU output, the
+    /// pooled output (where the fast kernel reads the ReLU mask) and where each maximum was.
+    private var input: Tensor?
+    private var relu: Tensor?
     private var pooled: Tensor?
+    private var argmax: [Int32] = []
 
     /// For a ReLU `conv` followed by max pooling `pool`; `why` says why they are not fused.
     public init(conv: Conv2D, pool: Pooling2D, backend: KernelBackend, notFusedBecause why: String) throws {
@@ -32,19 +36,26 @@ public final class ConvThenMaxPoolStage: Stage {
     }
 
     public func forward(_ x: Tensor, training: Bool) throws -> Tensor {
-        let y = try pool.forward(try conv.forward(x, training: training), training: training)
-        pooled = y
-        return y
+        guard let kernel = conv.kernel, x.rank == 4 else {
+            throw CNNError.impossibleLayer(layer: conv.name, reason: "the layer was used before it was built, or given a batch that is not (N, H, W, C)")
+        }
+        let g = conv.geometry(batch: x.shape[0])
+        try check(x, against: [g.height, g.width, g.channels])
+        let (_, y) = Kernels.convForwardActivated(backend, .relu, input: x.data, kernel: kernel.value.data,
+                                                  bias: conv.bias?.value.data, geometry: g, filters: conv.filters)
+        let p = pool.geometry(batch: g.batch)
+        let (output, maxima) = Kernels.maxPoolForward(backend, input: y, geometry: p)
+        input = x
+        relu = Tensor(shape: [g.batch, g.outHeight, g.outWidth, conv.filters], data: y)
+        pooled = Tensor(shape: [g.batch, p.outHeight, p.outWidth, p.channels], data: output)
+        argmax = maxima
+        return pooled!
     }
 
     public func backward(_ gradient: Tensor, _ pass: BackwardPass) throws -> Tensor {
-        guard let pooled, let relu = conv.lastOutput, gradient.count == pooled.count else {
-            throw CNNError.impossibleLayer(layer: pool.name, reason: "backward was called before forward")
-        }
-        if pass.storesGradients { for p in conv.parameters { p.zeroGradient() } }
-        let g = pool.geometry(batch: relu.shape[0])
-        let dz = Kernels.maxPoolBackwardReLU(backend, outputGradient: gradient.data, argmax: pool.lastArgmax,
-                                             relu: relu.data, pooled: pooled.data, geometry: g)
-        return try conv.backward(preActivationGradient: Tensor(shape: relu.shape, data: dz))
+        guard let x = input, let relu, let pooled, gradient.count == pooled.count else { throw notRunYet(self) }
+        let dz = Kernels.maxPoolBackwardReLU(backend, outputGradient: gradient.data, argmax: argmax,
+                                             relu: relu.data, pooled: pooled.data, geometry: pool.geometry(batch: x.shape[0]))
+        return try convBackward(conv, backend: backend, input: x, preActivationGradient: Tensor(shape: relu.shape, data: dz), pass)
     }
 }

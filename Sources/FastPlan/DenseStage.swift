@@ -1,9 +1,10 @@
 import CNNCore
 
-/// A Dense layer whose backward can store its kernel gradient, or hand it to the optimizer.
+/// A Dense layer on the plan's kernels, whose backward can store its kernel gradient or hand it
+/// to the optimizer.
 ///
-/// input (N, I) → output (N, O); kernel (I, O), bias (O). The forward is the layer's own.
-/// The backward differs from `Dense.backward` in two ways, neither changing a number:
+/// input (N, I) → z = x·W + b (N, O) → y = activation(z); kernel (I, O), bias (O).
+/// Two differences from `Dense.backward`, neither changing a number:
 /// - in a training step the kernel gradient is stored, not added to zeros (`BackwardPass.storesGradients`);
 /// - for the plan's chosen kernel (`updatesKernelInPass`), dW is never stored: each block of it
 ///   goes to the optimizer's `SliceUpdate` while that block of W and dW is still in cache
@@ -17,8 +18,10 @@ public final class DenseStage: Stage {
     public let how: String
     public var layers: [Layer] { [dense] }
 
-    /// The input of the last forward, for the backward.
+    /// What the backward needs from the last forward: x, and y for the activation's backward.
     private var input: Tensor?
+    private var output: Tensor?
+    public private(set) var lastPreActivation: Tensor?
 
     public init(_ dense: Dense, updatesKernelInPass: Bool, backend: KernelBackend, how: String) {
         self.dense = dense
@@ -28,15 +31,21 @@ public final class DenseStage: Stage {
     }
 
     public func forward(_ x: Tensor, training: Bool) throws -> Tensor {
-        let y = try dense.forward(x, training: training)
+        try check(x, against: [dense.inputs])
+        guard let kernel = dense.kernel else { throw CNNError.impossibleLayer(layer: dense.name, reason: "the layer was used before it was built") }
+        let batch = x.shape[0]
+        let z = Tensor(shape: [batch, dense.units],
+                       data: Kernels.denseForward(backend, input: x.data, kernel: kernel.value.data, bias: dense.bias?.value.data,
+                                                  batch: batch, inputs: dense.inputs, outputs: dense.units))
+        let y = Kernels.activationForward(backend, dense.activation, z)
         input = x
+        lastPreActivation = z
+        output = y
         return y
     }
 
     public func backward(_ gradient: Tensor, _ pass: BackwardPass) throws -> Tensor {
-        guard let x = input, let kernel = dense.kernel, let y = dense.lastOutput else {
-            throw CNNError.impossibleLayer(layer: dense.name, reason: "backward was called before forward")
-        }
+        guard let x = input, let y = output, let kernel = dense.kernel else { throw notRunYet(self) }
         let dz = pass.isPreActivation ? gradient
             : Kernels.activationBackward(backend, dense.activation, output: y, outputGradient: gradient)
         let (batch, inputs, units) = (x.shape[0], dense.inputs, dense.units)

@@ -2,24 +2,28 @@ import CNNCore
 
 /// How a `Sequential` runs fast: a list of stages compiled from its layers.
 ///
-/// The reference model runs one layer at a time (`Sequential.forward`/`backward`). The plan
-/// runs the same layers with the same weights, grouping some into stages that skip work:
+/// The reference model runs one layer at a time on the naive kernels (`Sequential.forward` and
+/// `backward`). The plan runs the same layers with the same weights on the fast kernels,
+/// grouping some into stages that skip work:
 ///   - a ReLU Conv2D and the max pooling after it → `ConvReLUMaxPoolStage` (one kernel), or
 ///     when the windows overlap `ConvThenMaxPoolStage` (one backward pass through pool and ReLU);
+///   - any other Conv2D → `ConvStage`, MaxPooling2D → `MaxPoolStage`, Activation →
+///     `ActivationStage`, BatchNormalization → `BatchNormStage`;
 ///   - every Dense → `DenseStage`; the largest kernel (at least `inPassMinimumWeights` weights)
 ///     is updated by the optimizer inside its backward pass;
-///   - any other layer → `LayerStage`, the layer on its own kernels.
-/// Every number equals the reference model's bit for bit (FastPlanTests). A trace always runs
-/// the reference model, which keeps every intermediate value a student looks at.
+///   - any other layer (Flatten, Dropout, average and global pooling) → `LayerStage`, the
+///     layer's own code.
+/// On `.naive` the stages run the reference kernels and every number equals the reference
+/// model's, bit for bit; on `.fast` they agree within float rounding (FastPlanTests). A trace
+/// always runs the reference model, which keeps every intermediate value a student looks at.
 ///
-/// A training step: plan → stages → kernels. The model's layers only hold the weights and run
-/// their own kernels when a `LayerStage` asks; nothing calls back into `Sequential`. With an
-/// optimizer that can (`SliceUpdatingOptimizer`), the plan's backward runs inside the
-/// optimizer's step, which hands it the `SliceUpdate` for the chosen kernel; the plan passes it
-/// to the one `DenseStage` that owns that kernel, and the optimizer updates every other
-/// parameter after the backward pass.
+/// A training step runs one way: plan → stages → kernels. The plan starts the optimizer's step,
+/// hands the one `DenseStage` that owns the chosen kernel the update of that kernel's slices,
+/// and updates every other parameter after the backward pass. Nothing calls back into the plan
+/// or the model.
 public final class ExecutionPlan {
     public let model: Sequential
+    public let backend: KernelBackend
     public let stages: [Stage]
     /// The stage whose kernel the optimizer updates in the backward pass, and that kernel's index
     /// in `model.parameters`.
@@ -31,11 +35,14 @@ public final class ExecutionPlan {
     /// the caches and gain nothing.
     public static let inPassMinimumWeights = 1 << 16
 
-    /// Compiles `model` on its backend (`model.backend`); a naive model fuses nothing.
-    public init(_ model: Sequential, inPassMinimumWeights: Int = ExecutionPlan.inPassMinimumWeights) throws {
+    /// Compiles `model` for `backend`. The stages depend on the layers only: on `.naive` the same
+    /// stages run their naive twins.
+    public init(_ model: Sequential, backend: KernelBackend = .fast,
+                inPassMinimumWeights: Int = ExecutionPlan.inPassMinimumWeights) throws {
         self.model = model
-        let backend = model.backend
+        self.backend = backend
         let layers = model.layers
+        let inputShapes = [model.inputShape] + model.outputShapes.dropLast()
         // The largest Dense kernel, if large enough: the one updated in the pass.
         var inPass: (dense: Dense, index: Int, count: Int)?
         var parameterIndex = 0
@@ -52,35 +59,47 @@ public final class ExecutionPlan {
         while i < layers.count {
             let layer = layers[i]
             let next = i + 1 < layers.count ? layers[i + 1] : nil
-            if let conv = layer as? Conv2D, let pool = next as? Pooling2D {
-                if let why = ConvReLUMaxPoolStage.whyNotFused(conv, pool, backend: backend) {
-                    if conv.activation == .relu, pool.mode == .max {
-                        stages.append(try ConvThenMaxPoolStage(conv: conv, pool: pool, backend: backend, notFusedBecause: why))
-                        i += 2
-                        continue
-                    }
-                    stages.append(LayerStage(conv, how: "Conv2D on its own (not fused with \(pool.name): \(why))"))
+            if let conv = layer as? Conv2D, let pool = next as? Pooling2D, conv.activation == .relu, pool.mode == .max {
+                if let why = ConvReLUMaxPoolStage.whyNotFused(conv, pool) {
+                    stages.append(try ConvThenMaxPoolStage(conv: conv, pool: pool, backend: backend, notFusedBecause: why))
                 } else {
                     stages.append(try ConvReLUMaxPoolStage(conv: conv, pool: pool, backend: backend))
-                    i += 2
-                    continue
                 }
-            } else if let conv = layer as? Conv2D {
-                stages.append(LayerStage(conv, how: "Conv2D on its own (not fused: \(next.map { "the next layer, \($0.name), is \($0.kind), not MaxPooling2D" } ?? "no layer follows"))"))
-            } else if let dense = layer as? Dense {
+                i += 2
+                continue
+            }
+            switch layer {
+            case let conv as Conv2D:
+                stages.append(ConvStage(conv, backend: backend, how: "Conv2D on its own (\(ExecutionPlan.whyConvAlone(conv, next)))"))
+            case let pool as Pooling2D where pool.mode == .max:
+                stages.append(try MaxPoolStage(pool, backend: backend, how: "MaxPooling2D on its own kernels"))
+            case let activation as ActivationLayer:
+                stages.append(ActivationStage(activation, inputShape: inputShapes[i], backend: backend,
+                                              how: "Activation (\(activation.activation.rawValue))"))
+            case let norm as BatchNormalization:
+                stages.append(BatchNormStage(norm, inputShape: inputShapes[i], backend: backend, how: "BatchNormalization"))
+            case let dense as Dense:
                 let updates = inPass?.dense === dense
                 let stage = DenseStage(dense, updatesKernelInPass: updates, backend: backend,
                                        how: updates ? "Dense, its kernel updated by the optimizer in the backward pass"
                                                     : "Dense (kernel of \(dense.inputs * dense.units) weights updated after the pass)")
                 if updates, let inPass { chosen = (stage, inPass.index) }
                 stages.append(stage)
-            } else {
-                stages.append(LayerStage(layer, how: "\(layer.kind) on its own kernels"))
+            default:
+                stages.append(LayerStage(layer, how: "\(layer.kind), the reference layer's code (little work: no fast kernel)"))
             }
             i += 1
         }
         self.stages = stages
         kernelUpdatedInPass = chosen
+    }
+
+    /// Why a Conv2D runs on its own: what follows it, or why it cannot merge with that.
+    static func whyConvAlone(_ conv: Conv2D, _ next: Layer?) -> String {
+        guard let next else { return "not fused: no layer follows" }
+        guard let pool = next as? Pooling2D else { return "not fused: the next layer, \(next.name), is \(next.kind), not MaxPooling2D" }
+        if pool.mode != .max { return "not fused with \(pool.name): average pooling" }
+        return "not fused with \(pool.name): activation is \(conv.activation.rawValue), not relu"
     }
 
     /// Runs a batch (N, inputShape…) through every stage.
@@ -111,20 +130,31 @@ public final class ExecutionPlan {
         }
     }
 
+    /// Loss and dLoss/d(output or logit) for the batch whose forward pass has just run, as
+    /// `Sequential.lossAndGradient` (from the logit when the output layer is sigmoid or softmax).
+    public func lossAndGradient(output: Tensor, targets: Tensor, loss: Loss) throws -> (loss: Float, gradient: Tensor, fromPreActivation: Bool) {
+        try loss.evaluate(output: output, preActivation: stages.last?.lastPreActivation,
+                          outputActivation: (model.layers.last as? ActivatedLayer)?.activation, targets: targets)
+    }
+
     /// One training step on a batch: forward, loss, backward, optimizer update; the same numbers
     /// as `Sequential.trainStep`. Returns the batch loss and accuracy (before the update).
+    ///
+    /// With Adam, the plan applies Adam's formula itself (`AdamFast`): the chosen Dense kernel
+    /// slice by slice inside its backward, every other parameter after the pass. Any other
+    /// optimizer runs its own `step` after the pass.
     @discardableResult
     public func trainStep(_ input: Tensor, targets: Tensor, loss: Loss, optimizer: Optimizer) throws -> (loss: Float, accuracy: Float) {
         let output = try forward(input, training: true)
-        let (value, grad, fromLogit) = try model.lossAndGradient(output: output, targets: targets, loss: loss)
+        let (value, grad, fromLogit) = try lossAndGradient(output: output, targets: targets, loss: loss)
         let parameters = model.parameters
-        if let inPass = optimizer as? SliceUpdatingOptimizer, let (_, index) = kernelUpdatedInPass {
-            try inPass.step(parameters, updatingInPass: index) { update in
-                // The update is only held for this backward; no stage keeps it.
-                try withoutActuallyEscaping(update) { held in
-                    try backward(grad, fromPreActivation: fromLogit, BackwardPass(storesGradients: true, kernelUpdate: held))
-                }
-            }
+        if let adam = optimizer as? Adam {
+            let update = AdamFast(adam.beginStep(parameters))
+            let inPass = kernelUpdatedInPass.map { update.sliceUpdate(of: $0.index, count: parameters[$0.index].value.count) }
+            try backward(grad, fromPreActivation: fromLogit, BackwardPass(storesGradients: true, kernelUpdate: inPass))
+            let started = profiler == nil ? 0 : StepProfiler.now()
+            update.update(parameters, except: kernelUpdatedInPass?.index)
+            profiler?.add("optimizer", since: started)
         } else {
             try backward(grad, fromPreActivation: fromLogit, BackwardPass(storesGradients: true))
             let started = profiler == nil ? 0 : StepProfiler.now()
@@ -138,7 +168,7 @@ public final class ExecutionPlan {
     /// `forward`, then a check that the answer is finite (see `Sequential.forwardChecked`).
     public func forwardChecked(_ input: Tensor, for what: String) throws -> Tensor {
         let output = try forward(input)
-        let logit = (model.layers.last as? ActivatedLayer)?.lastPreActivation
+        let logit = stages.last?.lastPreActivation
         guard output.firstNonFinite != nil || logit?.firstNonFinite != nil else { return output }
         throw try model.overflowError(input, for: what)
     }

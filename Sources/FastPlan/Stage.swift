@@ -15,6 +15,9 @@ public protocol Stage: AnyObject {
     /// dLoss/dinput from dLoss/doutput (or from dLoss/dz of the last layer, see `BackwardPass`),
     /// adding (or, in a training step, storing) the layers' parameter gradients.
     func backward(_ gradient: Tensor, _ pass: BackwardPass) throws -> Tensor
+    /// The last forward's output before the last layer's activation (the logit of a sigmoid or
+    /// softmax output), when the stage keeps it; nil otherwise.
+    var lastPreActivation: Tensor? { get }
 }
 
 extension Stage {
@@ -22,6 +25,24 @@ extension Stage {
     public var name: String { layers.map(\.name).joined(separator: " + ") }
     /// "conv2d + max_pooling2d: fused Conv2D+ReLU+MaxPooling2D", one line of `summary --plan`.
     public var line: String { name + ": " + how }
+    public var lastPreActivation: Tensor? { nil }
+
+    /// Throws `shapeMismatch` unless `input` is a batch of samples shaped `expected`.
+    func check(_ input: Tensor, against expected: [Int]) throws {
+        guard input.rank == expected.count + 1, Array(input.shape.dropFirst()) == expected else {
+            throw CNNError.shapeMismatch(layer: layers[0].name, expected: [-1] + expected, got: input.shape)
+        }
+    }
+
+    /// Clears the stage's parameter gradients when this pass stores them rather than adds them.
+    func prepareGradients(_ pass: BackwardPass) {
+        if pass.storesGradients { for layer in layers { for p in layer.parameters { p.zeroGradient() } } }
+    }
+}
+
+/// "backward was called before forward" for a stage.
+func notRunYet(_ stage: Stage) -> CNNError {
+    .impossibleLayer(layer: stage.layers[0].name, reason: "backward was called before forward")
 }
 
 /// What one backward pass tells each stage.
@@ -43,11 +64,13 @@ public struct BackwardPass {
     }
 }
 
-/// One plain layer on its own kernels (`layer.backend`), through its own forward and backward.
+/// One layer through its own (reference) forward and backward: for layers whose work is small
+/// beside the convolutions and dense layers (Flatten, Dropout, average and global pooling).
 public final class LayerStage: Stage {
     public let layer: Layer
     public let how: String
     public var layers: [Layer] { [layer] }
+    public var lastPreActivation: Tensor? { (layer as? ActivatedLayer)?.lastPreActivation }
 
     public init(_ layer: Layer, how: String) {
         self.layer = layer
@@ -59,7 +82,7 @@ public final class LayerStage: Stage {
     }
 
     public func backward(_ gradient: Tensor, _ pass: BackwardPass) throws -> Tensor {
-        if pass.storesGradients { for p in layer.parameters { p.zeroGradient() } }
+        prepareGradients(pass)
         if pass.isPreActivation, let activated = layer as? ActivatedLayer {
             return try activated.backward(preActivationGradient: gradient)
         }

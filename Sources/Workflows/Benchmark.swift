@@ -40,7 +40,7 @@ public enum ModelBenchmark {
 
     /// Training steps (forward, BCE from the logit, backward, Adam) on batches of random images.
     public static func train(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
-        let plan = try ExecutionPlan(try checkedModel(s))
+        let plan = try ExecutionPlan(try checkedModel(s), backend: s.backend)
         let (x, y) = randomBatch(s)
         let adam = Adam()
         progress("training: \(s.warmupSteps) warm-up steps, then \(s.repeats) × \(s.steps) timed steps of batch \(s.batch)")
@@ -65,7 +65,7 @@ public enum ModelBenchmark {
     /// repeats × steps steps after the warm-up, and the whole step's milliseconds.
     /// `stages` names the plan's stages and why a layer was not fused (`ExecutionPlan.lines`).
     public static func trainProfile(_ s: Settings = Settings()) throws -> (phases: [(phase: String, milliseconds: Double)], stepMilliseconds: Double, stages: [String]) {
-        let plan = try ExecutionPlan(try checkedModel(s))
+        let plan = try ExecutionPlan(try checkedModel(s), backend: s.backend)
         let (x, y) = randomBatch(s)
         let adam = Adam()
         let profiler = StepProfiler()
@@ -83,7 +83,7 @@ public enum ModelBenchmark {
 
     /// Inference (forward only, no trace) on batches of random images.
     public static func infer(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Throughput {
-        let plan = try ExecutionPlan(try checkedModel(s))
+        let plan = try ExecutionPlan(try checkedModel(s), backend: s.backend)
         let (x, _) = randomBatch(s)
         progress("inference: \(s.warmupSteps) warm-up batches, then \(s.repeats) × \(s.steps) timed batches of \(s.batch)")
         for _ in 0..<s.warmupSteps { _ = try plan.forward(x) }
@@ -102,7 +102,7 @@ public enum ModelBenchmark {
     public static func oneImageMilliseconds(_ s: Settings = Settings(), progress: (String) -> Void = { _ in }) throws -> Double {
         var single = s
         single.batch = 1
-        let plan = try ExecutionPlan(try checkedModel(s))
+        let plan = try ExecutionPlan(try checkedModel(s), backend: s.backend)
         let (x, _) = randomBatch(single)
         progress("one image: \(s.warmupSteps) warm-up passes, then the median of \(s.singleImageRuns)")
         for _ in 0..<s.warmupSteps { _ = try plan.forward(x) }
@@ -145,7 +145,7 @@ public enum ModelBenchmark {
         try Limits.check(s.repeats, "--repeats", atMost: Limits.maxEpochs, unit: "repetitions", hint: "use the default, 5")
         let spec = Coursework.spec(imageSize: s.imageSize)
         try spec.plan().checkTraining(batch: s.batch)
-        return try spec.build(seed: s.seed, backend: s.backend)
+        return try spec.build(seed: s.seed)
     }
 
     /// Random images in [0, 1) and alternating 0/1 labels, from the seed.

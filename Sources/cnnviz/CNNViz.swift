@@ -1,5 +1,6 @@
 import ArgumentParser
 import CNNCore
+import FastPlan
 
 @main
 struct CNNViz: ParsableCommand {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import CNNCore
+import GradientCheckSupport
 
 /// BatchNormalization: numbers a student can check, central differences in both modes, and
 /// Keras' conventions (weights, defaults, the biased variance, moving statistics).

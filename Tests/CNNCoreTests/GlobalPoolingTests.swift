@@ -35,6 +35,16 @@ final class GlobalPoolingTests: XCTestCase {
         XCTAssertEqual(dx.data, [0, 0, 0, 0, 0, 0, 4, 8])
     }
 
+    /// A tie splits the gradient equally between the positions holding the maximum, as
+    /// TensorFlow's gradient of `reduce_max`: channel 0 holds 5 at three of its four positions.
+    func testMaxTieSplitsTheGradient() throws {
+        let layer = try built(GlobalMaxPooling2D())
+        let tied = Tensor(shape: [1, 2, 2, 2], data: [5, 1, 2, 3, 5, 7, 5, 0])
+        XCTAssertEqual(try layer.forward(tied, training: true).data, [5, 7])
+        let dx = try layer.backward(Tensor(shape: [1, 2], data: [3, -2]))
+        XCTAssertEqual(dx.data, [1, 0, 0, 0, 1, -2, 1, 0])
+    }
+
     func testKeepDimsGivesOneByOneMaps() throws {
         let gap = try built(GlobalAveragePooling2D(keepDims: true, name: "g"))
         XCTAssertEqual(try gap.outputShape(for: [2, 2, 2]), [1, 1, 2])

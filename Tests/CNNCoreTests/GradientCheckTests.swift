@@ -1,22 +1,18 @@
 import XCTest
 @testable import CNNCore
+import GradientCheckSupport
 
-/// Central-difference checks of every layer's input and parameter gradients (naive and fast kernels).
+/// Central-difference checks of every layer's input and parameter gradients (the reference
+/// layers; the fast plan's stages are checked in FastPlanTests).
 final class GradientCheckTests: XCTestCase {
     func testConv2DValid() throws {
-        for backend in [KernelBackend.naive, .fast] {
-            let conv = Conv2D(filters: 2, kernelSize: (2, 2), activation: .linear, name: "c")
-            conv.backend = backend
-            try checkGradients(conv, inputShape: [4, 5, 3])
-        }
+        let conv = Conv2D(filters: 2, kernelSize: (2, 2), activation: .linear, name: "c")
+        try checkGradients(conv, inputShape: [4, 5, 3])
     }
 
     func testConv2DSameStride2WithTanh() throws {
-        for backend in [KernelBackend.naive, .fast] {
-            let conv = Conv2D(filters: 3, kernelSize: (3, 3), strides: (2, 2), padding: .same, activation: .tanh, name: "c")
-            conv.backend = backend
-            try checkGradients(conv, inputShape: [5, 4, 2])
-        }
+        let conv = Conv2D(filters: 3, kernelSize: (3, 3), strides: (2, 2), padding: .same, activation: .tanh, name: "c")
+        try checkGradients(conv, inputShape: [5, 4, 2])
     }
 
     func testConv2DWithoutBiasSigmoid() throws {
@@ -25,12 +21,9 @@ final class GradientCheckTests: XCTestCase {
     }
 
     func testDense() throws {
-        for backend in [KernelBackend.naive, .fast] {
-            for activation in [Activation.linear, .sigmoid, .tanh, .softmax] {
-                let dense = Dense(units: 4, activation: activation, name: "d")
-                dense.backend = backend
-                try checkGradients(dense, inputShape: [5])
-            }
+        for activation in [Activation.linear, .sigmoid, .tanh, .softmax] {
+            let dense = Dense(units: 4, activation: activation, name: "d")
+            try checkGradients(dense, inputShape: [5])
         }
     }
 

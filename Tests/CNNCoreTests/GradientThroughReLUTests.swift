@@ -1,9 +1,10 @@
 import XCTest
 @testable import CNNCore
+import GradientCheckSupport
 
 /// Central-difference checks through ReLU: Conv2D and Dense with `activation: .relu`, and whole
-/// models whose forward and backward take Sequential's fused Conv + ReLU + max-pooling path, on
-/// both backends, to the tolerance of `CentralDifference` (which a 1% error fails).
+/// reference models with ReLU and max pooling, to the tolerance of `CentralDifference` (which a
+/// 1% error fails). The same checks through the fast plan's stages are in FastPlanTests.
 final class GradientThroughReLUTests: XCTestCase {
     /// A layer's input and parameter gradients of L = Σ r·y (r fixed and random, so dL/dy = r).
     /// Inputs are drawn from ±[0.2, 1] and biases from ±[0.2, 0.5], so few pre-activations sit
@@ -35,26 +36,20 @@ final class GradientThroughReLUTests: XCTestCase {
     }
 
     func testConv2DReLU() throws {
-        for backend in [KernelBackend.naive, .fast] {
-            for (padding, strides) in [(Padding.valid, (1, 1)), (.same, (2, 2))] {
-                let conv = Conv2D(filters: 3, kernelSize: (3, 3), strides: strides, padding: padding, activation: .relu, name: "c")
-                conv.backend = backend
-                let comparisons = try layerComparisons(conv, inputShape: [5, 6, 2], seed: 3)
-                let context = "\(backend) Conv2D relu \(padding) strides \(strides)"
-                CentralDifference.assertAgree(comparisons, context)
-                CentralDifference.assertCatchesOnePercent(comparisons, context)
-            }
+        for (padding, strides) in [(Padding.valid, (1, 1)), (.same, (2, 2))] {
+            let conv = Conv2D(filters: 3, kernelSize: (3, 3), strides: strides, padding: padding, activation: .relu, name: "c")
+            let comparisons = try layerComparisons(conv, inputShape: [5, 6, 2], seed: 3)
+            let context = "Conv2D relu \(padding) strides \(strides)"
+            CentralDifference.assertAgree(comparisons, context)
+            CentralDifference.assertCatchesOnePercent(comparisons, context)
         }
     }
 
     func testDenseReLU() throws {
-        for backend in [KernelBackend.naive, .fast] {
-            let dense = Dense(units: 6, activation: .relu, name: "d")
-            dense.backend = backend
-            let comparisons = try layerComparisons(dense, inputShape: [7], seed: 6)
-            CentralDifference.assertAgree(comparisons, "\(backend) Dense relu")
-            CentralDifference.assertCatchesOnePercent(comparisons, "\(backend) Dense relu")
-        }
+        let dense = Dense(units: 6, activation: .relu, name: "d")
+        let comparisons = try layerComparisons(dense, inputShape: [7], seed: 6)
+        CentralDifference.assertAgree(comparisons, "Dense relu")
+        CentralDifference.assertCatchesOnePercent(comparisons, "Dense relu")
     }
 
     /// Parameter gradients of L = Σ r·y for a model whose output layer is linear (so L is
@@ -80,17 +75,17 @@ final class GradientThroughReLUTests: XCTestCase {
     /// the conv, its ReLU and the pooling run as one fused kernel forward and backward (the conv is
     /// the first layer, so no input gradient is needed).
     func testCourseworkModelThroughFusedConvReLUMaxPool() throws {
-        for backend in [KernelBackend.naive, .fast] {
+        do {
             let model = try Sequential(inputShape: [8, 8, 3], layers: [
                 Conv2D(filters: 4, kernelSize: (3, 3), activation: .relu),
                 Pooling2D(.max, poolSize: (2, 2)),
                 Flatten(),
                 Dense(units: 8, activation: .relu),
                 Dense(units: 1),
-            ], seed: 11, backend: backend)
+            ], seed: 11)
             let comparisons = try modelComparisons(model, seed: 12)
-            CentralDifference.assertAgree(comparisons, "\(backend) coursework")
-            CentralDifference.assertCatchesOnePercent(comparisons, "\(backend) coursework")
+            CentralDifference.assertAgree(comparisons, "coursework")
+            CentralDifference.assertCatchesOnePercent(comparisons, "coursework")
         }
     }
 
@@ -98,7 +93,7 @@ final class GradientThroughReLUTests: XCTestCase {
     /// backward goes through the pooled ReLU mask) and a ReLU conv before overlapping pooling
     /// (not fused: max-pool backward and ReLU backward in one pass).
     func testStackedConvReLUMaxPool() throws {
-        for backend in [KernelBackend.naive, .fast] {
+        do {
             let fusedTwice = try Sequential(inputShape: [6, 6, 2], layers: [
                 Conv2D(filters: 3, kernelSize: (3, 3), padding: .same, activation: .relu),
                 Pooling2D(.max, poolSize: (2, 2)),
@@ -107,10 +102,10 @@ final class GradientThroughReLUTests: XCTestCase {
                 Flatten(),
                 Dense(units: 3, activation: .relu),
                 Dense(units: 1),
-            ], seed: 21, backend: backend)
+            ], seed: 21)
             let fusedComparisons = try modelComparisons(fusedTwice, seed: 22)
-            CentralDifference.assertAgree(fusedComparisons, "\(backend) two fused pairs")
-            CentralDifference.assertCatchesOnePercent(fusedComparisons, "\(backend) two fused pairs")
+            CentralDifference.assertAgree(fusedComparisons, "two fused pairs")
+            CentralDifference.assertCatchesOnePercent(fusedComparisons, "two fused pairs")
 
             let overlapping = try Sequential(inputShape: [7, 6, 3], layers: [
                 Conv2D(filters: 3, kernelSize: (3, 3), activation: .relu),
@@ -118,8 +113,8 @@ final class GradientThroughReLUTests: XCTestCase {
                 Flatten(),
                 Dense(units: 5, activation: .relu),
                 Dense(units: 1),
-            ], seed: 23, backend: backend)
-            CentralDifference.assertAgree(try modelComparisons(overlapping, seed: 24), "\(backend) overlapping pooling")
+            ], seed: 23)
+            CentralDifference.assertAgree(try modelComparisons(overlapping, seed: 24), "overlapping pooling")
         }
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import CNNCore
+import GradientCheckSupport
 
 /// Tolerances, named with their reason.
 enum Tolerance {

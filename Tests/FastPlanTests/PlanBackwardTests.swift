@@ -5,10 +5,11 @@ import XCTest
 /// A plan's backward against the reference model's layer-by-layer backward, compared on the
 /// gradients before any optimizer (Adam's update is blind to a gradient scaled by a constant).
 final class PlanBackwardTests: XCTestCase {
-    /// The gradients of the plan's backward (fused stages) equal those of the reference model's
-    /// plain backward bit for bit, on both backends (the naive plan fuses nothing).
+    /// The gradients of the plan's backward (fused stages) on their naive twins equal those of
+    /// the reference model's plain backward bit for bit (on the fast kernels they agree within
+    /// rounding: `WholeModelGradientTests`).
     func testPlanBackwardEqualsReferenceBackward() throws {
-        for backend in [KernelBackend.fast, .naive] {
+        for backend in [KernelBackend.naive] {
             func gradients(plan usePlan: Bool) throws -> [[Float]] {
                 let model = try Sequential(inputShape: [9, 7, 3], layers: [
                     Conv2D(filters: 5, kernelSize: (3, 3), padding: .same, activation: .relu),
@@ -18,9 +19,9 @@ final class PlanBackwardTests: XCTestCase {
                     Flatten(),
                     Dense(units: 19, activation: .relu),
                     Dense(units: 1, activation: .sigmoid),
-                ], seed: 4, backend: backend)
-                let plan = try ExecutionPlan(model)
-                XCTAssertEqual(plan.stages.first is ConvReLUMaxPoolStage, backend == .fast)
+                ], seed: 4)
+                let plan = try ExecutionPlan(model, backend: backend)
+                XCTAssert(plan.stages.first is ConvReLUMaxPoolStage && plan.stages[1] is ConvThenMaxPoolStage)
                 let x = randomBatch(model, batch: 3, seed: 8)
                 let output = usePlan ? try plan.forward(x, training: true) : try model.forward(x, training: true)
                 let (_, grad, fromLogit) = try model.lossAndGradient(output: output, targets: Tensor(shape: [3, 1], data: [0, 1, 1]),
@@ -46,8 +47,8 @@ final class PlanBackwardTests: XCTestCase {
                     Flatten(),
                     Dense(units: 17, activation: .relu),
                     Dense(units: 1, activation: .sigmoid),
-                ], seed: 6, backend: backend)
-                let plan = try ExecutionPlan(model)
+                ], seed: 6)
+                let plan = try ExecutionPlan(model, backend: backend)
                 var rng = SeededRNG(seed: 12)
                 for p in model.parameters { p.gradient.data = random(p.gradient.count, &rng) }
                 let x = Tensor(shape: [2, 5, 4, 2], data: random(2 * 5 * 4 * 2, &rng))

@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import ImageFiles
 import KerasFiles
 import Workflows
@@ -10,33 +11,44 @@ final class KerasReferenceTests: XCTestCase {
     /// float32 through the same layers in another order of additions: well below 1e-5.
     static let tolerance = 1e-5
 
-    func check(_ file: String, as name: String) throws {
+    /// The small models also go through the reference engine (`Sequential.forward`, plain
+    /// loops); the coursework's 3.9 M weights through the fast plan only, as predict and
+    /// evaluate run them (the reference engine takes half a minute per file in a debug build).
+    func check(_ file: String, as name: String, reference: Bool) throws {
         let expected = try XCTUnwrap(try SharedFiles.expected()[name], "expected.json has no \(name)")
         try XCTSkipUnless(FileManager.default.fileExists(atPath: SharedFiles.testSet.path), "photos not present")
         let imported = try KerasFileReader.read(try SharedFiles.kerasModel(file))
         try Self.compare(imported.model, preprocessing: imported.spec.preprocessing, with: expected.outputs, file: file)
+        if reference {
+            try Self.compare(imported.model, preprocessing: imported.spec.preprocessing, with: expected.outputs, file: file,
+                             engine: { try imported.model.forward($0) })
+        }
     }
 
-    /// Runs every photo through `model` and compares each output with Keras'.
-    static func compare(_ model: Sequential, preprocessing: Preprocessing, with expected: [String: [Double]], file: String) throws {
+    /// Runs every photo through `model` (the fast plan unless `engine` says otherwise) and
+    /// compares each output with Keras'.
+    static func compare(_ model: Sequential, preprocessing: Preprocessing, with expected: [String: [Double]], file: String,
+                        engine: ((Tensor) throws -> Tensor)? = nil) throws {
         XCTAssertEqual(expected.count, 200)
+        let plan = try ExecutionPlan(model)
+        let run = try engine ?? { try plan.forward($0) }
         var worst = 0.0
         for (image, outputs) in expected.sorted(by: { $0.key < $1.key }) {
             let input = try ModelInput.load(SharedFiles.testSet.appendingPathComponent(image), preprocessing)
-            let output = try model.forward(input.tensor)
+            let output = try run(input.tensor)
             XCTAssertEqual(output.count, outputs.count, image)
             for (got, want) in zip(output.data, outputs) {
                 worst = max(worst, abs(Double(got) - want))
                 XCTAssertEqual(Double(got), want, accuracy: tolerance, "\(file): \(image)")
             }
         }
-        print("\(file): largest difference from Keras \(worst)")
+        print("\(file) (\(engine == nil ? "fast plan" : "reference engine")): largest difference from Keras \(worst)")
     }
 
-    func testCourseworkKeras3() throws { try check("coursework.keras", as: "coursework") }
-    func testCourseworkKeras2H5() throws { try check("coursework_keras2.h5", as: "coursework_keras2") }
-    func testSmallKeras3() throws { try check("small.keras", as: "small") }
-    func testSmallLegacyH5() throws { try check("small.h5", as: "small") }
+    func testCourseworkKeras3() throws { try check("coursework.keras", as: "coursework", reference: false) }
+    func testCourseworkKeras2H5() throws { try check("coursework_keras2.h5", as: "coursework_keras2", reference: false) }
+    func testSmallKeras3() throws { try check("small.keras", as: "small", reference: true) }
+    func testSmallLegacyH5() throws { try check("small.h5", as: "small", reference: true) }
 }
 
 /// `evaluate` on a Keras file gives Keras' accuracy and loss (worked out from expected.json):

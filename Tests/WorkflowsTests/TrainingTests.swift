@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 import ImageFiles
 import XCTest
@@ -13,12 +14,14 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(data.classNames, ["cats", "dogs"])
         let picks = (0..<32).map { $0 * data.count / 32 }  // both classes
         let (x, y) = Batching.tensors(picks.map { data.image($0) }, labels: picks.map { data.labels[$0] }, rescale: spec.preprocessing.rescale)
-        let model = try spec.build(seed: 1)
+        // Through the fast plan, as `cnnviz train` runs (the reference model's naive kernels
+        // would take minutes here in a debug build).
+        let plan = try ExecutionPlan(try spec.build(seed: 1))
         let adam = Adam()
-        let first = try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam).loss
+        let first = try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam).loss
         XCTAssertEqual(first, 0.69, accuracy: 0.2, "an untrained sigmoid output starts near log 2")
         var last = first
-        for _ in 0..<15 { last = try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam).loss }
+        for _ in 0..<15 { last = try plan.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam).loss }
         XCTAssertLessThan(last, first * 0.5, "loss \(first) → \(last)")
     }
 

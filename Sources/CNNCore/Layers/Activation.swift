@@ -66,7 +66,6 @@ public final class ActivationLayer: Layer {
     public let activation: Activation
     public var kind: LayerKind { .activation }
     public var parameters: [Parameter] { [] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
     private var lastOutput: Tensor?
     private var inputShape: [Int] = []
@@ -81,14 +80,14 @@ public final class ActivationLayer: Layer {
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
         try check(input, against: inputShape)
-        let y = Kernels.activationForward(backend, activation, input)
+        let y = activation.apply(input)
         lastOutput = y
         return y
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let y = lastOutput else { throw CNNError.invalidInput("backward before forward in '\(name)'", hint: "run forward first") }
-        return Kernels.activationBackward(backend, activation, output: y, outputGradient: outputGradient)
+        return activation.backward(output: y, outputGradient: outputGradient)
     }
 
     public var config: [String: JSONValue] { ["name": .string(name), "activation": .string(activation.rawValue)] }

@@ -37,7 +37,6 @@ public final class BatchNormalization: Layer {
     public private(set) var movingVariance = Parameter(name: "moving_variance", value: Tensor.zeros([0]))
     public var parameters: [Parameter] { [gamma, beta].compactMap { $0 } }
     public var buffers: [Parameter] { [movingMean, movingVariance] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
 
     private var inputShape: [Int] = []
@@ -81,36 +80,31 @@ public final class BatchNormalization: Layer {
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
         try check(input, against: inputShape)
-        let channels = movingMean.value.count
-        let rows = input.count / max(channels, 1)
         var mean = movingMean.value.data, variance = movingVariance.value.data
-        if training && rows > 0 {
-            // Sums in Double: a channel of a batch of images holds tens of thousands of values.
-            var sum = [Double](repeating: 0, count: channels), squares = [Double](repeating: 0, count: channels)
-            for i in input.data.indices { sum[i % channels] += Double(input.data[i]) }
-            for c in 0..<channels { mean[c] = Float(sum[c] / Double(rows)) }
-            for i in input.data.indices {
-                let d = Double(input.data[i]) - sum[i % channels] / Double(rows)
-                squares[i % channels] += d * d
-            }
-            for c in 0..<channels { variance[c] = Float(squares[c] / Double(rows)) }
-            for c in 0..<channels {
-                movingMean.value.data[c] = movingMean.value.data[c] * momentum + mean[c] * (1 - momentum)
-                movingVariance.value.data[c] = movingVariance.value.data[c] * momentum + variance[c] * (1 - momentum)
-            }
+        if training && input.count > 0 {
+            (mean, variance) = BatchNormNaive.statistics(input.data, channels: mean.count)
+            updateMovingStatistics(mean: mean, variance: variance)
         }
-        let inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        let g = gamma?.value.data, b = beta?.value.data
-        var normalized = input, y = input
-        for i in input.data.indices {
-            let c = i % channels
-            normalized.data[i] = (input.data[i] - mean[c]) * inverseStd[c]
-            y.data[i] = normalized.data[i] * (g?[c] ?? 1) + (b?[c] ?? 0)
-        }
-        lastNormalized = normalized
+        let inverseStd = inverseStandardDeviation(variance)
+        let (normalized, y) = BatchNormNaive.normalize(input.data, mean: mean, inverseStd: inverseStd,
+                                                       gamma: gamma?.value.data, beta: beta?.value.data)
+        lastNormalized = Tensor(shape: input.shape, data: normalized)
         lastInverseStd = inverseStd
         lastUsedBatchStatistics = training
-        return y
+        return Tensor(shape: input.shape, data: y)
+    }
+
+    /// moving ← moving · momentum + batch · (1 − momentum), for the mean and the variance.
+    public func updateMovingStatistics(mean: [Float], variance: [Float]) {
+        for c in mean.indices {
+            movingMean.value.data[c] = movingMean.value.data[c] * momentum + mean[c] * (1 - momentum)
+            movingVariance.value.data[c] = movingVariance.value.data[c] * momentum + variance[c] * (1 - momentum)
+        }
+    }
+
+    /// 1/√(σ² + ε) per channel.
+    public func inverseStandardDeviation(_ variance: [Float]) -> [Float] {
+        variance.map { 1 / ($0 + epsilon).squareRoot() }
     }
 
     /// dγ += Σ dy·x̂, dβ += Σ dy (per channel, over the batch and positions), and
@@ -121,30 +115,18 @@ public final class BatchNormalization: Layer {
         guard let normalized = lastNormalized, normalized.count == outputGradient.count else {
             throw CNNError.invalidInput("backward before forward in '\(name)'", hint: "run forward first")
         }
-        let channels = lastInverseStd.count
-        let rows = normalized.count / max(channels, 1)
-        let dy = outputGradient.data, xhat = normalized.data
-        var sumDy = [Double](repeating: 0, count: channels), sumDyX = [Double](repeating: 0, count: channels)
-        for i in dy.indices {
-            sumDy[i % channels] += Double(dy[i])
-            sumDyX[i % channels] += Double(dy[i]) * Double(xhat[i])
-        }
-        if let gamma { for c in 0..<channels { gamma.gradient.data[c] += Float(sumDyX[c]) } }
-        if let beta { for c in 0..<channels { beta.gradient.data[c] += Float(sumDy[c]) } }
-        guard needsInputGradient else { return Tensor(shape: [0], data: []) }
-        let g = gamma?.value.data
-        var dx = outputGradient
-        for i in dy.indices {
-            let c = i % channels
-            let factor = (g?[c] ?? 1) * lastInverseStd[c]
-            if lastUsedBatchStatistics {
-                let m = Double(rows)
-                dx.data[i] = factor * Float((m * Double(dy[i]) - sumDy[c] - Double(xhat[i]) * sumDyX[c]) / m)
-            } else {
-                dx.data[i] = factor * dy[i]
-            }
-        }
-        return dx
+        let (dx, sumDy, sumDyX) = BatchNormNaive.backward(outputGradient: outputGradient.data, normalized: normalized.data,
+                                                          inverseStd: lastInverseStd, gamma: gamma?.value.data,
+                                                          batchStatistics: lastUsedBatchStatistics,
+                                                          inputGradient: needsInputGradient)
+        addParameterGradients(sumDy: sumDy, sumDyX: sumDyX)
+        return needsInputGradient ? Tensor(shape: outputGradient.shape, data: dx) : Tensor(shape: [0], data: [])
+    }
+
+    /// dγ += Σ dy·x̂ and dβ += Σ dy, from the per-channel sums.
+    public func addParameterGradients(sumDy: [Double], sumDyX: [Double]) {
+        if let gamma { for c in sumDyX.indices { gamma.gradient.data[c] += Float(sumDyX[c]) } }
+        if let beta { for c in sumDy.indices { beta.gradient.data[c] += Float(sumDy[c]) } }
     }
 
     public var config: [String: JSONValue] {

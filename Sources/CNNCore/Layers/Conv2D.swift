@@ -13,7 +13,6 @@ public final class Conv2D: ActivatedLayer {
     public let padding: Padding
     public let activation: Activation
     public let useBias: Bool
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
 
     public private(set) var kernel: Parameter?
@@ -70,10 +69,9 @@ public final class Conv2D: ActivatedLayer {
         guard let kernel else { throw CNNError.impossibleLayer(layer: name, reason: "the layer was used before it was built") }
         let g = geometry(batch: input.shape[0])
         let shape = [g.batch, g.outHeight, g.outWidth, filters]
-        let (zData, yData) = Kernels.convForwardActivated(backend, activation, input: input.data, kernel: kernel.value.data,
-                                                          bias: bias?.value.data, geometry: g, filters: filters)
-        let z = Tensor(shape: shape, data: zData)
-        let y = Tensor(shape: shape, data: yData)
+        let z = Tensor(shape: shape, data: ConvNaive.forward(input: input.data, kernel: kernel.value.data,
+                                                             bias: bias?.value.data, geometry: g, filters: filters))
+        let y = activation.apply(z)
         lastInput = input
         lastPreActivation = z
         lastOutput = y
@@ -82,7 +80,7 @@ public final class Conv2D: ActivatedLayer {
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let y = lastOutput else { throw CNNError.impossibleLayer(layer: name, reason: "backward was called before forward") }
-        return try backward(preActivationGradient: Kernels.activationBackward(backend, activation, output: y, outputGradient: outputGradient))
+        return try backward(preActivationGradient: activation.backward(output: y, outputGradient: outputGradient))
     }
 
     public func backward(preActivationGradient dz: Tensor) throws -> Tensor {
@@ -91,10 +89,10 @@ public final class Conv2D: ActivatedLayer {
         }
         let g = geometry(batch: x.shape[0])
         var biasGradient = bias?.gradient.data ?? []
-        let dx = Kernels.convBackward(backend, input: x.data, kernel: kernel.value.data, outputGradient: dz.data,
-                                      geometry: g, filters: filters,
-                                      kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient,
-                                      inputGradient: needsInputGradient)
+        let dx = ConvNaive.backward(input: x.data, kernel: kernel.value.data, outputGradient: dz.data,
+                                    geometry: g, filters: filters,
+                                    kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient,
+                                    inputGradient: needsInputGradient)
         bias?.gradient.data = biasGradient
         return needsInputGradient ? Tensor(shape: x.shape, data: dx) : Tensor(shape: [0], data: [])
     }

@@ -9,7 +9,6 @@ public final class Dense: ActivatedLayer {
     public let units: Int
     public let activation: Activation
     public let useBias: Bool
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
 
     public private(set) var kernel: Parameter?
@@ -50,9 +49,9 @@ public final class Dense: ActivatedLayer {
         guard let kernel else { throw CNNError.impossibleLayer(layer: name, reason: "the layer was used before it was built") }
         let batch = input.shape[0]
         let z = Tensor(shape: [batch, units],
-                       data: Kernels.denseForward(backend, input: input.data, kernel: kernel.value.data,
-                                                  bias: bias?.value.data, batch: batch, inputs: inputs, outputs: units))
-        let y = Kernels.activationForward(backend, activation, z)
+                       data: DenseNaive.forward(input: input.data, kernel: kernel.value.data,
+                                                bias: bias?.value.data, batch: batch, inputs: inputs, outputs: units))
+        let y = activation.apply(z)
         lastInput = input
         lastPreActivation = z
         lastOutput = y
@@ -61,7 +60,7 @@ public final class Dense: ActivatedLayer {
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let y = lastOutput else { throw CNNError.impossibleLayer(layer: name, reason: "backward was called before forward") }
-        return try backward(preActivationGradient: Kernels.activationBackward(backend, activation, output: y, outputGradient: outputGradient))
+        return try backward(preActivationGradient: activation.backward(output: y, outputGradient: outputGradient))
     }
 
     public func backward(preActivationGradient dz: Tensor) throws -> Tensor {
@@ -70,10 +69,10 @@ public final class Dense: ActivatedLayer {
         }
         let batch = x.shape[0]
         var biasGradient = bias?.gradient.data ?? []
-        let dx = Kernels.denseBackward(backend, input: x.data, kernel: kernel.value.data, outputGradient: dz.data,
-                                       batch: batch, inputs: inputs, outputs: units,
-                                       kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient,
-                                       inputGradient: needsInputGradient)
+        let dx = DenseNaive.backward(input: x.data, kernel: kernel.value.data, outputGradient: dz.data,
+                                     batch: batch, inputs: inputs, outputs: units,
+                                     kernelGradient: &kernel.gradient.data, biasGradient: &biasGradient,
+                                     inputGradient: needsInputGradient)
         bias?.gradient.data = biasGradient
         return needsInputGradient ? Tensor(shape: x.shape, data: dx) : Tensor(shape: [0], data: [])
     }

@@ -7,7 +7,6 @@ public final class Dropout: Layer {
     public var kind: LayerKind { .dropout }
     public let rate: Float
     public var parameters: [Parameter] { [] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
     private var inputShape: [Int] = []
     private var rng = SeededRNG(seed: 0)

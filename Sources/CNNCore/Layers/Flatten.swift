@@ -7,7 +7,6 @@ public final class Flatten: Layer {
     public var name: String
     public var kind: LayerKind { .flatten }
     public var parameters: [Parameter] { [] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
     private var inputShape: [Int] = []
 

@@ -14,7 +14,6 @@ public final class GlobalAveragePooling2D: Layer {
     public var kind: LayerKind { .globalAveragePooling2D }
     public let keepDims: Bool
     public var parameters: [Parameter] { [] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
     private var inputShape: [Int] = []
     private var lastBatch = 0

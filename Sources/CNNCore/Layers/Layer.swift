@@ -21,14 +21,6 @@ public final class Parameter {
     }
 }
 
-/// Which implementation of the numeric kernels a layer runs.
-public enum KernelBackend: String, Codable, Sendable {
-    /// Plain loops that follow the formula; the reference every fast kernel is tested against.
-    case naive
-    /// Blocked, vectorised, multi-threaded kernels.
-    case fast
-}
-
 /// One layer of a `Sequential` model: forward and backward side by side.
 ///
 /// Shapes given to `outputShape` and `build` are per sample, without the batch axis: (H, W, C)
@@ -44,8 +36,6 @@ public protocol Layer: AnyObject {
     /// (BatchNormalization's moving_mean and moving_variance), in Keras' order. Their
     /// `gradient` stays zero. Most layers have none: the default is `[]`.
     var buffers: [Parameter] { get }
-    /// Which kernels to run.
-    var backend: KernelBackend { get set }
     /// False for the first layer: its input gradient is never used, so it is not computed.
     var needsInputGradient: Bool { get set }
 

@@ -13,7 +13,6 @@ public final class Pooling2D: Layer {
     public let padding: Padding
     public var kind: LayerKind { mode == .max ? .maxPooling2D : .averagePooling2D }
     public var parameters: [Parameter] { [] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
 
     private var inputShape: [Int] = []
@@ -61,7 +60,7 @@ public final class Pooling2D: Layer {
         let shape = [g.batch, g.outHeight, g.outWidth, g.channels]
         switch mode {
         case .max:
-            let (y, arg) = Kernels.maxPoolForward(backend, input: input.data, geometry: g)
+            let (y, arg) = PoolNaive.maxForward(input: input.data, geometry: g)
             lastArgmax = arg
             return Tensor(shape: shape, data: y)
         case .average:
@@ -75,9 +74,8 @@ public final class Pooling2D: Layer {
         switch mode {
         case .max:
             return Tensor(shape: [g.batch] + inputShape,
-                          data: Kernels.maxPoolBackward(backend, outputGradient: outputGradient.data,
-                                                        argmax: lastArgmax, inputCount: inputCount, batch: g.batch,
-                                                        geometry: g))
+                          data: PoolNaive.maxBackward(outputGradient: outputGradient.data,
+                                                      argmax: lastArgmax, inputCount: inputCount))
         case .average:
             return Tensor(shape: [g.batch] + inputShape,
                           data: PoolNaive.averageBackward(outputGradient: outputGradient.data, geometry: g))

@@ -14,7 +14,6 @@ public final class Rescaling: Layer {
     public let scale: Float
     public let offset: Float
     public var parameters: [Parameter] { [] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
     private var inputShape: [Int] = []
 

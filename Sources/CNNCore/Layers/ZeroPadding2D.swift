@@ -13,7 +13,6 @@ public final class ZeroPadding2D: Layer {
     public var kind: LayerKind { .zeroPadding2D }
     public let top: Int, bottom: Int, left: Int, right: Int
     public var parameters: [Parameter] { [] }
-    public var backend: KernelBackend = .fast
     public var needsInputGradient = true
     private var inputShape: [Int] = []
     private var lastBatch = 0

@@ -24,7 +24,7 @@ public enum Coursework {
     }
 
     /// The coursework model, built with weights from `seed`.
-    public static func model(imageSize: Int = 64, seed: UInt64 = 0, backend: KernelBackend = .fast) throws -> Sequential {
-        try spec(imageSize: imageSize).build(seed: seed, backend: backend)
+    public static func model(imageSize: Int = 64, seed: UInt64 = 0) throws -> Sequential {
+        try spec(imageSize: imageSize).build(seed: seed)
     }
 }

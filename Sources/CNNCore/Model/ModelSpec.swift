@@ -54,9 +54,9 @@ public struct ModelSpec {
 
     /// Builds the layers and the model, with weights drawn from `seed`. `path` names the file the
     /// spec came from in errors; nil for a spec made in code (the coursework's).
-    public func build(seed: UInt64 = 0, backend: KernelBackend = .fast, path: String? = nil) throws -> Sequential {
+    public func build(seed: UInt64 = 0, path: String? = nil) throws -> Sequential {
         let built = try makeLayers(path: path)
-        return try naming(path) { try Sequential(inputShape: inputShape, layers: built, seed: seed, backend: backend) }
+        return try naming(path) { try Sequential(inputShape: inputShape, layers: built, seed: seed) }
     }
 
     /// The model's shapes and sizes, checked against `Limits`, without allocating any weight:

@@ -49,14 +49,14 @@ public struct SavedModel {
     }
 
     /// Reads a model folder and checks that every weight is present with the right shape.
-    public static func load(from folder: URL, backend: KernelBackend = .fast) throws -> SavedModel {
+    public static func load(from folder: URL) throws -> SavedModel {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw CNNError.badModelFile(path: folder.path, reason: "no such model folder (a model folder holds model.json and weights.safetensors)")
         }
         let jsonURL = folder.appendingPathComponent(architectureFile)
         let spec = try ModelSpec.load(jsonURL)
-        let model = try spec.build(seed: 0, backend: backend, path: jsonURL.path)
+        let model = try spec.build(seed: 0, path: jsonURL.path)
         try checkClassNames(spec.classNames, output: model, path: jsonURL.path)
         let weightsURL = folder.appendingPathComponent(weightsFile)
         let data = try RegularFile.read(weightsURL, limit: Limits.maxWeightsBytes, failure: CNNError.badWeights)

@@ -8,26 +8,20 @@ public final class Sequential {
     public let inputShape: [Int]
     /// Per-sample output shape of each layer.
     public let outputShapes: [[Int]]
-    /// Which kernels every layer runs.
-    public var backend: KernelBackend {
-        didSet { for layer in layers { layer.backend = backend } }
-    }
 
     /// Builds the model: names layers, checks shapes and sizes (`ModelPlan`) before any weight
     /// is allocated, then initializes weights from `seed`.
-    public init(inputShape: [Int], layers: [Layer], seed: UInt64 = 0, backend: KernelBackend = .fast) throws {
+    public init(inputShape: [Int], layers: [Layer], seed: UInt64 = 0) throws {
         Sequential.assignKerasNames(layers)
         let plan = try ModelPlan(inputShape: inputShape, layers: layers)
         try Limits.checkMemory(plan.modelBytes, for: "the model's weights and gradients")
         self.inputShape = inputShape
         self.layers = layers
-        self.backend = backend
         var rng = SeededRNG(seed: seed)
         var shape = inputShape
         for (index, layer) in layers.enumerated() {
             try layer.build(inputShape: shape, rng: &rng)
             shape = plan.outputShapes[index]
-            layer.backend = backend
             layer.needsInputGradient = index > 0
         }
         outputShapes = plan.outputShapes
@@ -75,8 +69,8 @@ public final class Sequential {
 
     /// Runs a batch (N, inputShape…) through every layer; records into `trace` when given.
     ///
-    /// One layer at a time, each keeping what its backward needs. The fast plan (module
-    /// FastPlan) runs the same layers with some merged into one kernel, for training speed.
+    /// One layer at a time, each keeping what its backward needs, on the naive kernels. The fast
+    /// plan (module FastPlan) gives the same numbers with fast kernels and some layers merged.
     public func forward(_ input: Tensor, training: Bool = false, trace: Trace? = nil) throws -> Tensor {
         guard input.rank == inputShape.count + 1, Array(input.shape.dropFirst()) == inputShape else {
             throw CNNError.shapeMismatch(layer: layers[0].name, expected: [-1] + inputShape, got: input.shape)
@@ -110,20 +104,12 @@ public final class Sequential {
     /// Clears every parameter's gradient.
     public func zeroGradients() { for p in parameters { p.zeroGradient() } }
 
-    /// Loss and dLoss/d(output or logit) for a batch whose forward pass has just run.
-    ///
-    /// When the output layer's activation is sigmoid (binary) or softmax (categorical), the loss is
-    /// computed from its pre-activation, as Keras 3 does; `fromPreActivation` says so.
+    /// Loss and dLoss/d(output or logit) for a batch whose forward pass has just run (see
+    /// `Loss.evaluate`: from the logit when the output layer is sigmoid or softmax, as Keras 3).
     public func lossAndGradient(output: Tensor, targets: Tensor, loss: Loss) throws -> (loss: Float, gradient: Tensor, fromPreActivation: Bool) {
-        guard output.shape == targets.shape else {
-            throw CNNError.shapeMismatch(layer: "loss", expected: output.shape, got: targets.shape)
-        }
-        if let last = layers.last as? ActivatedLayer, last.activation == loss.logitActivation, let z = last.lastPreActivation {
-            let (value, grad) = loss.fromLogits(z, targets: targets)
-            return (value, grad, true)
-        }
-        let (value, grad) = loss.fromProbabilities(output, targets: targets)
-        return (value, grad, false)
+        let last = layers.last as? ActivatedLayer
+        return try loss.evaluate(output: output, preActivation: last?.lastPreActivation,
+                                 outputActivation: last?.activation, targets: targets)
     }
 
     /// One training step on a batch: forward, loss, backward, optimizer update.

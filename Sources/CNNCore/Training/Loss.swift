@@ -90,6 +90,24 @@ public enum Loss: String, Codable, Sendable {
         }
     }
 
+    /// Loss and dLoss/d(output or logit) for a batch whose forward pass has just run.
+    ///
+    /// When the output layer's activation is sigmoid (binary) or softmax (categorical) and its
+    /// pre-activation z is at hand, the loss is computed from z, as Keras 3 does;
+    /// `fromPreActivation` says so. Otherwise from the probabilities.
+    public func evaluate(output: Tensor, preActivation z: Tensor?, outputActivation: Activation?,
+                         targets: Tensor) throws -> (loss: Float, gradient: Tensor, fromPreActivation: Bool) {
+        guard output.shape == targets.shape else {
+            throw CNNError.shapeMismatch(layer: "loss", expected: output.shape, got: targets.shape)
+        }
+        if outputActivation == logitActivation, let z {
+            let (value, grad) = fromLogits(z, targets: targets)
+            return (value, grad, true)
+        }
+        let (value, grad) = fromProbabilities(output, targets: targets)
+        return (value, grad, false)
+    }
+
     /// The activation whose pre-activation this loss can take directly.
     public var logitActivation: Activation {
         self == .binaryCrossentropy ? .sigmoid : .softmax

@@ -1,3 +1,4 @@
+import CNNCore
 /// The register-blocked matrix-multiply tiles the fast Conv2D and Dense kernels are built on:
 /// `tile` (below, any shape up to 4 × 16), `strip4` (a row of 4 × 16 tiles in one call) and
 /// `tile3x32` (GemmTile3x32.swift, for products with exactly 32 columns).

@@ -1,5 +1,6 @@
 import XCTest
 @testable import CNNCore
+@testable import FastPlan
 
 /// Which form of `plusProduct` (the step of every fast matrix kernel) these tests exercise.
 ///

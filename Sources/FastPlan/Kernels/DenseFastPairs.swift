@@ -1,3 +1,4 @@
+import CNNCore
 /// `DenseFast.forward` for outputs in whole 32-column pairs of panels and batches of 3 or more
 /// (the coursework's 30752 → 128 layer on batches of 32): `Gemm.tile3x32` instead of 4 × 16
 /// tiles, so each value of X is broadcast once per 32 columns instead of once per 16.

@@ -1,3 +1,4 @@
+import CNNCore
 /// Conv2D + ReLU + max pooling in one kernel, for pooling windows that do not overlap (strides =
 /// pool size, `valid` padding), as in the coursework's Conv2D(32, 3×3, relu) → MaxPooling2D(2×2).
 ///

@@ -1,7 +1,22 @@
-/// The one place layers call numeric kernels: picks the naive or fast implementation.
+import CNNCore
+
+/// Which implementation of the numeric kernels a plan's stages run.
+public enum KernelBackend: String, Codable, Sendable {
+    /// Plain loops that follow the formula: the reference layers' own kernels (CNNCore), the
+    /// twin every fast kernel is tested against.
+    case naive
+    /// Blocked, vectorised, multi-threaded kernels (this module).
+    case fast
+}
+
+/// Updates `elements` of one parameter in place: `w` and `g` point at the first of those
+/// elements (its weight and its gradient). Called from several cores at once on disjoint slices.
+public typealias SliceUpdate = (_ elements: Range<Int>, _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>) -> Void
+
+/// The one place stages call numeric kernels: picks the naive (CNNCore) or fast implementation.
 ///
-/// Layers never call `ConvNaive`/`DenseNaive`/`PoolNaive` (or the fast kernels) directly, so
-/// swapping a kernel, or testing fast against naive, happens here and nowhere else.
+/// Stages never call the fast kernels directly, so swapping a kernel, or testing fast against
+/// naive, happens here and nowhere else.
 public enum Kernels {
     /// Conv2D forward. Shapes: see `ConvNaive.forward`.
     public static func convForward(_ backend: KernelBackend, input: [Float], kernel: [Float], bias: [Float]?,
@@ -213,5 +228,36 @@ public enum Kernels {
             return activation.backward(output: y, outputGradient: dy)
         }
         return Tensor(shape: dy.shape, data: ActivationFast.reluBackward(output: y.data, outputGradient: dy.data))
+    }
+
+    /// Per-channel mean and biased variance (see `BatchNormNaive.statistics`).
+    public static func batchNormStatistics(_ backend: KernelBackend, _ x: [Float], channels: Int) -> (mean: [Float], variance: [Float]) {
+        switch backend {
+        case .naive: return BatchNormNaive.statistics(x, channels: channels)
+        case .fast: return BatchNormFast.statistics(x, channels: channels)
+        }
+    }
+
+    /// x̂ and y = γ·x̂ + β (see `BatchNormNaive.normalize`).
+    public static func batchNormNormalize(_ backend: KernelBackend, _ x: [Float], mean: [Float], inverseStd: [Float],
+                                          gamma: [Float]?, beta: [Float]?) -> (normalized: [Float], output: [Float]) {
+        switch backend {
+        case .naive: return BatchNormNaive.normalize(x, mean: mean, inverseStd: inverseStd, gamma: gamma, beta: beta)
+        case .fast: return BatchNormFast.normalize(x, mean: mean, inverseStd: inverseStd, gamma: gamma, beta: beta)
+        }
+    }
+
+    /// dx, Σdy and Σdy·x̂ (see `BatchNormNaive.backward`).
+    public static func batchNormBackward(_ backend: KernelBackend, outputGradient dy: [Float], normalized: [Float],
+                                         inverseStd: [Float], gamma: [Float]?, batchStatistics: Bool,
+                                         inputGradient: Bool) -> (dx: [Float], sumDy: [Double], sumDyX: [Double]) {
+        switch backend {
+        case .naive:
+            return BatchNormNaive.backward(outputGradient: dy, normalized: normalized, inverseStd: inverseStd, gamma: gamma,
+                                           batchStatistics: batchStatistics, inputGradient: inputGradient)
+        case .fast:
+            return BatchNormFast.backward(outputGradient: dy, normalized: normalized, inverseStd: inverseStd, gamma: gamma,
+                                          batchStatistics: batchStatistics, inputGradient: inputGradient)
+        }
     }
 }

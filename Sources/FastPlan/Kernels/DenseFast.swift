@@ -1,3 +1,4 @@
+import CNNCore
 /// Fast fully connected layer: `Gemm.tile` blocks, split over the cores. Same results as
 /// `DenseNaive` up to float rounding (sums run in another order).
 ///

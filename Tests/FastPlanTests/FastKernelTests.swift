@@ -1,5 +1,6 @@
 import XCTest
 @testable import CNNCore
+@testable import FastPlan
 
 /// Every fast kernel against its naive twin on odd shapes: 1×1 images, one filter, batch 1,
 /// non-square inputs, strides 2 and 3, `same` padding, kernel sizes 1, 2, 3 and 5, channel and

@@ -1,3 +1,4 @@
+import CNNCore
 extension PoolFast {
     /// True when every input cell lies in exactly one pooling window: stride = window, no
     /// padding, and the windows cover the input with nothing left over (H = OH·KH, W = OW·KW),

@@ -1,3 +1,4 @@
+import CNNCore
 import CKernelShims
 
 /// The Dense backward pass with the optimizer's update of the kernel folded in.

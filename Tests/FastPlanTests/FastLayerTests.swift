@@ -1,8 +1,9 @@
 import XCTest
 @testable import CNNCore
+@testable import FastPlan
 
 /// Fast pooling, ReLU and Adam against their plain twins (exactly: they do no reordered sums),
-/// and a short training run with `.fast` against the same run with `.naive`.
+/// and a short training run of the plan against the reference model.
 final class FastLayerTests: XCTestCase {
     /// Equal bit for bit; on failure names the first differing index instead of printing arrays.
 
@@ -46,18 +47,36 @@ final class FastLayerTests: XCTestCase {
         }
     }
 
-    /// Adam's vectorised, multi-core update against the scalar formula, bit for bit, on an array
-    /// long enough to be split between cores and with a tail shorter than a vector.
-    func testAdamFusedUpdateEqualsScalarFormula() {
+    /// Adam's vectorised, multi-core update (`AdamFast`, the plan's) against the reference
+    /// optimizer's `step` and against the formula written out here, bit for bit, on an array long
+    /// enough to be split between cores and with a tail shorter than a vector; and the slice
+    /// update a Dense stage applies, cut into uneven slices.
+    func testAdamFastEqualsReferenceStepAndFormula() {
         var rng = SeededRNG(seed: 13)
         let count = 300_007
-        let param = Parameter(name: "kernel", value: Tensor(shape: [count], data: random(count, &rng)))
-        var w = param.value.data, m = [Float](repeating: 0, count: count), v = m
-        let adam = Adam(learningRate: 0.01)
+        let initial = random(count, &rng)
+        let reference = Parameter(name: "kernel", value: Tensor(shape: [count], data: initial))
+        let fast = Parameter(name: "kernel", value: Tensor(shape: [count], data: initial))
+        let sliced = Parameter(name: "kernel", value: Tensor(shape: [count], data: initial))
+        var w = initial, m = [Float](repeating: 0, count: count), v = m
+        let (referenceAdam, fastAdam, slicedAdam) = (Adam(learningRate: 0.01), Adam(learningRate: 0.01), Adam(learningRate: 0.01))
         for step in 1...3 {
             let g = random(count, &rng)
-            param.gradient = Tensor(shape: [count], data: g)
-            adam.step([param])
+            for p in [reference, fast, sliced] { p.gradient = Tensor(shape: [count], data: g) }
+            referenceAdam.step([reference])
+            AdamFast(fastAdam.beginStep([fast])).update([fast])
+            let update = AdamFast(slicedAdam.beginStep([sliced])).sliceUpdate(of: 0, count: count)
+            sliced.value.data.withUnsafeMutableBufferPointer { wp in
+                sliced.gradient.data.withUnsafeBufferPointer { gp in
+                    var start = 0
+                    for length in [5, 8, 1000, 77, 16_384] + [Int](repeating: 50_000, count: 6) where start < count {
+                        let slice = start..<min(count, start + length)
+                        update(slice, wp.baseAddress! + slice.lowerBound, gp.baseAddress! + slice.lowerBound)
+                        start = slice.upperBound
+                    }
+                    XCTAssertEqual(start, count, "the slices cover the kernel")
+                }
+            }
             // The same α as Adam computes: from the Float settings, in Double.
             let (lr, beta1, beta2): (Float, Float, Float) = (0.01, 0.9, 0.999)
             let t = Double(step)
@@ -68,15 +87,19 @@ final class FastLayerTests: XCTestCase {
                 v[i] = v[i] + (g[i] * g[i] - v[i]) * b2
                 w[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
             }
-            assertBitEqual(param.value.data, w, "weights after step \(step)")
-            assertBitEqual(adam.state.slots["m"]?.first ?? [], m, "first moment after step \(step)")
-            assertBitEqual(adam.state.slots["v"]?.first ?? [], v, "second moment after step \(step)")
+            assertBitEqual(reference.value.data, w, "reference weights after step \(step)")
+            assertBitEqual(fast.value.data, w, "fast weights after step \(step)")
+            assertBitEqual(sliced.value.data, w, "slice-updated weights after step \(step)")
+            for adam in [referenceAdam, fastAdam, slicedAdam] {
+                assertBitEqual(adam.state.slots["m"]?.first ?? [], m, "first moment after step \(step)")
+                assertBitEqual(adam.state.slots["v"]?.first ?? [], v, "second moment after step \(step)")
+            }
         }
     }
 
     /// A few Adam steps of a small coursework-like model (conv with same padding and stride 1,
-    /// max pooling, two dense layers, BCE from the logit) on random data, once with every layer
-    /// on `.fast` and once on `.naive`, from the same seed.
+    /// max pooling, two dense layers, BCE from the logit) on random data: the plan on the fast
+    /// kernels against the reference model (`Sequential.trainStep`, naive kernels), same seed.
     ///
     /// Why this tolerance: each kernel differs from its twin by float rounding (~1e-6 relative).
     /// Adam divides m by √v, so the first steps move every weight by about ±lr whatever the
@@ -85,8 +108,8 @@ final class FastLayerTests: XCTestCase {
     /// `trainingTolerance`, while a real kernel bug changes them by ~lr or more.
     static let trainingTolerance: Float = 1e-4
 
-    func testShortTrainingRunFastMatchesNaive() throws {
-        func run(_ backend: KernelBackend) throws -> (losses: [Float], weights: [[Float]]) {
+    func testShortTrainingRunPlanMatchesReference() throws {
+        func run(plan backend: KernelBackend?) throws -> (losses: [Float], weights: [[Float]]) {
             let model = try Sequential(inputShape: [9, 7, 3], layers: [
                 Conv2D(filters: 5, kernelSize: (3, 3), padding: .same, activation: .relu),
                 Pooling2D(.max, poolSize: (2, 2)),
@@ -94,7 +117,8 @@ final class FastLayerTests: XCTestCase {
                 Flatten(),
                 Dense(units: 19, activation: .relu),
                 Dense(units: 1, activation: .sigmoid),
-            ], seed: 42, backend: backend)
+            ], seed: 42)
+            let plan = try backend.map { try ExecutionPlan(model, backend: $0, inPassMinimumWeights: 64) }
             var rng = SeededRNG(seed: 99)
             let batch = 5
             let x = Tensor(shape: [batch, 9, 7, 3], data: (0..<(batch * 9 * 7 * 3)).map { _ in rng.uniform(0, 1) })
@@ -102,16 +126,23 @@ final class FastLayerTests: XCTestCase {
             let adam = Adam()
             var losses: [Float] = []
             for _ in 0..<6 {
-                losses.append(try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam).loss)
+                let step = try plan?.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+                    ?? model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam)
+                losses.append(step.loss)
             }
             return (losses, model.parameters.map(\.value.data))
         }
-        let fast = try run(.fast), naive = try run(.naive)
-        for (a, b) in zip(fast.losses, naive.losses) {
-            XCTAssertEqual(a, b, accuracy: Self.trainingTolerance, "loss per step, fast \(fast.losses) naive \(naive.losses)")
+        let reference = try run(plan: nil)
+        // On its naive twins the plan gives the reference model's numbers exactly.
+        let naive = try run(plan: .naive)
+        XCTAssertEqual(naive.losses, reference.losses)
+        for (p, (a, b)) in zip(naive.weights, reference.weights).enumerated() { assertBitEqual(a, b, "naive plan, parameter \(p)") }
+        let fast = try run(plan: .fast)
+        for (a, b) in zip(fast.losses, reference.losses) {
+            XCTAssertEqual(a, b, accuracy: Self.trainingTolerance, "loss per step, fast \(fast.losses) reference \(reference.losses)")
         }
-        XCTAssertEqual(fast.weights.count, naive.weights.count)
-        for (p, (a, b)) in zip(fast.weights, naive.weights).enumerated() {
+        XCTAssertEqual(fast.weights.count, reference.weights.count)
+        for (p, (a, b)) in zip(fast.weights, reference.weights).enumerated() {
             XCTAssertEqual(a.count, b.count)
             let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
             XCTAssertLessThanOrEqual(worst, Self.trainingTolerance, "parameter \(p) after 6 Adam steps")

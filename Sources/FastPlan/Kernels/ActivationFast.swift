@@ -1,3 +1,4 @@
+import CNNCore
 /// Fast element-wise activations: ReLU 8 values at a time, large arrays split over the cores.
 /// Same results as `Activation.apply`/`backward` bit for bit (only comparisons and selections);
 /// the other activations use the plain versions.

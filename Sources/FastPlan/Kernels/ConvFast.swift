@@ -1,3 +1,4 @@
+import CNNCore
 /// Fast 2-D convolution as an implicit matrix multiply on `Gemm.tile`: no im2col matrix is built,
 /// the tile reads each patch from the (padded) input in place. Same results as `ConvNaive` up to
 /// float rounding. Reference: keras.layers.Conv2D; Chellapilla et al., "High Performance

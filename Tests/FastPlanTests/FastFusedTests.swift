@@ -1,5 +1,6 @@
 import XCTest
 @testable import CNNCore
+@testable import FastPlan
 
 /// The fused kernels against the unfused steps they replace: conv forward + ReLU in one pass
 /// (what `Conv2D` runs) and max-pool backward + ReLU backward in one pass. The fast plan's

@@ -1,3 +1,4 @@
+import CNNCore
 /// A 3 × 32 register tile, for products whose B has exactly 32 columns: the conv forward and
 /// kernel gradient when F = 32 (the coursework's conv), and the Dense layer on a batch of 32.
 /// C[r, 0..<32] = bias + Σ_s Σ_t A_r[s, t] · B[s·T + t, 0..<32] for r < 3, with A_r and B as in

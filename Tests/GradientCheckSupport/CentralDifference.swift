@@ -1,5 +1,5 @@
 import XCTest
-@testable import CNNCore
+import CNNCore
 
 /// A central-difference gradient check strict enough to catch a 1% error, for layers and models
 /// with ReLU and max pooling.
@@ -14,7 +14,7 @@ import XCTest
 /// detected rather than hoped away: the four slopes over half-steps then differ (`kinkFree` is
 /// false), and such a probe is left unjudged; `assertAgree` fails the test if more than
 /// `atKinksAllowed` of the probes are (choose inputs away from the kinks, not a looser tolerance).
-enum CentralDifference {
+public enum CentralDifference {
     /// Agreement asked of analytic and numeric: |a − n| ≤ relative · max(|n|, floor).
     ///
     /// Why these numbers: outputs are Float32 (rounding 6e-8 relative); a probe changes a few dozen
@@ -24,56 +24,70 @@ enum CentralDifference {
     /// while a gradient 1% off differs by
     /// 1e-2·|n|, more than 1e-3·max(|n|, 0.1) as soon as |n| > 0.01: `assertCatchesOnePercent`
     /// checks that every such probe then fails.
-    static let relative = 1e-3
-    static let floor = 0.1
+    public static let relative = 1e-3
+    public static let floor = 0.1
 
     /// The analytic gradient agrees with the numeric one (see `relative`).
-    static func agrees(_ analytic: Double, _ numeric: Double) -> Bool {
+    public static func agrees(_ analytic: Double, _ numeric: Double) -> Bool {
         abs(analytic - numeric) <= relative * max(abs(numeric), floor)
     }
     /// Smallest |numeric| for which a 1% error must be caught (see `relative`).
-    static let catchesOnePercentAbove = 0.011
+    public static let catchesOnePercentAbove = 0.011
     /// The step: large enough that Float rounding of L (~1e-6) is small against h·gradient.
-    static let step: Float = 1e-2
+    public static let step: Float = 1e-2
     /// Largest spread of the four slopes over v − h, v − h/2, v, v + h/2, v + h that is still
     /// rounding, not a kink. The loss must be piecewise linear in each probed value (ReLU, max
     /// pooling, linear maps and a linear output: L = Σ r·y), so between kinks these slopes differ
     /// by rounding only, ~1e-6 / (h/2) = 1e-4 (`assertAgree` prints the largest seen). A kink
     /// inside the step bends them by |r·w| ~ 1e-2 to 1 times the part of the half-step beyond it;
     /// one that escapes this test moves the central difference by less than the spread.
-    static let kinkJump = 4e-4
+    public static let kinkJump = 4e-4
     /// Largest share of probes allowed to sit within a step of a kink (left unjudged, and named
     /// when there are too many). In a layer none do with the inputs chosen; in a model a
     /// first-layer weight moves every unit above it, and a few of those sit within a step of 0 or
     /// of a pooling tie (6% in the models of `GradientThroughReLUTests`).
-    static let atKinksAllowed = 0.1
+    public static let atKinksAllowed = 0.1
 
     /// One probed value: where it lives, its analytic gradient, and how to read and write it.
-    struct Probe {
-        var what: String
-        var analytic: Float
-        var get: () -> Float
-        var set: (Float) -> Void
+    public struct Probe {
+        public var what: String
+        public var analytic: Float
+        public var get: () -> Float
+        public var set: (Float) -> Void
+
+        public init(what: String, analytic: Float, get: @escaping () -> Float, set: @escaping (Float) -> Void) {
+            self.what = what
+            self.analytic = analytic
+            self.get = get
+            self.set = set
+        }
     }
 
-    struct Comparison {
-        var what: String
-        var analytic: Double
-        var numeric: Double
+    public struct Comparison {
+        public var what: String
+        public var analytic: Double
+        public var numeric: Double
         /// The spread of the slopes over the four half-steps (see `kinkJump`).
-        var jump: Double
+        public var jump: Double
+
+        public init(what: String, analytic: Double, numeric: Double, jump: Double) {
+            self.what = what
+            self.analytic = analytic
+            self.numeric = numeric
+            self.jump = jump
+        }
         /// |a − n| / max(|n|, floor): at most `relative` when they agree.
-        var error: Double { abs(analytic - numeric) / max(abs(numeric), floor) }
-        var agrees: Bool { CentralDifference.agrees(analytic, numeric) }
-        var kinkFree: Bool { jump <= kinkJump }
+        public var error: Double { abs(analytic - numeric) / max(abs(numeric), floor) }
+        public var agrees: Bool { CentralDifference.agrees(analytic, numeric) }
+        public var kinkFree: Bool { jump <= kinkJump }
         /// The same comparison with the analytic gradient multiplied by `factor` (1.01: a 1% error).
-        func scaled(by factor: Double) -> Comparison {
+        public func scaled(by factor: Double) -> Comparison {
             Comparison(what: what, analytic: analytic * factor, numeric: numeric, jump: jump)
         }
     }
 
     /// Numeric against analytic for every probe (`kinkFree` false where the step crossed a kink).
-    static func compare(_ probes: [Probe], loss: () throws -> Double) rethrows -> [Comparison] {
+    public static func compare(_ probes: [Probe], loss: () throws -> Double) rethrows -> [Comparison] {
         try probes.map { probe in
             let saved = probe.get()
             // The points actually reached in Float (saved ± h rounds).
@@ -96,7 +110,7 @@ enum CentralDifference {
 
     /// Probes for the elements of every parameter (about `perParameter` of each, evenly spread),
     /// from the gradients `backward` left.
-    static func parameterProbes(_ parameters: [Parameter], perParameter: Int = .max) -> [Probe] {
+    public static func parameterProbes(_ parameters: [Parameter], perParameter: Int = .max) -> [Probe] {
         parameters.enumerated().flatMap { (p, parameter) in
             let count = parameter.value.count
             return stride(from: 0, to: count, by: max(1, count / max(1, perParameter))).map { i in
@@ -108,7 +122,7 @@ enum CentralDifference {
 
     /// Fails the test for every comparison that disagrees, or if more than `atKinksAllowed` of
     /// the probes sit at kinks.
-    static func assertAgree(_ comparisons: [Comparison], _ context: String, file: StaticString = #filePath, line: UInt = #line) {
+    public static func assertAgree(_ comparisons: [Comparison], _ context: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertFalse(comparisons.isEmpty, "\(context): nothing probed", file: file, line: line)
         let atKinks = comparisons.filter { !$0.kinkFree }
         XCTAssertLessThanOrEqual(Double(atKinks.count), atKinksAllowed * Double(comparisons.count),
@@ -124,7 +138,7 @@ enum CentralDifference {
 
     /// With the analytic gradients 1% too large, every probe whose gradient is large enough to
     /// judge must fail, and there must be such probes.
-    static func assertCatchesOnePercent(_ comparisons: [Comparison], _ context: String, file: StaticString = #filePath, line: UInt = #line) {
+    public static func assertCatchesOnePercent(_ comparisons: [Comparison], _ context: String, file: StaticString = #filePath, line: UInt = #line) {
         let scaled = comparisons.map { $0.scaled(by: 1.01) }
         let judged = scaled.filter { $0.kinkFree && abs($0.numeric) >= catchesOnePercentAbove }
         XCTAssertGreaterThan(judged.count, scaled.count / 4, "\(context): too few gradients large enough to judge", file: file, line: line)
@@ -135,11 +149,11 @@ enum CentralDifference {
 }
 
 /// A tensor the probes can change in place (for input gradients).
-final class TensorBox {
-    var tensor: Tensor
-    init(_ tensor: Tensor) { self.tensor = tensor }
+public final class TensorBox {
+    public var tensor: Tensor
+    public init(_ tensor: Tensor) { self.tensor = tensor }
 
-    func probes(gradient: Tensor, prefix: String = "x") -> [CentralDifference.Probe] {
+    public func probes(gradient: Tensor, prefix: String = "x") -> [CentralDifference.Probe] {
         tensor.data.indices.map { i in
             CentralDifference.Probe(what: "\(prefix)[\(i)]", analytic: gradient.data[i],
                                     get: { self.tensor.data[i] }, set: { self.tensor.data[i] = $0 })

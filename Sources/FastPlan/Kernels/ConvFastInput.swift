@@ -1,3 +1,4 @@
+import CNNCore
 extension ConvFast {
     /// dx[n, ih, iw, c] = Σ K[i, j, c, f] · dy[n, oh, ow, f] over every (oh, ow, i, j) whose
     /// window puts (i, j) on (ih, iw): the input gradient of `ConvNaive.backward`.

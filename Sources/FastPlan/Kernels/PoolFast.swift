@@ -1,3 +1,4 @@
+import CNNCore
 /// Fast max pooling: 8 channels at a time, output rows shared between the cores. Exactly the
 /// results of `PoolNaive` (no arithmetic, only comparisons, in the same window order).
 ///
