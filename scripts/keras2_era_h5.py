@@ -3,7 +3,9 @@ text: fixed-length byte strings for model_config, layer_names and weight_names, 
 layer_names split in chunks (layer_names0, layer_names1) as Keras does for long lists, so the
 import tests cover files older than those Keras writes today.
 
-    python keras2_era_h5.py IN.h5 OUT.h5
+    python keras2_era_h5.py IN.h5 OUT.h5 [--float64]
+
+With --float64 the weights are stored as float64 instead, which CNNViz refuses by name.
 """
 import sys
 
@@ -11,6 +13,7 @@ import h5py
 import numpy as np
 
 src, dst = sys.argv[1], sys.argv[2]
+dtype = "float64" if "--float64" in sys.argv else None
 with h5py.File(src, "r") as a, h5py.File(dst, "w") as b:
     for key in a.attrs:
         value = a.attrs[key]
@@ -18,7 +21,7 @@ with h5py.File(src, "r") as a, h5py.File(dst, "w") as b:
 
     def copy(name, obj):
         if isinstance(obj, h5py.Dataset):
-            b.create_dataset(name, data=obj[()])
+            b.create_dataset(name, data=obj[()], dtype=dtype)
         else:
             group = b.require_group(name)
             for key in obj.attrs:

@@ -104,6 +104,12 @@ final class BadFileTests: XCTestCase {
         XCTAssertEqual(message(url), "\(url.path): the model's dtype policy is \"mixed_float16\", but CNNViz computes in float32. Build and save the model in Keras with dtype \"float32\" (keras.mixed_precision.set_global_policy(\"float32\")).")
     }
 
+    func testFloat64Weights() throws {
+        // chain.keras as a legacy .h5 with its weights stored as float64 (scripts/keras2_era_h5.py --float64).
+        let url = made.appendingPathComponent("float64_weights.h5")
+        XCTAssertEqual(message(url), "\(url.path): the weight model_weights/conv2d_2/chain/conv2d_2/kernel of layer \"conv2d_2\" is float64, but CNNViz computes in float32. Build and save the model in Keras with dtype \"float32\" (keras.mixed_precision.set_global_policy(\"float32\")).")
+    }
+
     func testWeightShapesDisagree() throws {
         // The architecture says 5 filters where the stored kernel has 4.
         let url = try editedKeras("resized.keras") { $0.replacingOccurrences(of: "\"filters\": 4", with: "\"filters\": 5") }
