@@ -23,11 +23,7 @@ public final class ConvStage: Stage {
     }
 
     public func forward(_ x: Tensor, training: Bool) throws -> Tensor {
-        guard let kernel = conv.kernel, x.rank == 4 else {
-            throw CNNError.impossibleLayer(layer: conv.name, reason: "the layer was used before it was built, or given a batch that is not (N, H, W, C)")
-        }
-        let g = conv.geometry(batch: x.shape[0])
-        try check(x, against: [g.height, g.width, g.channels])
+        let (kernel, g) = try convInput(conv, x)
         let shape = [g.batch, g.outHeight, g.outWidth, conv.filters]
         let (z, y) = Kernels.convForwardActivated(backend, conv.activation, input: x.data, kernel: kernel.value.data,
                                                   bias: conv.bias?.value.data, geometry: g, filters: conv.filters)
@@ -43,6 +39,19 @@ public final class ConvStage: Stage {
             : Kernels.activationBackward(backend, conv.activation, output: y, outputGradient: gradient)
         return try convBackward(conv, backend: backend, input: x, preActivationGradient: dz, pass)
     }
+}
+
+/// The kernel of `conv` and its geometry for batch `x`, or an error when the layer is not built
+/// or `x` is not a batch of its input shape.
+func convInput(_ conv: Conv2D, _ x: Tensor) throws -> (kernel: Parameter, geometry: ConvGeometry) {
+    guard let kernel = conv.kernel, x.rank == 4 else {
+        throw CNNError.impossibleLayer(layer: conv.name, reason: "the layer was used before it was built, or given a batch that is not (N, H, W, C)")
+    }
+    let g = conv.geometry(batch: x.shape[0])
+    guard Array(x.shape.dropFirst()) == [g.height, g.width, g.channels] else {
+        throw CNNError.shapeMismatch(layer: conv.name, expected: [-1, g.height, g.width, g.channels], got: x.shape)
+    }
+    return (kernel, g)
 }
 
 /// dLoss/dinput of `conv` from dLoss/dz, adding (or, in a training step, storing) its kernel and

@@ -36,11 +36,7 @@ public final class ConvThenMaxPoolStage: Stage {
     }
 
     public func forward(_ x: Tensor, training: Bool) throws -> Tensor {
-        guard let kernel = conv.kernel, x.rank == 4 else {
-            throw CNNError.impossibleLayer(layer: conv.name, reason: "the layer was used before it was built, or given a batch that is not (N, H, W, C)")
-        }
-        let g = conv.geometry(batch: x.shape[0])
-        try check(x, against: [g.height, g.width, g.channels])
+        let (kernel, g) = try convInput(conv, x)
         let (_, y) = Kernels.convForwardActivated(backend, .relu, input: x.data, kernel: kernel.value.data,
                                                   bias: conv.bias?.value.data, geometry: g, filters: conv.filters)
         let p = pool.geometry(batch: g.batch)
