@@ -23,6 +23,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries, found through pkg-config; `.ci/run` installs the apt packages.
@@ -30,6 +31,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         // setjmp-guarded calls into libjpeg/libpng: no longjmp ever crosses a Swift frame.
         .target(name: "CImageShims", dependencies: ["CJPEG", "CPNG"]),
+        // HDF5 (Keras' weight files), found through pkg-config; Debian's libhdf5-dev installs `hdf5`.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // libhdf5's macros (H5T_NATIVE_FLOAT, H5P_DEFAULT), in-memory files, strings, a silent error stack.
+        .target(name: "CHDF5Shims", dependencies: ["CHDF5"]),
 
         // Vector square root and cache prefetch hints: inline C the fast kernels call.
         .target(name: "CKernelShims"),
@@ -45,17 +50,21 @@ let package = Package(
         // Image files to model inputs: JPEG/PNG through the C image shims, resize, augmentation, the
         // directory dataset, the one image → input tensor path. (Not "ImageIO": Apple owns that name.)
         .target(name: "ImageFiles", dependencies: ["CNNCore", "CImageShims"]),
+        // Keras' own files: .keras (zip) and legacy .h5 read into and written from CNNCore models.
+        .target(name: "KerasFiles", dependencies: [
+            "CNNCore", "CHDF5", "CHDF5Shims", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         // Draws only: colour maps, grids, bitmap font, charts, HTML pages, the inspect page.
         .target(name: "Visualize", dependencies: ["CNNCore", "ImageFiles"]),
         // The tutorials: reads Tutorials/*.md and runs each step through CNNCore.
         .target(name: "Lessons", dependencies: ["CNNCore", "Visualize"]),
         // The use cases: inspect, train, evaluate, predict, augment preview, tour, bench, demo data.
         // The one module that decides what to write where (through CNNCore's AtomicWrite).
-        .target(name: "Workflows", dependencies: ["CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons"]),
+        .target(name: "Workflows", dependencies: ["CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons", "KerasFiles"]),
         .executableTarget(
             name: "cnnviz",
             dependencies: [
-                "CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons", "Workflows",
+                "CNNCore", "FastPlan", "ImageFiles", "Visualize", "Lessons", "KerasFiles", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +77,10 @@ let package = Package(
         .testTarget(name: "VisualizeTests", dependencies: ["Visualize"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "FastPlan"]),
+        .testTarget(name: "KerasFilesTests", dependencies: [
+            "KerasFiles", "CNNCore", "FastPlan", "ImageFiles", "Workflows", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ], exclude: ["Fixtures"]),
+        .testTarget(name: "KerasLayersTests", dependencies: ["CNNCore", "GradientCheckSupport"]),
         .testTarget(name: "CLITests", dependencies: ["cnnviz"]),
     ]
 )

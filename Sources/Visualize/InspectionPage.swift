@@ -160,6 +160,14 @@ public enum InspectionPage {
         case .globalAveragePooling2D?, .globalMaxPooling2D?:
             let what = layer.kind == .globalMaxPooling2D ? "keeps the largest" : "averages all"
             return "In every channel, \(what) of the \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) values, giving one number per channel: \(inputShape.last ?? 0) numbers in all, a bar each below; it has no weights to learn."
+        case .rescaling?:
+            let scale = layer.config["scale"]?.doubleValue ?? 1, offset = layer.config["offset"]?.doubleValue ?? 0
+            let scaleText = abs(scale - 1.0 / 255) < 1e-9 ? "1/255" : Format.short(scale)
+            return "Multiplies every value by \(scaleText)\(offset == 0 ? "" : " and adds \(Format.short(offset))"): the model's own ImageDataGenerator(rescale=…), so the pixels go in as 0…255; it has no weights to learn."
+        case .zeroPadding2D?:
+            let pad = layer.config["padding"]?.arrayValue?.compactMap(\.intPair) ?? []
+            let sides = pad.count == 2 ? " (\(pad[0].0) on top, \(pad[0].1) below, \(pad[1].0) left, \(pad[1].1) right)" : ""
+            return "Surrounds each map with zeros\(sides), \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) becoming \(out.first ?? 0)×\(out.dropFirst().first ?? 0), so the next layer's windows reach the border; it has no weights to learn."
         default:
             return "A \(layer.kindName) layer."
         }

@@ -29,16 +29,20 @@ public struct Evaluation {
         var start = 0
         while start < data.count {
             let indices = Array(start..<min(start + batchSize, data.count))
-            let (x, y) = Batching.tensors(indices.map { data.image($0) }, labels: indices.map { data.label($0) },
-                                          rescale: spec.preprocessing.rescale)
+            let (x, labels) = Batching.tensors(indices.map { data.image($0) }, labels: indices.map { data.label($0) },
+                                               rescale: spec.preprocessing.rescale)
+            let units = model.outputShape.last ?? 1
+            let y = units == 1 ? labels : oneHot(indices.map { data.label($0) }, classes: units)
             let what = indices.count == 1 ? data.path(indices[0]).path
                 : "the batch of \(indices.count) images from \(data.path(indices[0]).path)"
             let output = try plan.forwardChecked(x, for: what)
             let loss = try model.lossAndGradient(output: output, targets: y, loss: spec.loss).loss
             lossSum += Double(loss) * Double(indices.count)
             for (k, i) in indices.enumerated() {
-                let p = output.data[k]
-                let predicted = ClassDecision.binaryClass(p)
+                // One sigmoid unit gives P(class 1); a softmax gives a row, whose class 1 entry is kept.
+                let row = Array(output.data[(k * units)..<((k + 1) * units)])
+                let p = row.count == 1 ? row[0] : row[1]
+                let predicted = ClassDecision(output: row).index
                 let truth = data.label(i)
                 result.probabilities.append(p)
                 result.confusion[truth][predicted] += 1
@@ -49,6 +53,13 @@ public struct Evaluation {
         result.loss = lossSum / Double(max(data.count, 1))
         result.accuracy = Double(data.count - result.misclassified.count) / Double(max(data.count, 1))
         return result
+    }
+
+    /// Labels as one-hot rows, the targets of a softmax output (categorical cross-entropy).
+    static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
+        var data = [Float](repeating: 0, count: labels.count * classes)
+        for (n, label) in labels.enumerated() where label < classes { data[n * classes + label] = 1 }
+        return Tensor(shape: [labels.count, classes], data: data)
     }
 
     /// The `--json` form: one object with images, loss, accuracy, confusion_matrix.

@@ -14,8 +14,10 @@ public enum Inspection {
     public enum ModelSource {
         /// The untrained coursework model with weights drawn from a seed.
         case coursework(seed: UInt64)
-        /// A model folder (model.json + weights.safetensors).
+        /// A model folder (model.json + weights.safetensors), or a .keras or .h5 file (`ModelFiles`).
         case folder(URL)
+        /// The same, with what the person said about rescale and classes.
+        case file(URL, ModelOverrides)
     }
 
     /// What was written and what the model said.
@@ -55,10 +57,13 @@ public enum Inspection {
             model = try spec.build(seed: seed)
             modelDescription = "the coursework model, untrained (weights drawn from seed \(seed))"
         case .folder(let url):
-            let saved = try SavedModel.load(from: url)
-            spec = saved.spec
-            model = saved.model
-            modelDescription = "\"\(spec.name)\" from the model folder \(url.path)"
+            return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output)
+        case let .file(url, overrides):
+            let loaded = try ModelFiles.load(url, overrides: overrides)
+            spec = loaded.saved.spec
+            model = loaded.saved.model
+            modelDescription = "\"\(spec.name)\" from \(loaded.origin)"
+                + (loaded.assumptions.isEmpty ? "" : "; " + loaded.assumptions.joined(separator: "; "))
         }
         guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
             throw CNNError.invalidInput("the model takes input \(CNNError.format(model.inputShape)), but inspect feeds RGB images (height, width, 3)",

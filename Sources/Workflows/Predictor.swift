@@ -10,11 +10,13 @@ public struct Predictor {
     let plan: ExecutionPlan
     public var classNames: [String] { saved.spec.classNames.isEmpty ? ["class 0", "class 1"] : saved.spec.classNames }
 
-    public init(modelFolder: URL) throws {
-        saved = try SavedModel.load(from: modelFolder)
+    /// `modelFolder`: a CNNViz model folder, a .keras or a legacy .h5 file (`ModelFiles`).
+    public init(modelFolder: URL, overrides: ModelOverrides = ModelOverrides()) throws {
+        saved = try ModelFiles.load(modelFolder, overrides: overrides).saved
         let model = saved.model
-        guard model.outputShape == [1], (model.layers.last as? ActivatedLayer)?.activation == .sigmoid else {
-            throw CNNError.badModelFile(path: modelFolder.path, reason: "this model's output is \(CNNError.format(model.outputShape)), not one sigmoid unit; predict works with binary classifiers like the coursework's")
+        let activation = (model.layers.last as? ActivatedLayer)?.activation
+        guard (model.outputShape == [1] && activation == .sigmoid) || (model.outputShape == [2] && activation == .softmax) else {
+            throw CNNError.badModelFile(path: modelFolder.path, reason: "this model's output is \(CNNError.format(model.outputShape)), not one sigmoid unit (or two softmax units); predict works with binary classifiers like the coursework's")
         }
         guard model.inputShape.count == 3, model.inputShape[2] == 3,
               model.inputShape[0] == saved.spec.preprocessing.targetSize.0, model.inputShape[1] == saved.spec.preprocessing.targetSize.1 else {
@@ -27,8 +29,9 @@ public struct Predictor {
     public func predict(_ url: URL) throws -> (probability: Float, className: String) {
         let input = try ModelInput.load(url, saved.spec.preprocessing)
         let output = try plan.forwardChecked(input.tensor, for: url.path)
-        let probability = output.data[0]
-        return (probability, classNames[ClassDecision.binaryClass(probability)])
+        // One sigmoid unit: P(class 1); two softmax units: the second is P(class 1).
+        let probability = output.data[output.count - 1]
+        return (probability, classNames[ClassDecision(output: output.data).index])
     }
 
     /// Refuses data whose classes differ from the model's.

@@ -18,14 +18,14 @@ public enum TrainingSession {
     /// model's sizes and a training step's memory, before any image is loaded or weight allocated.
     public static func validate(_ o: TrainOptions) throws {
         try o.checkNumbers()
-        let spec = try o.architecture.map { try ModelSpec.load($0) } ?? Coursework.spec(imageSize: o.imageSize)
+        let spec = try o.architecture.map { try ArchitectureFile.load($0) } ?? Coursework.spec(imageSize: o.imageSize)
         try spec.plan(path: o.architecture?.path).checkTraining(batch: o.batchSize)
     }
 
     /// The model spec to train: the architecture file, or the coursework model at the image size.
     static func spec(_ o: TrainOptions) throws -> ModelSpec {
         guard let file = o.architecture else { return Coursework.spec(imageSize: o.imageSize) }
-        var spec = try ModelSpec.load(file)
+        var spec = try ArchitectureFile.load(file)
         if spec.inputShape.count == 3 { spec.preprocessing.targetSize = (spec.inputShape[0], spec.inputShape[1]) }
         // Checked on the plan of shapes: the model itself is built once, by the Trainer.
         let plan = try spec.plan(path: file.path)

@@ -20,8 +20,10 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The image (JPEG or PNG).")
     var image: String
 
-    @Option(name: .long, help: "A model folder (model.json + weights.safetensors). Default: the untrained coursework model.")
+    @Option(name: .long, help: "A model folder (model.json + weights.safetensors), a .keras or a legacy .h5 file. Default: the untrained coursework model.")
     var model: String?
+
+    @OptionGroup var assumed: AssumptionOptions
 
     @Option(name: .long, help: "Where to write. Default: output/inspect/<image name without extension>.")
     var output: String?
@@ -43,7 +45,8 @@ struct InspectCommand: ParsableCommand {
         try CLIError.guarding {
             let imageURL = URL(fileURLWithPath: image)
             let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL)
-            let source: Inspection.ModelSource = model.map { .folder(URL(fileURLWithPath: $0)) } ?? .coursework(seed: seed ?? 0)
+            let overrides = try assumed.overrides()
+            let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: seed ?? 0)
             let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors)
             print("Model: \(result.modelDescription)")
             print("Answer: \(result.predictedClass) (probability \(Format.cell(result.probability, decimals: 4)))")

@@ -15,7 +15,8 @@ struct PredictCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "A model folder written by cnnviz train.") var model: String
+    @Option(help: "A model folder written by cnnviz train or import, a .keras or a legacy .h5 file.") var model: String
+    @OptionGroup var assumed: AssumptionOptions
     @Argument(help: "Images (JPEG or PNG).") var images: [String]
     @Flag(help: "Print one JSON object per line per image: image, probability, class.") var json = false
 
@@ -25,7 +26,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try CLIError.guarding {
-            let predictor = try Predictor(modelFolder: URL(fileURLWithPath: model))
+            let predictor = try Predictor(modelFolder: URL(fileURLWithPath: model), overrides: try assumed.overrides())
             for path in images {
                 let p = try predictor.predict(URL(fileURLWithPath: path))
                 if json {

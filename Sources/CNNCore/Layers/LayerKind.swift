@@ -11,6 +11,8 @@ public enum LayerKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case batchNormalization = "BatchNormalization"
     case globalAveragePooling2D = "GlobalAveragePooling2D"
     case globalMaxPooling2D = "GlobalMaxPooling2D"
+    case rescaling = "Rescaling"
+    case zeroPadding2D = "ZeroPadding2D"
 
     /// Other names Keras accepts for the same classes.
     public static let aliases: [String: LayerKind] = [

@@ -65,6 +65,8 @@ enum LayerFactory {
             let keepDims = c["keepdims"]?.boolValue ?? false
             return kind == .globalMaxPooling2D ? GlobalMaxPooling2D(keepDims: keepDims, name: name)
                 : GlobalAveragePooling2D(keepDims: keepDims, name: name)
+        case .rescaling, .zeroPadding2D:
+            return try KerasExtraLayers.make(kind, c, name: name, bad: bad)
         }
     }
 
