@@ -41,19 +41,24 @@ final class InspectionTests: XCTestCase {
         return folder
     }
 
-    /// Every href/src of the page exists, every PNG decodes with PNGCodec to the size drawn, and
-    /// every .npy has the shape the manifest states.
+    /// Every href/src of both pages exists as a browser resolves it, every PNG decodes with
+    /// PNGCodec to the size drawn, and every .npy has the shape the manifest states.
     func checkFolder(_ folder: URL, expectedPictures: Set<String>) throws {
-        let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
-        let references = HTMLPage.references(in: html)
-        XCTAssertFalse(references.isEmpty)
-        for ref in references {
-            if ref.hasPrefix("#") {
-                XCTAssertTrue(html.contains("id=\"\(ref.dropFirst())\""), "anchor \(ref) exists")
-                continue
+        var references: [String] = []
+        for page in ["index.html", "pictures.html"] {
+            let html = try String(contentsOf: folder.appendingPathComponent(page), encoding: .utf8)
+            XCTAssertFalse(html.contains("://"), "\(page): no network references")
+            let found = HTMLPage.references(in: html)
+            XCTAssertFalse(found.isEmpty, page)
+            for ref in found {
+                if ref.hasPrefix("#") {
+                    XCTAssertTrue(ref == "#" || html.contains("id=\"\(ref.dropFirst())\""), "\(page): anchor \(ref) exists")
+                    continue
+                }
+                XCTAssertTrue(HTMLPage.isRelative(ref), "\(ref) is relative")
+                XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(ref).path), "\(page): \(ref) exists")
             }
-            XCTAssertTrue(HTMLPage.isRelative(ref), "\(ref) is relative")
-            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(ref).path), "\(ref) exists")
+            references += found
         }
         let pictures = Set(references.filter { $0.hasSuffix(".png") }.map { URL(fileURLWithPath: $0).lastPathComponent })
         XCTAssertTrue(expectedPictures.isSubset(of: pictures), "missing: \(expectedPictures.subtracting(pictures))")
@@ -96,7 +101,7 @@ final class InspectionTests: XCTestCase {
         // The input picture: RGB + 3 channels of 16×16 at scale 12, 4 columns.
         let input = try PNGCodec.decode(Data(contentsOf: out.appendingPathComponent("pictures/00_input.png")), path: "input")
         XCTAssertEqual(input.width, 12 + 4 * 16 * 12 + 3 * 10 + 12)
-        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        let html = try String(contentsOf: out.appendingPathComponent("pictures.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("band.png"), "the page names the image")
         XCTAssertTrue(html.contains("tiny"), "the page names the model")
         XCTAssertTrue(html.contains("nearest interpolation"), "the page names the preprocessing")
@@ -166,7 +171,7 @@ final class InspectionTests: XCTestCase {
             "01_conv2d_kernels.png", "02_average_pooling2d_zoom.png", "03_conv2d_1_kernels.png", "04_activation_output.png",
             "05_max_pooling2d_zoom.png", "06_dropout_output.png", "08_dense_output.png",
         ])
-        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        let html = try String(contentsOf: out.appendingPathComponent("pictures.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("bilinear interpolation"))
     }
 

@@ -44,7 +44,7 @@ final class NewLayerInspectionTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
         XCTAssertEqual(Set(result.files).count, result.files.count, "no picture is written twice")
-        let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        let html = try String(contentsOf: out.appendingPathComponent("pictures.html"), encoding: .utf8)
         for name in ["batch_normalization", "global_max_pooling2d", "global_average_pooling2d"] {
             XCTAssertTrue(html.contains(name), name)
         }
