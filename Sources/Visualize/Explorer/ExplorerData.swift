@@ -95,16 +95,20 @@ public enum ExplorerData {
         let xs = Array(x.data.prefix(inputs))
         var top: [JSONValue] = []
         for j in 0..<units {
-            var contributions = (0..<inputs).map { (index: $0, value: xs[$0] * k.data[$0 * units + j]) }
-            contributions.sort { $0.value > $1.value }
-            let up = contributions.prefix(topContributions).filter { $0.value > 0 }
-            let down = contributions.reversed().prefix(topContributions).filter { $0.value < 0 }
-            let listed = Set(up.map(\.index) + down.map(\.index))
-            let rest = contributions.reduce(0.0) { listed.contains($1.index) ? $0 : $0 + Double($1.value) }
+            // One pass per unit: the total, and the largest contributions each way.
+            var up = Largest(count: topContributions), down = Largest(count: topContributions)
+            var total = 0.0
+            for i in 0..<inputs {
+                let value = xs[i] * k.data[i * units + j]
+                total += Double(value)
+                if value > 0 { up.offer(i, value) } else if value < 0 { down.offer(i, -value) }
+            }
+            let listed = up.items + down.items
+            let rest = listed.reduce(total) { $0 - Double(xs[$1.index] * k.data[$1.index * units + j]) }
             func list(_ items: [(index: Int, value: Float)]) -> JSONValue {
                 .array(items.map { .array([.int($0.index), .number(Double(xs[$0.index])), .number(Double(k.data[$0.index * units + j]))]) })
             }
-            top.append(.object(["up": list(Array(up)), "down": list(Array(down)), "rest": .number(rest)]))
+            top.append(.object(["up": list(up.items), "down": list(down.items), "rest": .number(rest)]))
         }
         // The units that weigh most in the answer: |activation × weight to the next layer| (or
         // the largest activations when nothing follows).
@@ -121,6 +125,21 @@ public enum ExplorerData {
         for j in exact { for i in 0..<inputs { columns.append(k.data[i * units + j]) } }
         return ["top": .array(top), "exactUnits": .ints(Array(exact)),
                 "columns": tensor(Tensor(shape: [exact.count, inputs], data: columns))]
+    }
+
+    /// The `count` largest values offered, with their indices, largest first (ties: the first offered).
+    struct Largest {
+        let count: Int
+        private(set) var items: [(index: Int, value: Float)] = []
+
+        init(count: Int) { self.count = count }
+
+        mutating func offer(_ index: Int, _ value: Float) {
+            if items.count == count, let last = items.last, value <= last.value { return }
+            let at = items.firstIndex { value > $0.value } ?? items.count
+            items.insert((index, value), at: at)
+            if items.count > count { items.removeLast() }
+        }
     }
 
     /// {shape, data}: the data as base64 of little-endian float32.

@@ -51,22 +51,24 @@ public enum ExplorerPage {
     .note { color: #666; font-size: 13px; margin: 4px 0; }
     .answer { color: #b31; font-weight: bold; }
     main { padding: 12px 16px; }
-    .overview { display: flex; gap: 14px; align-items: flex-start; overflow-x: auto; padding-bottom: 8px; }
-    .column { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; min-width: 120px; }
-    .maps { display: grid; grid-template-columns: repeat(4, 44px); gap: 4px; }
+    .overview { display: flex; gap: 10px; align-items: flex-start; overflow-x: auto; padding-bottom: 8px; }
+    .column { flex: none; width: min-content; background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; min-width: 96px; }
+    .column h2 { overflow-wrap: anywhere; }
+    .maps { display: grid; grid-template-columns: repeat(4, 36px); gap: 3px; }
     .tile { position: relative; display: block; line-height: 0; }
     .tile span { position: absolute; right: 1px; bottom: 1px; font-size: 9px; line-height: 1; background: rgba(255,255,255,.75); padding: 0 2px; color: #333; }
     .tile.dead canvas { opacity: .25; outline: 2px dashed #999; }
     .tile.dead span { color: #b31; font-weight: bold; }
-    canvas.map { width: 44px; height: 44px; image-rendering: pixelated; display: block; }
-    canvas.photo { width: 184px; height: 184px; image-rendering: pixelated; display: block; margin-bottom: 6px; }
-    canvas.strip { width: 256px; image-rendering: pixelated; display: block; }
-    canvas.big { width: min(512px, 92vw); height: auto; aspect-ratio: 1; image-rendering: pixelated; display: block; cursor: crosshair; }
-    .bars { display: flex; align-items: flex-end; gap: 1px; height: 44px; max-width: 260px; flex-wrap: nowrap; }
-    .bar { display: block; width: 2px; background: #3a7; } .bar.neg { background: #c33; } .bar.zero { background: #ccc; }
+    canvas.map { width: 36px; height: 36px; image-rendering: pixelated; display: block; }
+    canvas.photo { width: 153px; height: 153px; image-rendering: pixelated; display: block; margin-bottom: 6px; }
+    canvas.strip { width: 180px; image-rendering: pixelated; display: block; }
+    canvas.big { width: min(420px, calc(100vw - 64px)); height: auto; aspect-ratio: 1; image-rendering: pixelated; display: block; cursor: crosshair; }
+    .bars { display: flex; align-items: flex-end; gap: 0; height: 60px; flex-wrap: nowrap; }
+    .bar { display: block; width: 1px; min-width: 1px; background: #3a7; } .bars.few .bar { width: 8px; margin-right: 2px; } .bar.neg { background: #c33; } .bar.zero { background: #ccc; }
     .output canvas.plot, .detail canvas.plot { display: block; margin: 4px 0; }
     .detail { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px; }
     .split { display: flex; gap: 18px; flex-wrap: wrap; align-items: flex-start; }
+    .explain { flex: 1 1 360px; min-width: 0; }
     .bigframe { position: relative; }
     .cursor { position: absolute; outline: 2px solid #f0f; pointer-events: none; }
     .value { font-size: 16px; } .value b { font-size: 18px; }
@@ -81,7 +83,8 @@ public enum ExplorerPage {
     table.contrib td, table.contrib th { border-bottom: 1px solid #eee; padding: 2px 6px; text-align: right; }
     .sum { font-size: 15px; }
     @media (max-width: 600px) {
-      .overview { flex-direction: column; overflow-x: visible; }
+      .overview { flex-direction: column; overflow-x: visible; align-items: stretch; }
+      .column { width: auto; }
       .column { width: auto; }
       .maps { grid-template-columns: repeat(8, 1fr); }
       canvas.map { width: 100%; height: auto; aspect-ratio: 1; }

@@ -143,15 +143,15 @@ enum ExplorerScript {
       }
       col.append(maps);
     } else if (t.shape.length === 1 && layer.kind === "Flatten") {
-      const n = t.shape[0], wide = Math.min(256, n), cv = el("canvas", { width: wide, height: Math.ceil(n / wide), class: "strip" });
+      const n = t.shape[0], wide = Math.min(180, n), cv = el("canvas", { width: wide, height: Math.ceil(n / wide), class: "strip" });
       const ctx = cv.getContext("2d"), img = ctx.createImageData(cv.width, cv.height), [lo, hi] = tensorRange(t);
       for (let i = 0; i < n; i++) { const rgb = viridis((t.data[i] - lo) / ((hi - lo) || 1)); img.data.set([rgb[0], rgb[1], rgb[2], 255], i * 4); }
       ctx.putImageData(img, 0, 0);
       col.append(el("a", { href: `#${layer.name}/0` }, cv), el("p", { class: "note" }, `${n} values in Keras' order: row, then column, then channel`));
     } else if (t.shape.length === 1) {
-      const bars = el("div", { class: "bars" }), [lo, hi] = tensorRange(t), top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+      const bars = el("div", { class: "bars" + (t.shape[0] <= 16 ? " few" : "") }), [lo, hi] = tensorRange(t), top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
       for (let j = 0; j < t.shape[0]; j++) {
-        const v = t.data[j], h = Math.round(40 * Math.abs(v) / top);
+        const v = t.data[j], h = Math.round(56 * Math.abs(v) / top);
         bars.append(el("a", { href: `#${layer.name}/${j}`, class: "bar" + (v < 0 ? " neg" : v === 0 ? " zero" : ""), title: `unit ${j}: ${fmt(v)}`, style: `height:${Math.max(h, 1)}px` }));
       }
       col.append(bars);
@@ -220,7 +220,7 @@ enum ExplorerScript {
       big.title = `row ${rr}, column ${cc}: ${fmt(t.data[(rr * W + cc) * C + c])}`;
     });
     const head = el("div", { class: "cellhead" },
-      el("h2", {}, `${layer.name} `, el("small", {}, layer.kind)),
+      backLink(), el("h2", {}, `${layer.name} `, el("small", {}, layer.kind)),
       el("p", { class: "value", id: "cell-value" }, `map ${c}, row ${r}, column ${col}: `, el("b", {}, fmt(value))),
       el("p", { class: "controls" },
         el("button", { onclick: () => go(`${layer.name}/${c - 1 < 0 ? C - 1 : c - 1}/${r}/${col}`) }, "◀ map"),
@@ -228,6 +228,7 @@ enum ExplorerScript {
         layer.kind === "Conv2D" || layer.kind.endsWith("Pooling2D") ? playControls(layer, c) : null));
     return el("div", { class: "detail" }, head, el("div", { class: "split" }, frame, explainCell(layer, c, r, col)));
   }
+  function backLink() { return el("p", { class: "back" }, el("a", { href: "#" }, "← all layers (Escape)")); }
   function playControls(layer, c) {
     return [
       el("button", { onclick: () => { if (playing) stop(); else playing = setInterval(() => step(layer, c), 350); } }, "▶ play / ❚❚ pause"),
@@ -324,7 +325,7 @@ enum ExplorerScript {
     const head = el("h2", {}, `${layer.name} `, el("small", {}, "Flatten"));
     if (src.length !== 3) return el("div", { class: "detail" }, head, el("p", {}, `value ${i}: ${fmt(layer.out.data[i])}`));
     const [, W, C] = src, ch = i % C, col = Math.floor(i / C) % W, r = Math.floor(i / (C * W));
-    return el("div", { class: "detail" }, head,
+    return el("div", { class: "detail" }, backLink(), head,
       el("p", { class: "value", id: "cell-value" }, `value ${i}: `, el("b", {}, fmt(layer.out.data[i]))),
       el("p", {}, `Keras flattens row by row, then column by column, then channel by channel: index ${i} = (${r} × ${W} + ${col}) × ${C} + ${ch}, so it is row ${r}, column ${col}, channel ${ch} of `,
         el("a", { href: `#${prevName(layer)}/${ch}/${r}/${col}` }, prevName(layer)), "."));
@@ -354,7 +355,7 @@ enum ExplorerScript {
       items.map(([i, xv, wv]) => el("tr", {}, el("td", {}, describe(i)), el("td", {}, xv.toFixed(4)), el("td", {}, wv.toFixed(4)), el("td", { class: xv * wv < 0 ? "neg" : "" }, (xv * wv).toFixed(4)))));
     const classes = D.meta.classes, last = model.layers[model.layers.length - 1];
     const towards = (positive) => last === layer ? (positive ? classes[1] || "class 1" : classes[0] || "class 0") : positive ? "raise z" : "lower z";
-    return el("div", { class: "detail" },
+    return el("div", { class: "detail" }, backLink(),
       el("h2", {}, `${layer.name} `, el("small", {}, `Dense, unit ${j} of ${units}`)),
       el("p", { class: "value", id: "cell-value" }, `unit ${j}: z = b + Σ x·w over ${inputs} inputs = ${fmt(z)}; ${layer.activation}(z) = `, el("b", {}, fmt(y))),
       el("p", { class: "controls" }, el("button", { onclick: () => go(`${layer.name}/${(j + units - 1) % units}`) }, "◀ unit"), el("button", { onclick: () => go(`${layer.name}/${(j + 1) % units}`) }, "unit ▶")),
@@ -372,7 +373,7 @@ enum ExplorerScript {
     let how = "";
     if (layer.kind === "GlobalAveragePooling2D") how = `the mean of map ${j} of ${prevName(layer)}`;
     if (layer.kind === "GlobalMaxPooling2D") how = `the largest value of map ${j} of ${prevName(layer)}`;
-    return el("div", { class: "detail" }, el("h2", {}, `${layer.name} `, el("small", {}, layer.kind)),
+    return el("div", { class: "detail" }, backLink(), el("h2", {}, `${layer.name} `, el("small", {}, layer.kind)),
       el("p", { class: "value", id: "cell-value" }, `value ${j}: `, el("b", {}, fmt(layer.out.data[j]))), el("p", {}, how),
       el("p", { class: "controls" }, el("button", { onclick: () => go(`${layer.name}/${(j + n - 1) % n}`) }, "◀"), el("button", { onclick: () => go(`${layer.name}/${(j + 1) % n}`) }, "▶")));
   }
@@ -383,7 +384,7 @@ enum ExplorerScript {
       return el("div", { class: "detail" }, el("h2", {}, "Output"), el("p", { id: "cell-value" }, `softmax over ${last.out.data.length} classes; the largest is `, el("b", {}, D.meta.predicted)));
     }
     const z = last.pre ? last.pre.data[0] : NaN, p = last.out.data[0], one = classes[1] || "class 1", zero = classes[0] || "class 0";
-    return el("div", { class: "detail" }, el("h2", {}, "Output: logit → sigmoid → threshold → class"),
+    return el("div", { class: "detail" }, backLink(), el("h2", {}, "Output: logit → sigmoid → threshold → class"),
       el("p", { class: "value", id: "cell-value" }, `z = ${fmt(z)}; p = σ(z) = 1 / (1 + e^(−z)) = `, el("b", {}, fmt(p))),
       sigmoidPlot(z, p),
       el("p", {}, `p is the probability of “${one}” (class 1, the second folder in alphabetical order). p > 0.5 means ${one}, otherwise ${zero}: here `, el("b", {}, p > 0.5 ? one : zero), "."),
@@ -502,6 +503,8 @@ enum ExplorerScript {
   const started = performance.now();
   render();
   document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
+  // Milliseconds from the start of navigation to a drawn page (data parsed, overview drawn).
+  document.body.dataset.readyMs = performance.now().toFixed(0);
   if (new URLSearchParams(location.search).has("selfcheck")) selfcheck();
   window.CNNVIZ_SELFCHECK = selfcheck;
 })();
