@@ -90,11 +90,12 @@ public enum TrainingSession {
             log("Saved the trained model in \(trainer.modelFolder.path)")
             if options.report {
                 let evaluation = try validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
-                let report = TrainingReport(
+                var report = TrainingReport(
                     title: "Training report: \(options.output.lastPathComponent)", history: trainer.history,
                     epochsWithPictures: Array(0...trainer.history.count), probes: probes,
                     evaluation: evaluation, validation: validation,
                     settings: settings(options, spec: spec, training: training, validation: validation))
+                report.movement = try pictures.movement(trainer.model)
                 try report.write(to: options.output)
                 log("Report: \(options.output.appendingPathComponent("index.html").path)")
             }
