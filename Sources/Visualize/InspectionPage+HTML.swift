@@ -8,7 +8,8 @@ extension InspectionPage {
         let imageName = URL(fileURLWithPath: c.imagePath).lastPathComponent
         var page = HTMLPage(title: "cnnviz inspect: \(imageName)")
         page.heading("What the network does with \(imageName)", level: 1)
-        page.raw("<p>" + HTMLPage.link("index.html", "← the explorer: click any number to see how it was computed") + "</p>")
+        page.raw("<p>" + (c.indexLink.map { HTMLPage.link($0.href, "← " + $0.title) + " · " } ?? "")
+                 + HTMLPage.link("index.html", "the explorer: click any number to see how it was computed") + "</p>")
         let p = c.preprocessing
         let preprocessingText = "resized from \(c.imageSize.width)×\(c.imageSize.height) to \(p.targetSize.1)×\(p.targetSize.0) pixels with \(p.interpolation) interpolation (as Keras' load_img / flow_from_directory), RGB, every value multiplied by \(rescaleText(p.rescale)) (rescale)"
         page.table(header: [], rows: [

@@ -15,6 +15,8 @@ public enum InspectionPage {
         public var loss: String
         public var predictedClass: String
         public var probability: Float
+        /// The index page this inspection belongs to (the tour's), relative to its folder.
+        public var indexLink: (href: String, title: String)?
 
         public init(imagePath: String, imageSize: (width: Int, height: Int), modelDescription: String, modelName: String,
                     preprocessing: Preprocessing, classNames: [String], loss: String, predictedClass: String, probability: Float) {

@@ -62,10 +62,12 @@ public enum Inspection {
     }
 
     /// Loads the model, reads the image, runs forward and backward with a trace, and writes the folder.
-    @discardableResult
     /// Tensors of more than `Trace.largeTensor` values (the Dense kernel and its gradient) get a
-    /// `.npy` file only with `allTensors`.
-    public static func run(image imageURL: URL, model source: ModelSource, output: URL, allTensors: Bool = false) throws -> Result {
+    /// `.npy` file only with `allTensors`. `indexLink` is the index page this inspection belongs
+    /// to (href relative to `output`).
+    @discardableResult
+    public static func run(image imageURL: URL, model source: ModelSource, output: URL, allTensors: Bool = false,
+                           indexLink: (href: String, title: String)? = nil) throws -> Result {
         let spec: ModelSpec
         let model: Sequential
         let modelDescription: String
@@ -75,7 +77,7 @@ public enum Inspection {
             model = try spec.build(seed: seed)
             modelDescription = "the coursework model, untrained (weights drawn from seed \(seed))"
         case .folder(let url):
-            return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output)
+            return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output, allTensors: allTensors, indexLink: indexLink)
         case let .file(url, overrides):
             let loaded = try ModelFiles.load(url, overrides: overrides)
             spec = loaded.saved.spec
@@ -109,10 +111,11 @@ public enum Inspection {
         trace.captureGradients(of: model)
 
         let className = predicted < classNames.count ? classNames[predicted] : "class \(predicted)"
-        let context = InspectionPage.Context(
+        var context = InspectionPage.Context(
             imagePath: imageURL.path, imageSize: (original.width, original.height), modelDescription: modelDescription,
             modelName: spec.name, preprocessing: preprocessing, classNames: classNames, loss: spec.loss.rawValue,
             predictedClass: className, probability: probability)
+        context.indexLink = indexLink
         var files: [String] = []
         let largestFile = allTensors ? Int.max : Trace.largeTensor
         try AtomicWrite.folder(at: output) { folder in

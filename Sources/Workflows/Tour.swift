@@ -81,6 +81,7 @@ public enum Tour {
         options.validationFolder = data.appendingPathComponent("test_set")
         options.epochs = epochs
         options.seed = seed
+        options.indexLink = ("../../index.html", "the tour")
         let trained = try TrainingSession.run(options, log: log)
         let accuracy = trained.history.last?.valAccuracy
 
@@ -88,7 +89,8 @@ public enum Tour {
         let image = try firstTestImage(in: data)
         let name = "tour-" + image.deletingPathExtension().lastPathComponent
         let inspection = try Inspection.run(image: image, model: .folder(run.appendingPathComponent("model")),
-                                            output: root.appendingPathComponent("inspect/\(name)"))
+                                            output: root.appendingPathComponent("inspect/\(name)"),
+                                            indexLink: ("../../index.html", "the tour"))
         log("   \(image.lastPathComponent): \(inspection.predictedClass) (p = \(String(format: "%.3f", inspection.probability))) → \(inspection.folder.path)/index.html")
 
         let index = root.appendingPathComponent("index.html")

@@ -26,6 +26,8 @@ public struct TrainOptions {
     public var resume = false
     /// Write the HTML report with pictures of every epoch.
     public var report = true
+    /// The index page the report belongs to (the tour's), href relative to `output`.
+    public var indexLink: (href: String, title: String)?
     /// Redraw the progress bar in place when stdout is a terminal (off: one line per epoch via the log).
     public var liveProgress = true
     /// Stop after this many steps in total (tests use it to interrupt a run at a known point).

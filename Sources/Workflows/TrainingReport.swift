@@ -15,6 +15,8 @@ public struct TrainingReport {
     public var settings: [(String, String)]
     /// How far each trainable array moved since the start (`EpochPictures.movement`).
     public var movement: [(name: String, relative: Double?, distance: Double)] = []
+    /// The index page the report belongs to, href relative to the report's folder.
+    public var indexLink: (href: String, title: String)?
 
     public init(title: String, history: [EpochRecord], epochsWithPictures: [Int], probes: [EpochPictures.Probe],
                 evaluation: Evaluation?, validation: LabeledImages?, settings: [(String, String)]) {
@@ -49,6 +51,7 @@ public struct TrainingReport {
         try ImageFile.write(lossChart.renderPNG(), to: folder.appendingPathComponent("loss.png"))
         try ImageFile.write(accuracyChart.renderPNG(), to: folder.appendingPathComponent("accuracy.png"))
         var page = HTMLPage(title: title)
+        if let indexLink { page.raw("<p>" + HTMLPage.link(indexLink.href, "← " + indexLink.title) + "</p>") }
         page.heading(title, level: 1)
         page.paragraph("What the network learned, epoch by epoch. Everything here is a file beside this page: "
                        + "the trained model is in model/ and the numbers per epoch in history.csv.")

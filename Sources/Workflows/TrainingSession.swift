@@ -96,6 +96,7 @@ public enum TrainingSession {
                     evaluation: evaluation, validation: validation,
                     settings: settings(options, spec: spec, training: training, validation: validation))
                 report.movement = try pictures.movement(trainer.model)
+                report.indexLink = options.indexLink
                 try report.write(to: options.output)
                 log("Report: \(options.output.appendingPathComponent("index.html").path)")
             }

@@ -30,6 +30,17 @@ final class TourTests: XCTestCase {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(ref).path), "dead link \(ref)")
             }
             XCTAssertTrue(html.contains(photos == nil ? "drew its own" : "Photos in the coursework"))
+            // The pages it links link back to it, and none of theirs is dead.
+            for page in references where page.hasSuffix(".html") && page != "tutorials/index.html" && !page.hasPrefix("tutorials/") {
+                let url = out.appendingPathComponent(page)
+                let inner = try String(contentsOf: url, encoding: .utf8)
+                let links = HTMLPage.references(in: inner)
+                XCTAssertTrue(links.contains { url.deletingLastPathComponent().appendingPathComponent($0).standardizedFileURL == result.index.standardizedFileURL },
+                              "\(page) links back to the tour")
+                for ref in links where !ref.hasPrefix("#") {
+                    XCTAssertTrue(FileManager.default.fileExists(atPath: url.deletingLastPathComponent().appendingPathComponent(ref).path), "\(page): dead link \(ref)")
+                }
+            }
         }
         // A second run over its own folder replaces it.
         XCTAssertNoThrow(try Tour.run(output: root.appendingPathComponent("stripes"), epochs: 1, log: { _ in }))

@@ -26,6 +26,7 @@ public enum ExplorerPage {
         </head>
         <body>
         <header>
+        \(c.indexLink.map { "<p class=\"note\">" + HTMLPage.link($0.href, "← " + $0.title) + "</p>" } ?? "")
         <h1><a href="#">\(e(URL(fileURLWithPath: c.imagePath).lastPathComponent))</a> → <span class="answer">\(e(c.predictedClass))</span>
         <small>(p = \(String(format: "%.4f", c.probability)))</small></h1>
         <p class="note">\(e(c.modelDescription)). Click any map, cell, unit or the output to see how it was computed.
