@@ -125,7 +125,7 @@ enum BuiltinLessons {
         pool-size: 2
         mode: max
         ---
-        # Max pooling: tomar el valor más grande de cada cuadrante
+        # Max pooling: quedarse con el valor más grande de cada ventana
 
         El max pooling divide la entrada en ventanas (de {pool-size}×{pool-size} aquí; 2×2 es el valor por defecto en Keras) y se queda solo con el valor más grande de cada una. Una entrada de {input} pasa a {output}: sobrevive la respuesta más fuerte de cada ventana y el mapa se hace más pequeño. El pooling no tiene pesos; en él no se aprende nada.
         """#,

@@ -36,7 +36,11 @@ public enum TutorialPage {
         }
         page.paragraph(l.pick("Tutorial '\(w.tutorial)', lesson: \(w.lessonSource)", "Tutorial «\(w.tutorial)», lección: \(w.lessonSource)"), className: "meta")
         page.table(header: [l.pick("setting", "ajuste"), l.pick("value", "valor")],
-                   rows: w.settings.map { [LessonText.settingName($0.key, l) + " (--\($0.key))", $0.value] }, className: "settings")
+                   rows: w.settings.map { setting in
+                       let option = "<code class=\"opt\">--\(HTMLPage.escape(setting.key))</code>"
+                       let name = l == .en ? option : HTMLPage.escape(LessonText.settingName(setting.key, l)) + " " + option
+                       return [name, "<span class=\"mono\">\(HTMLPage.escape(setting.value))</span>"]
+                   }, htmlCells: true, className: "settings")
 
         page.heading(l.pick("Step by step", "Paso a paso"), id: "steps")
         page.raw("""
@@ -49,7 +53,7 @@ public enum TutorialPage {
         </div>
         """)
         for (i, step) in w.steps.enumerated() {
-            var html = "<section class=\"step\" id=\"step-\(i + 1)\" data-step=\"\(i + 1)\">"
+            var html = "<section class=\"step\" data-step=\"\(i + 1)\">"
             html += "<h3>\(HTMLPage.escape(l.pick("Step", "Paso") + " \(i + 1)/\(w.steps.count): \(step.title)"))</h3>"
             html += "<ul class=\"lines\">" + step.lines.map { line in
                 let c = line.hasPrefix("✓") ? " class=\"ok\"" : line.hasPrefix("✗") ? " class=\"bad\"" : ""
@@ -159,7 +163,7 @@ public enum TutorialPage {
                     html += "<a class=\"thumb\" href=\"\(HTMLPage.path(href))\"><img src=\"\(HTMLPage.path("\(name)/\(thumb)"))\" alt=\"\(HTMLPage.escape(entry.title))\" loading=\"lazy\"></a>"
                 }
                 html += "<div><h2>\(i + 1). " + HTMLPage.link(href, entry.title) + "</h2>"
-                html += "<p>\(HTMLPage.escape(summary))</p>"
+                // The summary describes the default numbers; a written page may use others, and its title says which.
                 html += "<p class=\"meta\">" + l.pick("\(entry.steps) steps", "\(entry.steps) pasos")
                     + (entry.agrees == "✓" ? l.pick(" · matches CNNCore ✓", " · coincide con CNNCore ✓") : entry.agrees == "✗" ? l.pick(" · differs from CNNCore ✗", " · no coincide con CNNCore ✗") : "") + "</p></div>"
             } else {
@@ -185,7 +189,7 @@ public enum TutorialPage {
 
     static let css = """
     .nav { margin: 0; } .meta { color: #6c757d; font-size: 0.9rem; }
-    table.settings td:first-child { font-family: ui-monospace, monospace; }
+    code.opt { white-space: nowrap; color: #495057; }
     .player { position: sticky; top: 0; background: #fff; padding: 8px 0; display: flex; gap: 10px; align-items: center; z-index: 1; border-bottom: 1px solid #dee2e6; }
     .player input { flex: 1; } .player button { font-size: 1rem; padding: 2px 12px; }
     .step h3 { margin-top: 1em; } .lines { font-family: ui-monospace, monospace; font-size: 0.92rem; padding-left: 1.2em; }
@@ -199,7 +203,7 @@ public enum TutorialPage {
     figure.matrix.input figcaption { color: #1f5f99; } figure.matrix.kernel figcaption { color: #8e44ad; }
     figure.matrix.output figcaption { color: #1e7b34; } figure.matrix.gradient figcaption { color: #b03a2e; }
     .intro { font-size: 1.05rem; }
-    @media (max-width: 600px) { .player { flex-wrap: wrap; } .player input { flex-basis: 100%; order: 5; } figure.matrix td { min-width: 1.8em; } }
+    @media (max-width: 600px) { h1 { font-size: 1.45rem; } .player { flex-wrap: wrap; } .player input { flex-basis: 100%; order: 5; } figure.matrix td { min-width: 1.8em; } }
     .js .step { display: none; } .js .step.current { display: block; }
     @media print { .player { display: none; } .js .step { display: block; } }
     """
