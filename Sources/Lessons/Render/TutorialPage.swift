@@ -80,8 +80,8 @@ public enum TutorialPage {
 
         // The frames are files for whoever wants pictures; the page shows each step once, above.
         page.heading(l.pick("Files", "Archivos"), id: "files")
-        let frames = w.steps.indices.map { HTMLPage.link(frameName($0), frameName($0)) }.joined(separator: " · ")
-        page.raw("<p class=\"meta\">" + l.pick("Each step as a PNG picture: ", "Cada paso como imagen PNG: ") + frames + "</p>")
+        let frames = w.steps.indices.map { HTMLPage.link(frameName($0), "\($0 + 1)") }.joined(separator: " · ")
+        page.raw("<p class=\"meta\">" + l.pick("Each step as a PNG picture (step-01.png …): ", "Cada paso como imagen PNG (step-01.png …): ") + frames + "</p>")
         page.raw("<p class=\"meta\">" + HTMLPage.link("walkthrough.json", "walkthrough.json") + l.pick(" — every number of this page, as JSON.", " — todos los números de esta página, en JSON.") + "</p>")
         page.raw("<p class=\"nav\">" + HTMLPage.link("../index.html", l.pick("← all tutorials", "← todos los tutoriales")) + "</p>")
         page.extraCSS = css
