@@ -115,4 +115,37 @@ final class TutorialLinksTests: XCTestCase {
         let index = try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
         XCTAssertTrue(index.contains("cnnviz tutorial pooling --lang es"), "the index says how to write the others")
     }
+
+    /// The play button steps through the slider in a real browser (headless Chromium, 5 s of
+    /// virtual time: about three steps at one every 1.6 s), and shows "Pause" while it plays.
+    func testPlayButtonStepsThroughInChromium() throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("no Chromium on this machine (.ci/run installs it with apt-get install chromium)")
+        }
+        let library = LessonLibrary(folder: Self.tutorials, foundHow: "test")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutorial-play-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let walk = try TutorialRunner.walkthrough(library.lesson(named: "pooling", language: .es), language: .es)
+        let folder = try TutorialFiles.write(walk, to: root)
+        // The page as written, plus one line that presses Play once it has loaded.
+        let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+            .replacingOccurrences(of: "</body>", with: "<script>document.getElementById('play').click();</script></body>")
+        let pressed = folder.appendingPathComponent("pressed.html")
+        try Data(html.utf8).write(to: pressed)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--user-data-dir=" + root.appendingPathComponent("chromium-profile").path,
+                             "--virtual-time-budget=5000", "--dump-dom", "file://" + pressed.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dom = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let counter = dom.range(of: "id=\"counter\">").map { dom[$0.upperBound...].prefix { $0 != " " } } ?? ""
+        XCTAssertGreaterThan(Int(counter) ?? 0, 1, "Play moved the slider on: \(dom.suffix(2000))")
+        XCTAssertTrue(dom.contains(">❚❚ Pausa</button>"), "the button offers to pause while playing")
+    }
 }
