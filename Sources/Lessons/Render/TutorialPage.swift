@@ -184,7 +184,7 @@ public enum TutorialPage {
     li.card p { margin: 0.2em 0; } .meta { color: #6c757d; font-size: 0.9rem; }
     .thumb { flex: 0 0 240px; } .thumb img { width: 240px; height: 150px; object-fit: cover; object-position: left top; border: 1px solid #dee2e6; display: block; }
     .thumb.missing { height: 150px; background: #f1f3f5; border: 1px dashed #adb5bd; }
-    @media (max-width: 600px) { li.card { flex-direction: column; } .thumb, .thumb img { width: 100%; flex-basis: auto; } }
+    @media (max-width: 600px) { li.card { flex-direction: column; } .thumb, .thumb img { width: 100%; flex-basis: auto; } .thumb.missing { display: none; } }
     """
 
     static let css = """
