@@ -21,9 +21,9 @@ enum BuiltinLessons {
         stride: 1
         padding: valid
         ---
-        # Convolution: a 4×4 input becomes 3×3
+        # Convolution: a {input} input becomes {output}
 
-        A convolution slides a small kernel over its input. At each position it multiplies the cells it covers by the kernel's cells, adds the products, and adds a bias: that sum is one cell of the output. A 2×2 kernel fits in 3 × 3 positions of a 4×4 input, so the output is 3×3.
+        A convolution slides a small kernel over its input. At each position it multiplies the cells it covers by the kernel's cells, adds the products, and adds a bias: that sum is one cell of the output. With stride {stride} and padding `{padding}`, a {kernel} kernel fits in {output} positions of a {input} input, so the output is {output}.
         """#,
         #"""
         ---
@@ -34,7 +34,7 @@ enum BuiltinLessons {
         ---
         # Max pooling: keep the largest value of each window
 
-        Max pooling cuts the input into windows (2×2 here, Keras' default) and keeps only the largest value of each. A 4×4 input becomes 2×2: the strongest response of each quadrant survives, and the map is four times smaller. Pooling has no weights; nothing in it is learned.
+        Max pooling cuts the input into windows ({pool-size}×{pool-size} here; 2×2 is Keras' default) and keeps only the largest value of each. A {input} input becomes {output}: the strongest response of each window survives, and the map gets smaller. Pooling has no weights; nothing in it is learned.
         """#,
         #"""
         ---
@@ -45,7 +45,7 @@ enum BuiltinLessons {
         ---
         # Padding and stride: how big is the output?
 
-        Two settings decide the size of a convolution's output. The stride is how many cells the kernel moves each time. The padding says what happens at the border: `valid` adds nothing, so the kernel stays inside the input and the output shrinks; `same` adds zeros around the input so that, with stride 1, the output keeps the input's size. This lesson runs the same 5×5 input and 3×3 kernel (all ones, so each output is simply the sum of its window) under all four combinations.
+        Two settings decide the size of a convolution's output. The stride is how many cells the kernel moves each time. The padding says what happens at the border: `valid` adds nothing, so the kernel stays inside the input and the output shrinks; `same` adds zeros around the input so that, with stride 1, the output keeps the input's size. This lesson runs the same {input} input and {kernel} kernel (all ones, so each output is simply the sum of its window) under all four combinations.
         """#,
         #"""
         ---
@@ -98,9 +98,9 @@ enum BuiltinLessons {
         learning-rate: 0.01
         loss: squared
         ---
-        # Backprop: one training step of a 2×2 kernel
+        # Backprop: one training step of a {kernel} kernel
 
-        Training changes each weight a little in the direction that lowers the loss. This lesson does one such step by hand for the 2×2 kernel of the convolution tutorial: the output y, the loss L, how L changes with each output cell (dL/dy), how it changes with each kernel weight (dL/dK), and the kernel after one step of SGD.
+        Training changes each weight a little in the direction that lowers the loss. This lesson does one such step by hand for a {kernel} kernel, as in the convolution tutorial: the output y, the loss L, how L changes with each output cell (dL/dy), how it changes with each kernel weight (dL/dK), and the kernel after one step of SGD.
         """#,
     ]
 
@@ -114,9 +114,9 @@ enum BuiltinLessons {
         stride: 1
         padding: valid
         ---
-        # Convolución: una entrada de 4×4 se convierte en 3×3
+        # Convolución: una entrada de {input} se convierte en {output}
 
-        Una convolución desliza un kernel (filtro) pequeño sobre la entrada. En cada posición multiplica las celdas que cubre por las del kernel, suma los productos y añade un sesgo (bias): esa suma es una celda de la salida. Un kernel de 2×2 cabe en 3 × 3 posiciones de una entrada de 4×4, así que pasamos de una representación de 4×4 a una de 3×3.
+        Una convolución desliza un kernel (filtro) pequeño sobre la entrada. En cada posición multiplica las celdas que cubre por las del kernel, suma los productos y añade un sesgo (bias): esa suma es una celda de la salida. Con paso {stride} y relleno `{padding}`, un kernel de {kernel} cabe en {output} posiciones de una entrada de {input}, así que pasamos de una representación de {input} a una de {output}.
         """#,
         #"""
         ---
@@ -125,9 +125,9 @@ enum BuiltinLessons {
         pool-size: 2
         mode: max
         ---
-        # Max pooling: tomar el valor más grande de cada cuadrante
+        # Max pooling: quedarse con el valor más grande de cada ventana
 
-        El max pooling divide la entrada en ventanas (de 2×2 aquí, como por defecto en Keras) y se queda solo con el valor más grande de cada una. Una entrada de 4×4 pasa a 2×2: sobrevive la respuesta más fuerte de cada cuadrante y el mapa es cuatro veces más pequeño. El pooling no tiene pesos; en él no se aprende nada.
+        El max pooling divide la entrada en ventanas (de {pool-size}×{pool-size} aquí; 2×2 es el valor por defecto en Keras) y se queda solo con el valor más grande de cada una. Una entrada de {input} pasa a {output}: sobrevive la respuesta más fuerte de cada ventana y el mapa se hace más pequeño. El pooling no tiene pesos; en él no se aprende nada.
         """#,
         #"""
         ---
@@ -138,7 +138,7 @@ enum BuiltinLessons {
         ---
         # Relleno (padding) y paso (stride): ¿de qué tamaño es la salida?
 
-        Dos ajustes deciden el tamaño de la salida de una convolución. El paso (stride) es cuántas celdas avanza el kernel cada vez. El relleno (padding) dice qué pasa en el borde: `valid` no añade nada, así que el kernel no sale de la entrada y la salida encoge; `same` añade ceros alrededor para que, con paso 1, la salida conserve el tamaño de la entrada. Esta lección aplica la misma entrada de 5×5 y el mismo kernel de 3×3 (todo unos, así que cada salida es simplemente la suma de su ventana) con las cuatro combinaciones.
+        Dos ajustes deciden el tamaño de la salida de una convolución. El paso (stride) es cuántas celdas avanza el kernel cada vez. El relleno (padding) dice qué pasa en el borde: `valid` no añade nada, así que el kernel no sale de la entrada y la salida encoge; `same` añade ceros alrededor para que, con paso 1, la salida conserve el tamaño de la entrada. Esta lección aplica la misma entrada de {input} y el mismo kernel de {kernel} (todo unos, así que cada salida es simplemente la suma de su ventana) con las cuatro combinaciones.
         """#,
         #"""
         ---
@@ -191,9 +191,9 @@ enum BuiltinLessons {
         learning-rate: 0.01
         loss: squared
         ---
-        # Retropropagación: un paso de entrenamiento de un kernel de 2×2
+        # Retropropagación: un paso de entrenamiento de un kernel de {kernel}
 
-        Entrenar es cambiar cada peso un poco en la dirección que baja la pérdida. Esta lección da a mano uno de esos pasos para el kernel de 2×2 del tutorial de convolución: la salida y, la pérdida L, cómo cambia L con cada celda de salida (dL/dy), cómo cambia con cada peso del kernel (dL/dK), y el kernel tras un paso de SGD.
+        Entrenar es cambiar cada peso un poco en la dirección que baja la pérdida. Esta lección da a mano uno de esos pasos para un kernel de {kernel}, como en el tutorial de convolución: la salida y, la pérdida L, cómo cambia L con cada celda de salida (dL/dy), cómo cambia con cada peso del kernel (dL/dK), y el kernel tras un paso de SGD.
         """#,
     ]
 }

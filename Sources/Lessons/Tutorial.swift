@@ -9,14 +9,18 @@ public struct TutorialResult: Sendable {
     public var checks: [Check]
     /// The settings the tutorial actually used, in a readable order.
     public var used: [(key: String, value: String)]
+    /// Sizes computed from the numbers used, for the lesson's placeholders: "input" → "5×5"
+    /// fills `{input}` in the title and text (see `Placeholders`).
+    public var facts: [String: String]
 
     public init(steps: [Step], output: Matrix, results: [(name: String, matrix: Matrix)] = [],
-                checks: [Check], used: [(key: String, value: String)]) {
+                checks: [Check], used: [(key: String, value: String)], facts: [String: String] = [:]) {
         self.steps = steps
         self.output = output
         self.results = results
         self.checks = checks
         self.used = used
+        self.facts = facts
     }
 }
 

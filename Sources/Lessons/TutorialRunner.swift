@@ -25,8 +25,13 @@ public enum TutorialRunner {
                               problem: "the \(overflow.what) became infinity or NaN: the values are too large for 32-bit floats",
                               expected: "smaller numbers in the matrices, bias and learning rate, e.g. between -1000 and 1000")
         }
-        return Walkthrough(name: lesson.name, tutorial: tutorial.name, language: lang, title: lesson.title, intro: lesson.intro,
-                           body: lesson.body, lessonSource: lesson.source, settings: result.used, steps: result.steps,
-                           output: result.output, results: result.results, checks: result.checks)
+        // Titles and text follow the sizes actually used (`LessonText`): a 5×5 --input is never
+        // called "a 4×4 input".
+        let facts = LessonText.facts(used: result.used, output: result.output, extra: result.facts)
+        let custom = options.values.contains { key, value in lesson.settings.text(key) != value.text }
+        return Walkthrough(name: lesson.name, tutorial: tutorial.name, language: lang, title: LessonText.fill(lesson.title, facts),
+                           intro: LessonText.fill(lesson.intro, facts), body: LessonText.fill(lesson.body, facts),
+                           lessonSource: lesson.source, settings: result.used, steps: result.steps,
+                           output: result.output, results: result.results, checks: result.checks, customNumbers: custom)
     }
 }

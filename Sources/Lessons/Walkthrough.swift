@@ -106,6 +106,9 @@ public struct Walkthrough: Sendable {
     public var results: [(name: String, matrix: Matrix)]
     /// Step-by-step arithmetic versus the engine.
     public var checks: [Check]
+    /// True when options changed the lesson header's numbers: the lesson's worked sections then
+    /// no longer apply and the page works its example out again (`LessonText.body`).
+    public var customNumbers = false
 
     /// True when every hand computation matches the engine.
     public var agrees: Bool { checks.allSatisfy(\.agrees) }

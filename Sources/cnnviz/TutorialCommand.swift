@@ -13,13 +13,13 @@ struct TutorialCommand: ParsableCommand {
         discussion: """
         Tutorials, in order: \(TutorialRegistry.names.joined(separator: ", ")). `cnnviz tutorial list` describes them.
         Each one prints its steps, checks them against CNNCore's layers, and writes PNG frames and an
-        index.html with a step slider to output/tutorials/NAME/. The default numbers live in the lesson
+        index.html with a step slider to output/tutorials/NAME/. `cnnviz tutorial all` writes all of them. The default numbers live in the lesson
         files in Tutorials/<lang>/; options override them. Matrices: rows split by ';', values by spaces
         or commas, channels by '|'.
         """
     )
 
-    @Argument(help: "The tutorial to run (e.g. convolution), or `list`.")
+    @Argument(help: "The tutorial to run (e.g. convolution), `all` to write every one, or `list`.")
     var name: String?
 
     @Option(help: "Run this lesson file instead of a built-in name (Markdown with a header block; see Tutorials/).")
@@ -48,6 +48,9 @@ struct TutorialCommand: ParsableCommand {
 
     @Option(help: "edges: a JPEG or PNG to run the kernels on (default: a picture the program draws).")
     var image: String?
+
+    @Option(parsing: .unconditional, help: "pooling: the gradient arriving at the pooled output, one value per output cell, e.g. \"1 2; 3 4\" (default 1, 2, 3, … so each value's route shows).")
+    var gradient: String?
 
     @Option(parsing: .unconditional, help: "backprop: the target output, e.g. \"0 0 0; 0 0 0; 0 0 0\".")
     var target: String?
@@ -84,7 +87,8 @@ struct TutorialCommand: ParsableCommand {
         var s = Settings()
         let pairs: [(String, String?)] = [("input", input), ("kernel", kernel), ("bias", bias), ("stride", stride),
                                           ("padding", padding), ("pool-size", poolSize), ("mode", mode), ("image", image),
-                                          ("target", target), ("learning-rate", learningRate), ("loss", loss), ("size", size)]
+                                          ("target", target), ("learning-rate", learningRate), ("loss", loss), ("size", size),
+                                          ("gradient", gradient)]
         for (key, value) in pairs { if let value { s.set(key, value, source: "--\(key)") } }
         return s
     }
@@ -105,6 +109,7 @@ struct TutorialCommand: ParsableCommand {
                 }
             }
             if let target { _ = try MatrixParser.matrix(target, source: "--target", example: "0 0; 0 0") }
+            if let gradient { _ = try MatrixParser.matrix(gradient, source: "--gradient", example: "1 2; 3 4") }
             if let bias { _ = try MatrixParser.number(bias, source: "--bias", example: "0.5") }
             if let learningRate { _ = try MatrixParser.number(learningRate, source: "--learning-rate", example: "0.01") }
             if let stride {
@@ -125,6 +130,9 @@ struct TutorialCommand: ParsableCommand {
         } catch let error as LessonError {
             throw ValidationError(error.description)
         }
+        if name == "all", !options.values.isEmpty || json || step {
+            throw ValidationError("`cnnviz tutorial all` writes every lesson with its own numbers, so it takes only --lang and --output. Expected form: `cnnviz tutorial all --lang es`, or one tutorial with options: `cnnviz tutorial convolution --input \"1 2; 3 4\" --kernel \"1 0; 0 -1\"`")
+        }
     }
 
     func run() throws {
@@ -133,6 +141,15 @@ struct TutorialCommand: ParsableCommand {
             for problem in library.problems { warn("warning: skipped a lesson file: \(problem)") }
             if file == nil, name == nil || name == "list" {
                 print(list(library))
+                return
+            }
+            if file == nil, name == "all" {
+                let written = try TutorialFiles.writeAll(language: lang ?? .en, library: library, outputRoot: URL(fileURLWithPath: output))
+                for (walk, folder) in written {
+                    print("\(walk.agrees ? "✓" : "✗") \(walk.title)  →  \(folder.appendingPathComponent("index.html").path)")
+                }
+                print((lang ?? .en).pick("Index: ", "Índice: ") + URL(fileURLWithPath: output).appendingPathComponent("index.html").path)
+                if !written.allSatisfy({ $0.0.agrees }) { throw ExitCode.failure }
                 return
             }
             let lesson: Lesson

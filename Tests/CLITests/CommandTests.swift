@@ -42,6 +42,33 @@ final class CommandTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
     }
 
+    /// The terminal and the page follow the numbers given (issue 16): a 5×5 input is called 5×5,
+    /// in Spanish too; pooling's --gradient sets the incoming gradient; `tutorial all` writes the eight.
+    func testTutorialWordsFollowTheNumbersAndGradientOption() throws {
+        let out = CLI.scratch().appendingPathComponent("tutorials")
+        var r = try CLI.run(["tutorial", "convolution", "--lang", "es", "--no-color", "--output", out.path,
+                             "--input", "1 2 0 1 3; 0 1 2 3 1; 3 0 1 2 2; 2 3 0 1 0; 1 1 2 0 1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("Convolución: una entrada de 5×5 se convierte en 4×4"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("de 4×4 se convierte en 3×3"))
+        let page = try String(contentsOf: out.appendingPathComponent("convolution/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<html lang=\"es\">") && page.contains("<h1>Convolución: una entrada de 5×5 se convierte en 4×4</h1>"))
+        r = try CLI.run(["tutorial", "pooling", "--json", "--output", out.path, "--gradient", "1 0; 0 -2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let grad = (json?["results"] as? [String: Any])?["input_gradient"] as? [[Double]]
+        XCTAssertEqual(grad, [[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, -2, 0], [0, 0, 0, 0]])
+        r = try CLI.run(["tutorial", "pooling", "--output", out.path, "--gradient", "1 2 3"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--gradient"), r.stderr)
+        r = try CLI.run(["tutorial", "all", "--lang", "es", "--output", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertEqual(index.components(separatedBy: "thumbnail.png").count - 1, 8, "eight tutorials with a thumbnail")
+        r = try CLI.run(["tutorial", "all", "--input", "1 2; 3 4", "--output", out.path])
+        XCTAssertEqual(r.status, 64, "all takes no numbers: \(r.stderr)")
+    }
+
     /// `bench train --profile --json`: the throughput and a time per phase of the step, whose
     /// phases cover the layers' passes (a debug build: the figures mean nothing, the shape does).
     func testBenchTrainProfileJSON() throws {

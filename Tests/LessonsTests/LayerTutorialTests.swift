@@ -13,16 +13,17 @@ final class LayerTutorialTests: XCTestCase {
         let w = try runTutorial("pooling", ["input": zeroTo15])
         assertRows(w.output, [[5, 7], [13, 15]])
         assertAgrees(w)
-        // Backward with ones: only the maxima receive gradient.
+        // Backward with the default gradient 1, 2; 3, 4: each value lands on its window's maximum.
         let grad = try XCTUnwrap(w.results.first { $0.name == "input_gradient" }?.matrix)
-        assertRows(grad, [[0, 0, 0, 0], [0, 1, 0, 1], [0, 0, 0, 0], [0, 1, 0, 1]])
+        assertRows(grad, [[0, 0, 0, 0], [0, 1, 0, 2], [0, 0, 0, 0], [0, 3, 0, 4]])
         XCTAssertEqual(w.steps[1].data["max_at"], .object(["row": .number(1), "col": .number(1)]))
     }
 
     func testAveragePoolingSharesTheGradient() throws {
         let w = try runTutorial("pooling", ["input": zeroTo15, "mode": "average"])
         assertRows(w.output, [[2.5, 4.5], [10.5, 12.5]])
-        assertRows(try XCTUnwrap(w.results.first?.matrix), Array(repeating: Array(repeating: 0.25, count: 4), count: 4))
+        // The default gradient 1, 2; 3, 4, shared equally by the four cells of each window.
+        assertRows(try XCTUnwrap(w.results.first?.matrix), [[0.25, 0.25, 0.5, 0.5], [0.25, 0.25, 0.5, 0.5], [0.75, 0.75, 1, 1], [0.75, 0.75, 1, 1]])
         assertAgrees(w)
     }
 

@@ -43,3 +43,109 @@ final class TutorialFilesTests: XCTestCase {
     }
 
 }
+
+/// Every tutorial page and the index, in both languages: `lang`, thumbnails, and no dead link.
+final class TutorialLinksTests: XCTestCase {
+    static let tutorials = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Tutorials")
+
+    /// Fails for each href/src of each page under `root` that a browser would not find: a file
+    /// that does not exist, or a `#fragment` with no such id in its page.
+    func assertNoDeadLinks(under root: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let fm = FileManager.default
+        let pages = (fm.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".html") }
+        XCTAssertFalse(pages.isEmpty, file: file, line: line)
+        for page in pages {
+            let url = root.appendingPathComponent(page)
+            let html = try String(contentsOf: url, encoding: .utf8)
+            for ref in HTMLPage.references(in: html) {
+                if ref.hasPrefix("#") {
+                    XCTAssertTrue(html.contains("id=\"\(ref.dropFirst())\""), "\(page): no id for \(ref)", file: file, line: line)
+                    continue
+                }
+                let target = url.deletingLastPathComponent().appendingPathComponent(ref).standardizedFileURL
+                XCTAssertTrue(fm.fileExists(atPath: target.path), "\(page): dead link \(ref)", file: file, line: line)
+            }
+            // A link into another page ("../index.html#pooling"): the id must exist there.
+            let intoPage = try Regex<(Substring, Substring, Substring)>(##"href="([^"#]+\.html)#([^"]+)""##)
+            for match in html.matches(of: intoPage) {
+                let target = url.deletingLastPathComponent().appendingPathComponent(String(match.output.1)).standardizedFileURL
+                let other = (try? String(contentsOf: target, encoding: .utf8)) ?? ""
+                XCTAssertTrue(other.contains("id=\"\(match.output.2)\""), "\(page): \(match.output.1) has no id \(match.output.2)", file: file, line: line)
+            }
+        }
+    }
+
+    func testAllTutorialsInBothLanguagesHaveNoDeadLinks() throws {
+        let library = LessonLibrary(folder: Self.tutorials, foundHow: "test")
+        for language in Language.allCases {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutorial-links-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: root) }
+            let written = try TutorialFiles.writeAll(language: language, library: library, outputRoot: root)
+            XCTAssertEqual(written.map(\.0.tutorial), TutorialRegistry.names)
+            try assertNoDeadLinks(under: root)
+            let index = try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
+            XCTAssertTrue(index.contains("<html lang=\"\(language.rawValue)\">"))
+            for name in TutorialRegistry.names {
+                XCTAssertTrue(index.contains("href=\"\(name)/index.html\""), "\(name) on the index")
+                XCTAssertTrue(index.contains("src=\"\(name)/thumbnail.png\""), "\(name) has a thumbnail")
+                let page = try String(contentsOf: root.appendingPathComponent(name).appendingPathComponent("index.html"), encoding: .utf8)
+                XCTAssertTrue(page.contains("<html lang=\"\(language.rawValue)\">"), name)
+                XCTAssertTrue(page.contains("href=\"../index.html\""), "\(name) links back to the index")
+            }
+            // "Next: …" goes straight to the next page once all are written.
+            let conv = try String(contentsOf: root.appendingPathComponent("convolution/index.html"), encoding: .utf8)
+            XCTAssertTrue(conv.contains("href=\"../pooling/index.html\""))
+        }
+    }
+
+    /// One tutorial alone: its links to lessons not written yet go to their row of the index.
+    func testOneTutorialAloneHasNoDeadLinks() throws {
+        let library = LessonLibrary(folder: Self.tutorials, foundHow: "test")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutorial-alone-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = Settings()
+        options.set("input", "1 2 0 1 3; 0 1 2 3 1; 3 0 1 2 2; 2 3 0 1 0; 1 1 2 0 1", source: "--input")
+        let walk = try TutorialRunner.walkthrough(library.lesson(named: "convolution", language: .es), options: options, language: .es)
+        try TutorialFiles.write(walk, to: root)
+        try assertNoDeadLinks(under: root)
+        let page = try String(contentsOf: root.appendingPathComponent("convolution/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("href=\"../index.html#pooling\""), "not written yet: its row of the index")
+        XCTAssertTrue(page.contains("<title>Convolución: una entrada de 5×5 se convierte en 4×4</title>"))
+        let index = try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("cnnviz tutorial pooling --lang es"), "the index says how to write the others")
+    }
+
+    /// The play button steps through the slider in a real browser (headless Chromium, 5 s of
+    /// virtual time: about three steps at one every 1.6 s), and shows "Pause" while it plays.
+    func testPlayButtonStepsThroughInChromium() throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("no Chromium on this machine (.ci/run installs it with apt-get install chromium)")
+        }
+        let library = LessonLibrary(folder: Self.tutorials, foundHow: "test")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutorial-play-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let walk = try TutorialRunner.walkthrough(library.lesson(named: "pooling", language: .es), language: .es)
+        let folder = try TutorialFiles.write(walk, to: root)
+        // The page as written, plus one line that presses Play once it has loaded.
+        let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+            .replacingOccurrences(of: "</body>", with: "<script>document.getElementById('play').click();</script></body>")
+        let pressed = folder.appendingPathComponent("pressed.html")
+        try Data(html.utf8).write(to: pressed)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--user-data-dir=" + root.appendingPathComponent("chromium-profile").path,
+                             "--virtual-time-budget=5000", "--dump-dom", "file://" + pressed.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dom = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let counter = dom.range(of: "id=\"counter\">").map { dom[$0.upperBound...].prefix { $0 != " " } } ?? ""
+        XCTAssertGreaterThan(Int(counter) ?? 0, 1, "Play moved the slider on: \(dom.suffix(2000))")
+        XCTAssertTrue(dom.contains(">❚❚ Pausa</button>"), "the button offers to pause while playing")
+    }
+}

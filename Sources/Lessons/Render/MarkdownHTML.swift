@@ -3,9 +3,14 @@ import Visualize
 
 /// Just enough Markdown for the lessons' text on the tutorial page: headings, paragraphs, lists,
 /// fenced code, pipe tables, `code`, **bold**, *emphasis* and links. Everything is escaped first;
-/// only http(s) links stay links (a relative link to another .md file would not exist beside the page).
+/// http(s) links stay links, and a relative link (another lesson's .md file, which does not exist
+/// beside the page) becomes whatever `target` makes of it, or plain text when it returns nil.
 enum MarkdownHTML {
-    static func render(_ markdown: String) -> String {
+    /// Where a relative link of the Markdown points on the page, or nil to drop the link.
+    typealias LinkTarget = (String) -> String?
+
+    static func render(_ markdown: String, target: LinkTarget = { _ in nil }) -> String {
+        func inline(_ text: String) -> String { MarkdownHTML.inline(text, target: target) }
         var html: [String] = []
         var paragraph: [String] = []
         var list: (ordered: Bool, items: [String])?
@@ -89,31 +94,41 @@ enum MarkdownHTML {
     }
 
     /// Inline markup on escaped text.
-    static func inline(_ text: String) -> String {
+    static func inline(_ text: String, target: LinkTarget = { _ in nil }) -> String {
         var out = ""
         var rest = Substring(text)
         // Code spans first: their content is not formatted further.
         while let start = rest.firstIndex(of: "`") {
-            out += emphasis(String(rest[..<start]))
+            out += emphasis(String(rest[..<start]), target: target)
             let after = rest[rest.index(after: start)...]
             guard let end = after.firstIndex(of: "`") else { out += HTMLPage.escape(String(rest[start...])); rest = ""; break }
             out += "<code>" + HTMLPage.escape(String(after[..<end])) + "</code>"
             rest = after[after.index(after: end)...]
         }
-        return out + emphasis(String(rest))
+        return out + emphasis(String(rest), target: target)
     }
 
-    static func emphasis(_ text: String) -> String {
+    static func emphasis(_ text: String, target: LinkTarget) -> String {
         var s = HTMLPage.escape(text)
         s = replacePairs(s, "**", "<strong>", "</strong>")
         s = replacePairs(s, "*", "<em>", "</em>")
-        // Links: [text](url). Only absolute http(s) links stay links.
-        while let open = s.range(of: "]("), let lb = s[..<open.lowerBound].lastIndex(of: "["),
+        // Links: [text](url). Absolute http(s) links stay links; relative ones go through `target`.
+        var searchFrom = s.startIndex
+        while let open = s.range(of: "](", range: searchFrom..<s.endIndex), let lb = s[..<open.lowerBound].lastIndex(of: "["),
               let close = s[open.upperBound...].firstIndex(of: ")") {
             let label = String(s[s.index(after: lb)..<open.lowerBound])
             let url = String(s[open.upperBound..<close])
-            let replacement = url.hasPrefix("http://") || url.hasPrefix("https://") ? "<a href=\"\(url)\">\(label)</a>" : label
+            let replacement: String
+            if url.hasPrefix("http://") || url.hasPrefix("https://") {
+                replacement = "<a href=\"\(url)\">\(label)</a>"
+            } else if let href = target(url.removingHTMLEntities) {
+                replacement = "<a href=\"\(HTMLPage.escape(href))\">\(label)</a>"
+            } else {
+                replacement = label
+            }
+            let start = s.distance(from: s.startIndex, to: lb)
             s.replaceSubrange(lb...close, with: replacement)
+            searchFrom = s.index(s.startIndex, offsetBy: start + replacement.count)
         }
         return s
     }
@@ -127,5 +142,14 @@ enum MarkdownHTML {
             out += (i % 2 == 1 ? open : close) + parts[i]
         }
         return out
+    }
+}
+
+private extension String {
+    /// The text `HTMLPage.escape` turned into entities, back (a link's target was escaped with the line).
+    var removingHTMLEntities: String {
+        replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 }

@@ -17,7 +17,9 @@ public struct TerminalRenderer {
         var out = [bold(w.title), ""]
         if !w.intro.isEmpty { out += wrap(w.intro) + [""] }
         out.append(w.language.pick("Numbers used:", "Números usados:"))
-        for (k, v) in w.settings { out.append("  \(k): \(v)") }
+        for (k, v) in w.settings {
+            out.append(w.language == .en ? "  \(k): \(v)" : "  \(LessonText.settingName(k, w.language)) (--\(k)): \(v)")
+        }
         return out.joined(separator: "\n")
     }
 

@@ -10,21 +10,45 @@ public enum TutorialPage {
     /// "step-01.png" … (two digits keep them in order in a file browser).
     public static func frameName(_ index: Int) -> String { String(format: "step-%02d.png", index + 1) }
 
+    /// The name of the small picture the tutorials' index shows for a tutorial.
+    public static let thumbnailName = "thumbnail.png"
+
+    /// The step whose frame stands for the whole tutorial on the index: the last one with matrices
+    /// (the output, or the gradient flowing back).
+    public static func thumbnailStep(_ w: Walkthrough) -> Int? {
+        w.steps.lastIndex { !$0.panels.isEmpty }
+    }
+
     /// The tutorial's page: lesson text, the numbers used, the steps behind a slider, the checks.
-    public static func page(_ w: Walkthrough) -> String {
+    ///
+    /// `written` names the tutorial folders already beside this one: a link to another lesson goes
+    /// to its page when it exists, else to its row of the tutorials' index (which says how to make
+    /// it), so no link is ever dead.
+    public static func page(_ w: Walkthrough, written: Set<String> = []) -> String {
         let l = w.language
         var page = HTMLPage(title: w.title)
         page.raw("<p class=\"nav\">" + HTMLPage.link("../index.html", l.pick("← all tutorials", "← todos los tutoriales")) + "</p>")
         page.heading(w.title, level: 1)
-        page.paragraph(l.pick("Tutorial '\(w.tutorial)', lesson: \(w.lessonSource)", "Tutorial '\(w.tutorial)', lección: \(w.lessonSource)"), className: "meta")
-        page.table(header: [l.pick("setting", "ajuste"), l.pick("value", "valor")], rows: w.settings.map { [$0.key, $0.value] }, className: "settings")
+        if !w.intro.isEmpty {
+            for paragraph in w.intro.components(separatedBy: "\n\n") {
+                page.raw("<p class=\"intro\">" + MarkdownHTML.inline(paragraph) + "</p>")
+            }
+        }
+        page.paragraph(l.pick("Tutorial '\(w.tutorial)', lesson: \(w.lessonSource)", "Tutorial «\(w.tutorial)», lección: \(w.lessonSource)"), className: "meta")
+        page.table(header: [l.pick("setting", "ajuste"), l.pick("value", "valor")],
+                   rows: w.settings.map { setting in
+                       let option = "<code class=\"opt\">--\(HTMLPage.escape(setting.key))</code>"
+                       let name = l == .en ? option : HTMLPage.escape(LessonText.settingName(setting.key, l)) + " " + option
+                       return [name, "<span class=\"mono\">\(HTMLPage.escape(setting.value))</span>"]
+                   }, htmlCells: true, className: "settings")
 
         page.heading(l.pick("Step by step", "Paso a paso"), id: "steps")
         page.raw("""
         <div class="player">
-          <button type="button" id="prev">◀</button>
-          <input type="range" id="slider" min="1" max="\(w.steps.count)" value="1" aria-label="step">
-          <button type="button" id="next">▶</button>
+          <button type="button" id="prev" aria-label="\(l.pick("previous step", "paso anterior"))">◀</button>
+          <button type="button" id="play" data-play="\(l.pick("▶ Play", "▶ Reproducir"))" data-pause="\(l.pick("❚❚ Pause", "❚❚ Pausa"))">\(l.pick("▶ Play", "▶ Reproducir"))</button>
+          <input type="range" id="slider" min="1" max="\(w.steps.count)" value="1" aria-label="\(l.pick("step", "paso"))">
+          <button type="button" id="next" aria-label="\(l.pick("next step", "paso siguiente"))">▶</button>
           <span id="counter">1 / \(w.steps.count)</span>
         </div>
         """)
@@ -36,7 +60,6 @@ public enum TutorialPage {
                 return "<li\(c)>\(HTMLPage.escape(line))</li>"
             }.joined() + "</ul>"
             html += "<div class=\"panels\">" + step.panels.map(panelTable).joined() + "</div>"
-            html += HTMLPage.figure(frameName(i), alt: l.pick("step \(i + 1) as a picture", "paso \(i + 1) como imagen"))
             page.raw(html + "</section>")
         }
 
@@ -46,14 +69,39 @@ public enum TutorialPage {
                    rows: w.checks.map { [$0.what, $0.layer, $0.agrees ? "✓" : "✗", NumberFormat.short($0.stepByStep.maxDifference(to: $0.engine))] })
 
         page.heading(l.pick("The lesson", "La lección"), id: "lesson")
-        // The page's own h1 is the lesson's title; the text starts after it.
+        // The page's own h1 is the lesson's title and the intro is above; the text starts after them.
         var bodyLines = w.body.components(separatedBy: "\n")
-        if let t = bodyLines.firstIndex(where: { $0.hasPrefix("# ") }) { bodyLines.remove(at: t) }
-        page.raw("<div class=\"lesson\">" + MarkdownHTML.render(bodyLines.joined(separator: "\n")) + "</div>")
+        if let t = bodyLines.firstIndex(where: { $0.hasPrefix("# ") }) {
+            let next = bodyLines[(t + 1)...].firstIndex { $0.hasPrefix("#") || $0.hasPrefix("```") } ?? bodyLines.endIndex
+            bodyLines.removeSubrange(t..<next)
+        }
+        let body = LessonText.body(bodyLines.joined(separator: "\n"), customNumbers: w.customNumbers) { WorkedExample.markdown(w) }
+        page.raw("<div class=\"lesson\">" + MarkdownHTML.render(body) { lessonLink($0, from: w.name, written: written) } + "</div>")
+
+        // The frames are files for whoever wants pictures; the page shows each step once, above.
+        page.heading(l.pick("Files", "Archivos"), id: "files")
+        let frames = w.steps.indices.map { HTMLPage.link(frameName($0), "\($0 + 1)") }.joined(separator: " · ")
+        page.raw("<p class=\"meta\">" + l.pick("Each step as a PNG picture (step-01.png …): ", "Cada paso como imagen PNG (step-01.png …): ") + frames + "</p>")
         page.raw("<p class=\"meta\">" + HTMLPage.link("walkthrough.json", "walkthrough.json") + l.pick(" — every number of this page, as JSON.", " — todos los números de esta página, en JSON.") + "</p>")
+        page.raw("<p class=\"nav\">" + HTMLPage.link("../index.html", l.pick("← all tutorials", "← todos los tutoriales")) + "</p>")
         page.extraCSS = css
         page.script = script
-        return page.render()
+        return withLanguage(page.render(), l)
+    }
+
+    /// HTMLPage writes `lang="en"`; a Spanish page must say `es` (screen readers, hyphenation, spelling).
+    static func withLanguage(_ html: String, _ l: Language) -> String {
+        html.replacingOccurrences(of: "<html lang=\"en\">", with: "<html lang=\"\(l.rawValue)\">")
+    }
+
+    /// Where a lesson's link to another lesson file ("02-pooling.md", "../es/03-relleno-paso.md")
+    /// goes on the page: the numbered lesson's page when it was written, else its row of the index.
+    static func lessonLink(_ target: String, from current: String, written: Set<String>) -> String? {
+        let file = target.split(separator: "/").last.map(String.init) ?? target
+        guard file.hasSuffix(".md"), let number = Int(file.prefix { $0.isNumber }), number >= 1,
+              number <= TutorialRegistry.names.count else { return nil }
+        let name = TutorialRegistry.names[number - 1]
+        return name == current || written.contains(name) ? "../\(name)/index.html" : "../index.html#\(name)"
     }
 
     /// A panel as an HTML table with the same marks as the pictures (image panels: a short note).
@@ -83,29 +131,65 @@ public enum TutorialPage {
         return html + "</table></figure>"
     }
 
-    /// One row of the tutorials' index: a tutorial folder and what its walkthrough.json says.
+    /// One tutorial folder as the index lists it, from its walkthrough.json.
     public struct IndexEntry {
         public var name: String, title: String, steps: String, agrees: String
-        public init(name: String, title: String, steps: String, agrees: String) {
-            self.name = name; self.title = title; self.steps = steps; self.agrees = agrees
+        /// The thumbnail's file name inside the folder, when there is one.
+        public var thumbnail: String?
+        public init(name: String, title: String, steps: String, agrees: String, thumbnail: String? = nil) {
+            self.name = name; self.title = title; self.steps = steps; self.agrees = agrees; self.thumbnail = thumbnail
         }
     }
 
-    /// The page listing the tutorials, in the order a newcomer should take them.
-    public static func index(_ entries: [IndexEntry]) -> String {
+    /// The page listing every tutorial in the order a newcomer should take them: the ones written
+    /// link to their page with a thumbnail; the others say the command that writes them. Each row
+    /// has the tutorial's name as its id, the target of lessons' links to a tutorial not yet written.
+    public static func index(_ entries: [IndexEntry], language l: Language = .en) -> String {
         let order = TutorialRegistry.names
-        let sorted = entries.sorted { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
-        var page = HTMLPage(title: "CNNViz tutorials")
-        page.heading("CNNViz tutorials", level: 1)
-        page.raw("<p>Each tutorial runs one operation of the network on numbers small enough to check by hand, through the same layer code training uses, in the order a newcomer should take them. Regenerate one with <code>cnnviz tutorial NAME</code>; list them with <code>cnnviz tutorial list</code>.</p>")
-        let rows = sorted.map { [HTMLPage.link("\($0.name)/index.html", $0.name), HTMLPage.escape($0.title), $0.steps, $0.agrees] }
-        page.table(header: ["tutorial", "title", "steps", "matches CNNCore"], rows: rows, htmlCells: true)
-        return page.render()
+        let extra = entries.filter { !order.contains($0.name) }.sorted { $0.name < $1.name }
+        let title = l.pick("CNNViz tutorials", "Tutoriales de CNNViz")
+        var page = HTMLPage(title: title)
+        page.heading(title, level: 1)
+        page.raw(l.pick("<p>Each tutorial runs one operation of the network on numbers small enough to check by hand, through the same layer code training uses, in the order a newcomer should take them. Write them all with <code>cnnviz tutorial all</code>, one with <code>cnnviz tutorial NAME</code>; list them with <code>cnnviz tutorial list</code>.</p>",
+                        "<p>Cada tutorial hace una operación de la red con números lo bastante pequeños para comprobarlos a mano, con el mismo código de capas que usa el entrenamiento, en el orden en que conviene seguirlos. Escríbelos todos con <code>cnnviz tutorial all --lang es</code>, uno con <code>cnnviz tutorial NOMBRE --lang es</code>; la lista, con <code>cnnviz tutorial list --lang es</code>.</p>"))
+        var cards: [String] = []
+        for (i, name) in (order + extra.map(\.name)).enumerated() {
+            let entry = entries.first { $0.name == name }
+            let summary = TutorialRegistry.named(name)?.summary(l) ?? ""
+            var html = "<li class=\"card\" id=\"\(HTMLPage.escape(name))\">"
+            if let entry {
+                let href = "\(name)/index.html"
+                if let thumb = entry.thumbnail {
+                    html += "<a class=\"thumb\" href=\"\(HTMLPage.path(href))\"><img src=\"\(HTMLPage.path("\(name)/\(thumb)"))\" alt=\"\(HTMLPage.escape(entry.title))\" loading=\"lazy\"></a>"
+                }
+                html += "<div><h2>\(i + 1). " + HTMLPage.link(href, entry.title) + "</h2>"
+                // The summary describes the default numbers; a written page may use others, and its title says which.
+                html += "<p class=\"meta\">" + l.pick("\(entry.steps) steps", "\(entry.steps) pasos")
+                    + (entry.agrees == "✓" ? l.pick(" · matches CNNCore ✓", " · coincide con CNNCore ✓") : entry.agrees == "✗" ? l.pick(" · differs from CNNCore ✗", " · no coincide con CNNCore ✗") : "") + "</p></div>"
+            } else {
+                html += "<div class=\"thumb missing\"></div><div><h2>\(i + 1). \(HTMLPage.escape(name))</h2><p>\(HTMLPage.escape(summary))</p>"
+                html += "<p class=\"meta\">" + l.pick("Not written yet: ", "Aún no está escrito: ") + "<code>cnnviz tutorial \(HTMLPage.escape(name))\(l == .es ? " --lang es" : "")</code></p></div>"
+            }
+            cards.append(html + "</li>")
+        }
+        page.raw("<ol class=\"cards\">" + cards.joined() + "</ol>")
+        page.extraCSS = indexCSS
+        return withLanguage(page.render(), l)
     }
+
+    static let indexCSS = """
+    ol.cards { list-style: none; padding: 0; margin: 1em 0; display: grid; gap: 14px; }
+    li.card { display: flex; gap: 16px; align-items: flex-start; border: 1px solid #dee2e6; border-radius: 6px; padding: 12px; }
+    li.card h2 { border: 0; margin: 0 0 0.3em; padding: 0; font-size: 1.15rem; }
+    li.card p { margin: 0.2em 0; } .meta { color: #6c757d; font-size: 0.9rem; }
+    .thumb { flex: 0 0 240px; } .thumb img { width: 240px; height: 150px; object-fit: cover; object-position: left top; border: 1px solid #dee2e6; display: block; }
+    .thumb.missing { height: 150px; background: #f1f3f5; border: 1px dashed #adb5bd; }
+    @media (max-width: 600px) { li.card { flex-direction: column; } .thumb, .thumb img { width: 100%; flex-basis: auto; } .thumb.missing { display: none; } }
+    """
 
     static let css = """
     .nav { margin: 0; } .meta { color: #6c757d; font-size: 0.9rem; }
-    table.settings td:first-child { font-family: ui-monospace, monospace; }
+    code.opt { white-space: nowrap; color: #495057; }
     .player { position: sticky; top: 0; background: #fff; padding: 8px 0; display: flex; gap: 10px; align-items: center; z-index: 1; border-bottom: 1px solid #dee2e6; }
     .player input { flex: 1; } .player button { font-size: 1rem; padding: 2px 12px; }
     .step h3 { margin-top: 1em; } .lines { font-family: ui-monospace, monospace; font-size: 0.92rem; padding-left: 1.2em; }
@@ -118,29 +202,42 @@ public enum TutorialPage {
     td.mark { outline: 3px solid #d62728; outline-offset: -3px; font-weight: bold; }
     figure.matrix.input figcaption { color: #1f5f99; } figure.matrix.kernel figcaption { color: #8e44ad; }
     figure.matrix.output figcaption { color: #1e7b34; } figure.matrix.gradient figcaption { color: #b03a2e; }
-    .step figure img { max-width: 100%; border: 1px solid #dee2e6; }
+    .intro { font-size: 1.05rem; }
+    @media (max-width: 600px) { h1 { font-size: 1.45rem; } .player { flex-wrap: wrap; } .player input { flex-basis: 100%; order: 5; } figure.matrix td { min-width: 1.8em; } }
     .js .step { display: none; } .js .step.current { display: block; }
     @media print { .player { display: none; } .js .step { display: block; } }
     """
 
-    /// Shows one step at a time (without script, or in print, every step is shown).
+    /// Shows one step at a time (without script, or in print, every step is shown); Play steps
+    /// through them every 1.6 s and stops at the last one.
     static let script = """
     (function () {
       document.body.classList.add('js');
       var steps = document.querySelectorAll('.step'), slider = document.getElementById('slider');
-      var counter = document.getElementById('counter');
+      var counter = document.getElementById('counter'), play = document.getElementById('play'), timer = null;
       function show(n) {
         n = Math.max(1, Math.min(steps.length, n));
         for (var i = 0; i < steps.length; i++) steps[i].classList.toggle('current', i === n - 1);
         slider.value = n; counter.textContent = n + ' / ' + steps.length;
         if (history.replaceState) history.replaceState(null, '', '#step-' + n);
       }
-      slider.addEventListener('input', function () { show(+slider.value); });
-      document.getElementById('prev').addEventListener('click', function () { show(+slider.value - 1); });
-      document.getElementById('next').addEventListener('click', function () { show(+slider.value + 1); });
+      function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = play.dataset.play; }
+      function start() {
+        if (+slider.value >= steps.length) show(1);
+        play.textContent = play.dataset.pause;
+        timer = setInterval(function () {
+          if (+slider.value >= steps.length) { stop(); return; }
+          show(+slider.value + 1);
+        }, 1600);
+      }
+      play.addEventListener('click', function () { if (timer) stop(); else start(); });
+      slider.addEventListener('input', function () { stop(); show(+slider.value); });
+      document.getElementById('prev').addEventListener('click', function () { stop(); show(+slider.value - 1); });
+      document.getElementById('next').addEventListener('click', function () { stop(); show(+slider.value + 1); });
       document.addEventListener('keydown', function (e) {
-        if (e.key === 'ArrowLeft') show(+slider.value - 1);
-        if (e.key === 'ArrowRight') show(+slider.value + 1);
+        if (e.target && e.target.tagName === 'INPUT') return;
+        if (e.key === 'ArrowLeft') { stop(); show(+slider.value - 1); }
+        if (e.key === 'ArrowRight') { stop(); show(+slider.value + 1); }
       });
       var fromHash = /^#step-([0-9]+)$/.exec(location.hash);
       show(fromHash ? +fromHash[1] : 1);

@@ -9,12 +9,12 @@ struct PoolingTutorial: Tutorial {
 
     func summary(_ l: Language) -> String {
         l.pick("2×2 max pooling of a 4×4 input: the largest value of each window survives; the gradient flows back only to it",
-               "max pooling 2×2 de una entrada 4×4: sobrevive el valor más grande de cada cuadrante; el gradiente vuelve solo a él")
+               "max pooling 2×2 de una entrada 4×4: sobrevive el valor más grande de cada ventana; el gradiente vuelve solo a él")
     }
 
     var keys: [(key: String, example: String)] {
         [("input", Self.inputExample), ("pool-size", "2"), ("stride", "2"), ("padding", "valid"), ("mode", "max"),
-         ("gradient", "1 1; 1 1")]
+         ("gradient", "1 2; 3 4")]
     }
 
     /// One window of the input, worked by hand: the in-bounds cells, and the kept value.
@@ -61,13 +61,15 @@ struct PoolingTutorial: Tutorial {
         }
         let gradient: Matrix
         if s.has("gradient") {
-            gradient = try s.matrix("gradient", example: "1 1; 1 1")
+            gradient = try s.matrix("gradient", example: "1 2; 3 4")
             guard gradient.rows == rows.out, gradient.cols == cols.out else {
                 throw LessonError(source: s.source("gradient"), problem: "the gradient is \(gradient.sizeText) but the pooled output is \(rows.out)×\(cols.out)",
                                   expected: "a \(rows.out)×\(cols.out) matrix, one value per output cell")
             }
         } else {
-            gradient = Matrix(rows: rows.out, cols: cols.out, repeating: 1)
+            // 1, 2, 3, … row by row: every output cell sends back a different number, so the
+            // input gradient shows where each one went (all 1s would look the same everywhere).
+            gradient = Matrix(rows: rows.out, cols: cols.out, values: (0..<(rows.out * cols.out)).map { Float($0 + 1) })
         }
         var handGrad = Matrix(rows: input.rows, cols: input.cols)
         for (k, w) in works.enumerated() {
@@ -98,7 +100,7 @@ struct PoolingTutorial: Tutorial {
         var steps: [Step] = [Step(l.pick("The input and the \(size)×\(size) window", "La entrada y la ventana \(size)×\(size)"), lines: [
             l.pick("\(title): pool size \(size)×\(size), stride \(stride) (Keras' default is the pool size), padding '\(padding)'",
                    "\(title): ventana \(size)×\(size), paso \(stride) (en Keras, por defecto, el tamaño de la ventana), relleno '\(padding)'"),
-            isMax ? l.pick("Each window keeps only its largest value.", "De cada ventana (cada cuadrante) nos quedamos con el valor más grande.")
+            isMax ? l.pick("Each window keeps only its largest value.", "De cada ventana nos quedamos con el valor más grande.")
                   : l.pick("Each window keeps the mean of its values.", "De cada ventana nos quedamos con la media de sus valores."),
             l.pick("Output rows: \(rows.formula); columns: \(cols.formula) → \(rows.out)×\(cols.out)",
                    "Filas de salida: \(rows.formula); columnas: \(cols.formula) → \(rows.out)×\(cols.out)"),
@@ -133,7 +135,7 @@ struct PoolingTutorial: Tutorial {
         if let skipped = Support.skippedStep(outCells.count - Support.maxCellSteps, l) { steps.append(skipped) }
         steps.append(Step(l.pick("The output", "La salida"), lines: [
             l.pick("\(input.sizeText) → \(engineOut.sizeText): \(isMax ? "only the largest value of each window is left" : "each window became its mean").",
-                   "Pasamos de \(input.sizeText) a \(engineOut.sizeText): \(isMax ? "queda solo el valor más grande de cada cuadrante" : "cada ventana se convierte en su media")."),
+                   "Pasamos de \(input.sizeText) a \(engineOut.sizeText): \(isMax ? "queda solo el valor más grande de cada ventana" : "cada ventana se convierte en su media")."),
             Support.checkLine(checks[0], l),
         ], panels: [Panel(inputLabel, shown, role: .input, marked: works.compactMap(\.winner).map(shift), dimmed: pads),
                     Panel(outName, engineOut, role: .output)],
@@ -148,8 +150,15 @@ struct PoolingTutorial: Tutorial {
             l.pick("Backward: each output was the mean of \(size * size) cells, so each of them gets 1/\(size * size) of its gradient.",
                    "Hacia atrás: cada salida era la media de \(size * size) celdas, así que cada una recibe 1/\(size * size) de su gradiente."),
         ]
+        // The route of each value (the first 16): which input cell it lands on.
+        let routes: [String] = isMax ? zip(outCells, works).prefix(16).compactMap { cell, w in
+            guard let win = w.winner else { return nil }
+            let g = NumberFormat.short(gradient[cell.row, cell.col])
+            return l.pick("dL/doutput[\(cell.row)][\(cell.col)] = \(g) → input[\(win.row)][\(win.col)]",
+                          "dL/dsalida[\(cell.row)][\(cell.col)] = \(g) → entrada[\(win.row)][\(win.col)]")
+        } : []
         steps.append(Step(l.pick("The gradient flows back", "El gradiente vuelve hacia atrás"),
-                          lines: gradLines + [Support.checkLine(checks[1], l)],
+                          lines: gradLines + routes + [Support.checkLine(checks[1], l)],
                           panels: [Panel("dL/d" + outName, gradient, role: .gradient),
                                    Panel("dL/d" + l.pick("input", "entrada"), engineGrad, role: .gradient,
                                          marked: works.compactMap(\.winner))],
