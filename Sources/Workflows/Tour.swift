@@ -4,7 +4,7 @@ import ImageFiles
 import Lessons
 import Visualize
 
-/// `cnnviz tour`: the whole path once: the convolution and pooling tutorials, a data set, a
+/// `cnnviz tour`: the whole path once: the eight tutorials, a data set, a
 /// short training run on it, an inspection of one test photo through the trained model, and
 /// `output/index.html` linking it all with a thumbnail for each part.
 ///
@@ -47,15 +47,14 @@ public enum Tour {
                                         hint: "give a folder with training_set/ and test_set/, each holding one folder per class (cats/, dogs/)")
         }
         try OutputFolder.claim(root)
-        log("== 1/4 Tutorials: convolution and max pooling, one computation at a time")
+        log("== 1/4 Tutorials: convolution, pooling and every other step, one computation at a time")
         let tutorials = root.appendingPathComponent("tutorials")
         var tutorialLinks: [Part] = []
-        for name in ["convolution", "pooling"] {
-            let (walk, folder) = try TutorialFiles.runAndWrite(name: name, outputRoot: tutorials)
+        for (walk, folder) in try TutorialFiles.writeAll(outputRoot: tutorials) {
             log("   \(walk.title): \(walk.steps.count) steps → \(folder.path)/index.html")
             let page = "tutorials/\(folder.lastPathComponent)/index.html"
             tutorialLinks.append(Part(title: walk.title, link: page,
-                                      thumbnail: "tutorials/\(folder.lastPathComponent)/" + TutorialPage.frameName(0)))
+                                      thumbnail: "tutorials/\(folder.lastPathComponent)/" + TutorialPage.thumbnailName))
         }
 
         let data: URL
@@ -141,7 +140,8 @@ public enum Tour {
         var page = HTMLPage(title: "CNNViz tour")
         page.raw("""
         <style>.parts { display: flex; flex-wrap: wrap; gap: 14px; } .part { width: 260px; }
-        .part img { width: 100%; height: 150px; object-fit: contain; background: #f4f4f4; border: 1px solid #ddd; }</style>
+        .part img { width: 100%; height: 150px; object-fit: contain; background: #f4f4f4; border: 1px solid #ddd; }
+        .tutorials .part { width: 180px; } .tutorials .part img { height: 110px; }</style>
         """)
         func tile(_ part: Part, _ text: String) -> String {
             "<div class=\"part\">" + "<a href=\"\(HTMLPage.path(part.link))\"><img src=\"\(HTMLPage.path(part.thumbnail))\" alt=\"\(HTMLPage.escape(part.title))\"></a>"
@@ -150,8 +150,8 @@ public enum Tour {
         page.heading("CNNViz: a tour of a convolutional network", level: 1)
         page.raw("<p>Everything below was computed on this machine by <code>cnnviz tour</code>. Open the pages in order.</p>")
         page.heading("1. One computation at a time")
-        page.raw("<div class=\"parts\">" + tutorials.map { tile($0, "") }.joined() + "</div>")
-        page.raw("<p>" + HTMLPage.link("tutorials/index.html", "All tutorials") + ", and more with <code>cnnviz tutorial list</code> (padding and stride, channels, ReLU, flatten and dense, edges, backprop).</p>")
+        page.raw("<div class=\"parts tutorials\">" + tutorials.map { tile($0, "") }.joined() + "</div>")
+        page.raw("<p>" + HTMLPage.link("tutorials/index.html", "The tutorials' index") + "; <code>cnnviz tutorial NAME --input …</code> runs one on your own numbers, <code>--lang es</code> in Spanish.</p>")
         page.heading("2. The data")
         if let photos {
             page.paragraph("Photos in the coursework's layout, read from \(photos.path): training_set/ to learn from, test_set/ to check on photos the network never trained on.")

@@ -44,7 +44,9 @@ final class RenderTests: XCTestCase {
     }
 
     func testFontSafeText() {
-        XCTAssertEqual(PictureRenderer.fontSafe("Filas: ⌊(4 − 2)/1⌋ + 1 · pequeño ✓"), "Filas: floor((4 − 2)/1) + 1 · pequeno OK")
+        // Spanish keeps its accents and the tutorials' symbols stay: the font draws them.
+        XCTAssertEqual(PictureRenderer.fontSafe("Filas: ⌊(4 − 2)/1⌋ + 1 · pequeño ✓ ¿atrás?"), "Filas: ⌊(4 − 2)/1⌋ + 1 · pequeño ✓ ¿atrás?")
+        XCTAssertEqual(PictureRenderer.fontSafe("½ — “x”"), "1/2 - \"x\"")
     }
 
     /// Every character a frame draws exists in the bitmap font (unknown ones would come out as "?").

@@ -145,13 +145,13 @@ public enum PictureRenderer {
         return image
     }
 
-    /// Text the 5×7 font can draw: accents folded (á → a), floor/ceiling brackets spelled out.
+    /// Text the 5×7 font can draw. It has Spanish's letters and signs (á, ñ, ¿, ¡ …) and the
+    /// tutorials' symbols (⌊ ⌋ ✓ ✗ Σ), so only a few typographic marks are spelled out.
     public static func fontSafe(_ text: String) -> String {
         var t = text
-        for (from, to) in [("⌊", "floor("), ("⌋", ")"), ("⌈", "ceil("), ("⌉", ")"), ("Σ", "∑"), ("✓", "OK"), ("✗", "X"),
-                           ("½", "1/2"), ("●", "*"), ("←", "<-"), ("◀", "<"), ("▶", ">"), ("¿", ""), ("¡", ""), ("—", "-"), ("’", "'"), ("“", "\""), ("”", "\"")] {
+        for (from, to) in [("½", "1/2"), ("●", "*"), ("←", "<-"), ("◀", "<"), ("▶", ">"), ("—", "-"), ("’", "'"), ("“", "\""), ("”", "\"")] {
             t = t.replacingOccurrences(of: from, with: to)
         }
-        return t.folding(options: .diacriticInsensitive, locale: Locale(identifier: "en_US_POSIX"))
+        return t
     }
 }
