@@ -17,6 +17,11 @@ public struct TrainingReport {
     public var movement: [(name: String, relative: Double?, distance: Double)] = []
     /// The index page the report belongs to, href relative to the report's folder.
     public var indexLink: (href: String, title: String)?
+    /// The trained model's folder: with it, the first misclassified images are opened in the
+    /// explorer (`inspect/<image>/`) and their thumbnails link there.
+    public var modelFolder: URL?
+    /// How many misclassified images get an inspection.
+    public static let inspectedMistakes = 8
 
     public init(title: String, history: [EpochRecord], epochsWithPictures: [Int], probes: [EpochPictures.Probe],
                 evaluation: Evaluation?, validation: LabeledImages?, settings: [(String, String)]) {
@@ -126,7 +131,8 @@ public struct TrainingReport {
         }
         page.heading("Misclassified validation images", level: 3)
         let shown = Array(e.misclassified.prefix(48))
-        page.paragraph("The first \(shown.count) of \(e.misclassified.count), as the model saw them (after resizing).")
+        page.paragraph("The first \(shown.count) of \(e.misclassified.count), as the model saw them (after resizing)."
+                       + (modelFolder == nil ? "" : " Click one of the first \(min(shown.count, TrainingReport.inspectedMistakes)) to see every number behind its answer."))
         try OutputFolder.create(folder.appendingPathComponent("misclassified"))
         var cells: [String] = []
         for (k, i) in shown.enumerated() {
@@ -136,8 +142,16 @@ public struct TrainingReport {
             try ImageFile.write(canvas.image, to: folder.appendingPathComponent(file))
             let truth = names[data.label(i)], p = e.probabilities[i]
             let predicted = names[ClassDecision.binaryClass(p)]
-            cells.append(HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
-                                         caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))"))
+            var cell = HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
+                                       caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))")
+            // Why did it say that? The first few open in the explorer, every number of their answer.
+            if let modelFolder, k < TrainingReport.inspectedMistakes {
+                let name = "inspect/" + data.path(i).deletingPathExtension().lastPathComponent
+                try Inspection.run(image: data.path(i), model: .folder(modelFolder), output: folder.appendingPathComponent(name),
+                                   indexLink: ("../../index.html", "the training report"))
+                cell = "<a href=\"\(HTMLPage.path(name + "/index.html"))\" title=\"open it in the explorer\">" + cell + "</a>"
+            }
+            cells.append(cell)
         }
         page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
     }

@@ -97,6 +97,7 @@ public enum TrainingSession {
                     settings: settings(options, spec: spec, training: training, validation: validation))
                 report.movement = try pictures.movement(trainer.model)
                 report.indexLink = options.indexLink
+                report.modelFolder = trainer.modelFolder
                 try report.write(to: options.output)
                 log("Report: \(options.output.appendingPathComponent("index.html").path)")
             }
