@@ -29,10 +29,9 @@ public enum ExplanationPictures {
         return out
     }
 
-    /// `photo` (size×size) with `map` (size×size values) laid over it: each pixel mixes toward the
-    /// colour of its value by an opacity that grows with the value's position in `range`
-    /// (unsigned maps: 0 leaves the photo; signed maps: |v| from white's zero), so what the map
-    /// does not point at stays visible.
+    /// `photo` (size×size) with `map` (size×size values) laid over it. Unsigned maps (viridis):
+    /// every pixel half photo, half colour, so 0 darkens to purple and the largest value shines
+    /// yellow. Signed maps (diverging): the opacity grows with |v|, so zero leaves the photo as it is.
     public static func overlay(_ photo: RGBImage, _ map: [Float], colormap: Colormap, range: ValueRange) -> RGBImage {
         precondition(map.count == photo.width * photo.height, "the map must have one value per pixel of the photo")
         var pixels = photo.pixels
@@ -41,7 +40,7 @@ public enum ExplanationPictures {
             let strength = colormap.isSigned ? abs(t - 0.5) * 2 : t
             let c = colormap.color(map[i], in: range)
             let under = RGB(photo.pixels[i * 3], photo.pixels[i * 3 + 1], photo.pixels[i * 3 + 2])
-            let mixed = under.mixed(with: c, 0.15 + 0.7 * strength)
+            let mixed = under.mixed(with: c, colormap.isSigned ? 0.8 * strength : 0.55)
             pixels[i * 3] = mixed.r; pixels[i * 3 + 1] = mixed.g; pixels[i * 3 + 2] = mixed.b
         }
         return RGBImage(width: photo.width, height: photo.height, pixels: pixels)
