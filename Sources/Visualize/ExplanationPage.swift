@@ -56,7 +56,9 @@ public enum ExplanationPage {
             }
             if !figures.isEmpty { page.raw("<div class=\"views\">" + figures.joined() + "</div>") }
         }
-        pictures("input")
+        for p in c.pictures where p.section == "input" {
+            page.image(pictureFolder + "/" + p.picture.file, alt: p.picture.caption, caption: p.picture.caption)
+        }
         page.heading("Grad-CAM: where the last Conv2D layer's feature maps point")
         if let message = c.gradCAMMessage {
             page.paragraph(message + ".")
