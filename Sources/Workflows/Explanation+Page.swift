@@ -10,7 +10,7 @@ extension Explanation {
         let target = name(m.target)
         let formula = m.logits.count == 1 ? (m.target == 1 ? "s = z" : "s = −z") : "s = z_\(m.target) (the pre-softmax logit of \(target))"
         var c = ExplanationPage.Content(imagePath: image.path, modelDescription: model, classNames: classNames,
-                                        answer: "\(name(predicted)) (class \(predicted))", probabilityOfClass1: m.output.last ?? 0,
+                                        answer: "\(name(predicted)) (class \(predicted))", probabilityOfClass1: ExplanationMaps.probability(of: 1, in: m.output),
                                         target: "\(target) (class \(m.target))", targetReason: targetReason,
                                         scoreFormula: formula, score: m.score)
         typealias P = ExplanationPictures

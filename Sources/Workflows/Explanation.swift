@@ -21,7 +21,7 @@ public enum Explanation {
     public struct Result {
         public var folder: URL
         public var modelDescription: String
-        /// P(class 1), as `predict` prints it (the last unit of a softmax).
+        /// P(class 1), as `predict` prints it (unit 1 of a softmax).
         public var probability: Float
         /// The class the model picks, and the class explained.
         public var predictedClass: String
@@ -78,7 +78,6 @@ public enum Explanation {
                                   name: name, predicted: predicted, targetReason: targetReason)
         var npy: [String: Tensor] = ["saliency.npy": maps.saliency, "occlusion.npy": maps.occlusion.map]
         if let cam = maps.gradCAM { npy["gradcam.npy"] = cam.map }
-        var files: [String] = []
         try AtomicWrite.folder(at: output) { folder in
             for (file, tensor) in npy { try AtomicWrite.file(NPY.encode(tensor), to: folder.appendingPathComponent(file)) }
             let pictures = folder.appendingPathComponent(ExplanationPage.pictureFolder)
@@ -86,10 +85,10 @@ public enum Explanation {
             for p in content.pictures { try ImageFile.write(p.picture.image, to: pictures.appendingPathComponent(p.picture.file)) }
             try AtomicWrite.file(Data(ExplanationPage.render(content).utf8), to: folder.appendingPathComponent(ExplanationPage.pageName))
         }
-        files = npy.keys.sorted() + content.pictures.map { ExplanationPage.pictureFolder + "/" + $0.picture.file } + [ExplanationPage.pageName]
+        let files = npy.keys.sorted() + content.pictures.map { ExplanationPage.pictureFolder + "/" + $0.picture.file } + [ExplanationPage.pageName]
         var paths: [String: String] = [:]
         for file in npy.keys { paths[String(file.dropLast(4))] = output.appendingPathComponent(file).path }
-        return Result(folder: output, modelDescription: modelDescription, probability: maps.output.last ?? 0,
+        return Result(folder: output, modelDescription: modelDescription, probability: ExplanationMaps.probability(of: 1, in: maps.output),
                       predictedClass: name(predicted), targetClass: name(targetIndex), npyFiles: paths, files: files,
                       notes: maps.gradCAM == nil ? [ExplanationMaps.gradCAMMissing] : [])
     }
