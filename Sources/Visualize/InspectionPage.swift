@@ -15,6 +15,8 @@ public enum InspectionPage {
         public var loss: String
         public var predictedClass: String
         public var probability: Float
+        /// What the gradients are of: "the loss against the predicted class (cats)" (`inspect --target`).
+        public var gradientTarget = ""
 
         public init(imagePath: String, imageSize: (width: Int, height: Int), modelDescription: String, modelName: String,
                     preprocessing: Preprocessing, classNames: [String], loss: String, predictedClass: String, probability: Float) {
