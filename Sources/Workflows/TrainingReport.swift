@@ -13,6 +13,8 @@ public struct TrainingReport {
     public var evaluation: Evaluation?
     public var validation: LabeledImages?
     public var settings: [(String, String)]
+    /// Validation image index → its `explain` page, relative to the report ("explain/1/index.html").
+    public var explanations: [Int: String] = [:]
 
     public init(title: String, history: [EpochRecord], epochsWithPictures: [Int], probes: [EpochPictures.Probe],
                 evaluation: Evaluation?, validation: LabeledImages?, settings: [(String, String)]) {
@@ -112,8 +114,9 @@ public struct TrainingReport {
             try ImageFile.write(canvas.image, to: folder.appendingPathComponent(file))
             let truth = names[data.label(i)], p = e.probabilities[i]
             let predicted = names[ClassDecision.binaryClass(p)]
-            cells.append(HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
-                                         caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))"))
+            let figure = HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
+                                         caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))")
+            cells.append(explanations[i].map { "<div>" + figure + "<p>" + HTMLPage.link($0, "why?") + "</p></div>" } ?? figure)
         }
         page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
     }
