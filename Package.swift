@@ -81,6 +81,6 @@ let package = Package(
             "KerasFiles", "CNNCore", "FastPlan", "ImageFiles", "Workflows", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "KerasLayersTests", dependencies: ["CNNCore", "GradientCheckSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["cnnviz"]),
+        .testTarget(name: "CLITests", dependencies: ["cnnviz", "Visualize"]),
     ]
 )

@@ -44,8 +44,11 @@ public enum LayerPictures {
         let tiles = (0..<shown).map { ch -> Grid.Tile in
             let values = TensorSlice.channel(t, ch)
             let range = normalization == .perMap ? ValueRange(of: values).fitted(to: map) : layerRange
-            // Per map, each tile's own range is in its label, so every colour can still be read.
-            let label = normalization == .perMap ? "\(ch): \(Format.short(range.lo))…\(Format.short(range.hi))" : "\(ch)"
+            // Per map, each tile's own range is in its label, so every colour can still be read;
+            // a map that is zero everywhere (a filter ReLU switched off here) says so.
+            let dead = values.allSatisfy { $0 == 0 }
+            let label = dead ? "\(ch): dead (all 0)"
+                : normalization == .perMap ? "\(ch): \(Format.short(range.lo))…\(Format.short(range.hi))" : "\(ch)"
             return Grid.Tile(Heatmap.image(values, width: w, height: h, map: map, range: range), label: label)
         }
         let bar = normalization == .perMap

@@ -3,9 +3,15 @@ import Foundation
 import ImageFiles
 import Visualize
 
-/// The pictures the training report keeps of every epoch: the first Conv2D layer's kernels and
-/// its feature maps for two fixed probe images (one per class), drawn from a trace.
-public struct EpochPictures {
+/// The pictures the training report keeps of every epoch: the first Conv2D layer's kernels, how
+/// far they moved since the start, and its feature maps for two fixed probe images (one per
+/// class), drawn from a trace.
+///
+/// The start is kept as `report/initial-weights.safetensors` (written before the first epoch,
+/// read back when a run resumes), so "change since the start" and how far each layer moved can
+/// be shown on a scale of their own: after 32 epochs the conv kernels of the coursework move about
+/// 25% while the dense layer moves about 200%, and side by side the kernels look unchanged.
+public final class EpochPictures {
     /// A probe: one image the report follows through training.
     public struct Probe {
         public var name: String
@@ -19,6 +25,9 @@ public struct EpochPictures {
 
     public static let kernelFolder = "kernels"
     public static let probeFolder = "probes"
+    public static let initialWeightsFile = "initial-weights.safetensors"
+    /// The weights before the first epoch, by Keras name (nil until written or read).
+    private var initial: [String: Tensor]?
 
     public init(folder: URL, probes: [Probe], rescale: Float) {
         self.folder = folder
@@ -28,15 +37,25 @@ public struct EpochPictures {
 
     public static func kernelFile(epoch: Int) -> String { "\(kernelFolder)/epoch-\(pad(epoch)).png" }
     public static func probeFile(_ probe: String, epoch: Int) -> String { "\(probeFolder)/\(probe)-epoch-\(pad(epoch)).png" }
+    public static func changeFile(epoch: Int) -> String { "\(kernelFolder)/change-epoch-\(pad(epoch)).png" }
     static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-    /// Draws and writes the pictures of one epoch (epoch 0 = before training).
+    /// Draws and writes the pictures of one epoch (epoch 0 = before training, when the start
+    /// is also saved).
     public func write(epoch: Int, model: Sequential) throws {
-        guard let conv = model.layers.first(where: { $0 is Conv2D }) else { return }
+        guard let conv = model.layers.first(where: { $0 is Conv2D }) as? Conv2D else { return }
         for sub in [EpochPictures.kernelFolder, EpochPictures.probeFolder] {
             try OutputFolder.create(folder.appendingPathComponent(sub))
         }
+        if epoch == 0 { try saveInitial(model) }
         let when = epoch == 0 ? "before training" : "after epoch \(epoch)"
+        if epoch > 0, let start = try initialWeights(), let kernel = conv.kernel?.value,
+           let startKernel = start["\(conv.name).kernel"], startKernel.shape == kernel.shape {
+            let change = Tensor(shape: kernel.shape, data: zip(kernel.data, startKernel.data).map { $0 - $1 })
+            let bias = conv.bias.flatMap { b in start["\(conv.name).bias"].map { Tensor(shape: b.value.shape, data: zip(b.value.data, $0.data).map { $0 - $1 }) } }
+            let picture = LayerPictures.kernels(change, bias: bias, title: "\(conv.name): change of the kernels since the start, \(when) (own scale)")
+            try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.changeFile(epoch: epoch)))
+        }
         for probe in probes {
             let trace = Trace()
             _ = try model.forward(probe.image.tensor(rescale: rescale), trace: trace)
@@ -47,9 +66,42 @@ public struct EpochPictures {
             }
             if let maps = trace.tensor(layer: conv.name, role: .output) {
                 let picture = LayerPictures.featureMaps(maps, title: "\(conv.name) feature maps of \(probe.name) (\(probe.className)) \(when)",
-                                                        map: .viridis)
+                                                        map: .viridis, normalization: .perMap)
                 try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.probeFile(probe.name, epoch: epoch)))
             }
         }
+    }
+
+    /// How far each trainable array moved since the start: ‖w − w₀‖ / ‖w₀‖ (nil where the
+    /// start is unknown or zero, as for biases that start at 0: then ‖w − w₀‖ is given).
+    public func movement(_ model: Sequential) throws -> [(name: String, relative: Double?, distance: Double)] {
+        guard let start = try initialWeights() else { return [] }
+        return SavedModel.namedParameters(model).compactMap { name, tensor -> (name: String, relative: Double?, distance: Double)? in
+            guard let w0 = start[name], w0.count == tensor.count else { return nil }
+            var distance = 0.0, size = 0.0
+            for (w, s) in zip(tensor.data, w0.data) {
+                distance += Double(w - s) * Double(w - s)
+                size += Double(s) * Double(s)
+            }
+            return (name, size > 0 ? distance.squareRoot() / size.squareRoot() : nil, distance.squareRoot())
+        }
+    }
+
+    func saveInitial(_ model: Sequential) throws {
+        let weights = SavedModel.namedParameters(model)
+        try AtomicWrite.file(Safetensors.encode(weights), to: folder.appendingPathComponent(EpochPictures.initialWeightsFile))
+        initial = Dictionary(weights.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The start, from memory or from the file a resumed run left.
+    func initialWeights() throws -> [String: Tensor]? {
+        if let initial { return initial }
+        let url = folder.appendingPathComponent(EpochPictures.initialWeightsFile)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let data = try RegularFile.read(url, limit: Limits.maxWeightsBytes) { path, reason in
+            CNNError.invalidInput("the report's starting weights \(path) cannot be read: \(reason)", hint: "train again without --resume")
+        }
+        initial = try Safetensors.decode(data, path: url.path)
+        return initial
     }
 }

@@ -31,9 +31,27 @@ public enum Inspection {
         public var files: [String]
     }
 
-    /// `output/inspect/<image name without extension>`.
-    public static func defaultOutputFolder(for image: URL, base: URL = URL(fileURLWithPath: "output")) -> URL {
-        base.appendingPathComponent("inspect").appendingPathComponent(image.deletingPathExtension().lastPathComponent)
+    /// `output/inspect/<image>-<model>`: named by both, so inspecting the same photo with the
+    /// untrained and the trained model gives two folders to compare, not one overwritten.
+    public static func defaultOutputFolder(for image: URL, model: ModelSource, base: URL = URL(fileURLWithPath: "output")) -> URL {
+        base.appendingPathComponent("inspect")
+            .appendingPathComponent(image.deletingPathExtension().lastPathComponent + "-" + modelLabel(model))
+    }
+
+    /// A short name for a model source: "untrained-seed-1", a Keras file's name, or a model
+    /// folder's name (its run's name for a `…/<run>/model` folder that `cnnviz train` wrote).
+    public static func modelLabel(_ source: ModelSource) -> String {
+        let url: URL
+        switch source {
+        case .coursework(let seed): return "untrained-seed-\(seed)"
+        case .folder(let folder): url = folder
+        case .file(let file, _): url = file
+        }
+        let standard = url.standardizedFileURL
+        let name = standard.lastPathComponent == "model" ? standard.deletingLastPathComponent().lastPathComponent
+            : standard.deletingPathExtension().lastPathComponent
+        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+        return safe.isEmpty ? "model" : safe
     }
 
     /// Reads the image as the model's preprocessing says (resize to the target size with its

@@ -13,6 +13,8 @@ public struct TrainingReport {
     public var evaluation: Evaluation?
     public var validation: LabeledImages?
     public var settings: [(String, String)]
+    /// How far each trainable array moved since the start (`EpochPictures.movement`).
+    public var movement: [(name: String, relative: Double?, distance: Double)] = []
     /// Validation image index → its `explain` page, relative to the report ("explain/1/index.html").
     public var explanations: [Int: String] = [:]
 
@@ -60,7 +62,7 @@ public struct TrainingReport {
 
         page.heading("Learning curves")
         page.raw("<div class=\"charts\">" + lossChart.svg(width: 560, height: 320) + accuracyChart.svg(width: 560, height: 320) + "</div>")
-        page.paragraph("Also as PNG: " + "loss.png, accuracy.png.")
+        page.raw("<p>Also as PNG: " + HTMLPage.link("loss.png", "loss.png") + ", " + HTMLPage.link("accuracy.png", "accuracy.png") + ".</p>")
         if let last = history.last {
             page.heading("Final metrics")
             var rows = [["loss", String(format: "%.4f", last.loss)], ["accuracy", String(format: "%.4f", last.accuracy)]]
@@ -74,14 +76,33 @@ public struct TrainingReport {
                  String(format: "%.2f", r.seconds)]
             })
         }
+        if !movement.isEmpty {
+            page.heading("Where the learning happened")
+            page.paragraph("How far each layer's weights moved from where training started: ‖w − w₀‖ / ‖w₀‖, the size of the change "
+                           + "as a share of the starting weights (biases start at 0, so for them the size of the change itself).")
+            page.table(header: ["weights", "moved (share of the start)", "‖w − w₀‖"], rows: movement.map { m in
+                [m.name, m.relative.map { String(format: "%.0f%%", $0 * 100) } ?? "–", String(format: "%.4f", m.distance)]
+            })
+        }
         if !epochsWithPictures.isEmpty {
+            let labels = epochsWithPictures.map { $0 == 0 ? "before training" : "epoch \($0)" }
             page.heading("Kernels at each epoch")
-            page.paragraph("Move the slider to watch the first layer's 3×3 kernels change as the network learns "
+            page.paragraph("Move the slider, or press play, to watch the first layer's 3×3 kernels change as the network learns "
                            + "(blue negative, white zero, red positive; the RGB composite shows which colours a kernel responds to).")
-            page.raw(flipbook(id: "kernels", files: epochsWithPictures.map { "report/" + EpochPictures.kernelFile(epoch: $0) }))
+            page.raw(flipbook(id: "kernels", files: epochsWithPictures.map { "report/" + EpochPictures.kernelFile(epoch: $0) }, labels: labels))
+            let changed = epochsWithPictures.filter { $0 > 0 && FileManager.default.fileExists(atPath: folder.appendingPathComponent("report/" + EpochPictures.changeFile(epoch: $0)).path) }
+            if !changed.isEmpty {
+                page.heading("Change of the kernels since the start", level: 3)
+                page.paragraph("Each kernel minus its starting values, on a scale of its own: side by side the kernels seem not to move, "
+                               + "because their change is small beside their size; here only the change is drawn.")
+                page.raw(flipbook(id: "kernel-change", files: changed.map { "report/" + EpochPictures.changeFile(epoch: $0) },
+                                  labels: changed.map { "epoch \($0)" }))
+            }
             for probe in probes {
                 page.heading("Feature maps of \(probe.name) (\(probe.className)) at each epoch", level: 3)
-                page.raw(flipbook(id: "probe-\(probe.name)", files: epochsWithPictures.map { "report/" + EpochPictures.probeFile(probe.name, epoch: $0) }))
+                page.paragraph("Each map on its own scale (its range above it); a map that is zero everywhere is marked dead.")
+                page.raw(flipbook(id: "probe-\(probe.name)", files: epochsWithPictures.map { "report/" + EpochPictures.probeFile(probe.name, epoch: $0) },
+                                  labels: labels))
             }
         }
         if let evaluation, let validation {
@@ -121,14 +142,16 @@ public struct TrainingReport {
         page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
     }
 
-    /// An image with a slider under it that switches between `files`.
-    func flipbook(id: String, files: [String]) -> String {
-        let list = files.map { "\"\(HTMLPage.escape($0))\"" }.joined(separator: ",")
+    /// An image with a play button and a slider under it that switch between `files`, each
+    /// named by its label ("epoch 3").
+    func flipbook(id: String, files: [String], labels: [String]) -> String {
+        let list = files.map { "\"\(HTMLPage.escape(HTMLPage.path($0)))\"" }.joined(separator: ",")
+        let names = labels.map { "\"\(HTMLPage.escape($0))\"" }.joined(separator: ",")
         let last = files.count - 1
         return """
-        <div class="flipbook" data-files='[\(list)]'>
-        <img id="\(id)" src="\(HTMLPage.escape(files[last]))" alt="\(id)">
-        <p><input type="range" min="0" max="\(last)" value="\(last)" aria-label="epoch"> <span class="label">\(HTMLPage.escape(files[last]))</span></p>
+        <div class="flipbook" data-files='[\(list)]' data-labels='[\(names)]'>
+        <img id="\(id)" src="\(HTMLPage.path(files[last]))" alt="\(HTMLPage.escape(labels[last]))">
+        <p><button type="button" class="play">▶ play</button> <input type="range" min="0" max="\(last)" value="\(last)" aria-label="epoch"> <span class="label">\(HTMLPage.escape(labels[last]))</span></p>
         </div>
         """
     }
@@ -136,9 +159,19 @@ public struct TrainingReport {
     static let flipbookScript = """
     <script>
     document.querySelectorAll('.flipbook').forEach(function (box) {
-      var files = JSON.parse(box.dataset.files), img = box.querySelector('img'),
-          range = box.querySelector('input'), label = box.querySelector('.label');
-      range.addEventListener('input', function () { img.src = files[range.value]; label.textContent = files[range.value]; });
+      var files = JSON.parse(box.dataset.files), labels = JSON.parse(box.dataset.labels), img = box.querySelector('img'),
+          range = box.querySelector('input'), label = box.querySelector('.label'), play = box.querySelector('.play'), timer = null;
+      function show(i) { range.value = i; img.src = files[i]; img.alt = labels[i]; label.textContent = labels[i]; }
+      range.addEventListener('input', function () { show(+range.value); });
+      play.addEventListener('click', function () {
+        if (timer) { clearInterval(timer); timer = null; play.textContent = '▶ play'; return; }
+        if (+range.value === files.length - 1) show(0);
+        play.textContent = '❚❚ pause';
+        timer = setInterval(function () {
+          if (+range.value >= files.length - 1) { clearInterval(timer); timer = null; play.textContent = '▶ play'; return; }
+          show(+range.value + 1);
+        }, 600);
+      });
     });
     </script>
     <style>.charts svg{max-width:100%;height:auto;margin-right:1em}.thumbs{display:flex;flex-wrap:wrap;gap:8px}

@@ -95,6 +95,7 @@ public enum TrainingSession {
                     epochsWithPictures: Array(0...trainer.history.count), probes: probes,
                     evaluation: evaluation, validation: validation,
                     settings: settings(options, spec: spec, training: training, validation: validation))
+                report.movement = try pictures.movement(trainer.model)
                 if let evaluation, let validation {
                     report.explanations = try explainMisclassified(evaluation, validation, model: trainer.modelFolder, side: spec.inputShape[0],
                                                               output: options.output, log: log)

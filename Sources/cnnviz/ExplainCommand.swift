@@ -20,7 +20,7 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "The image (JPEG or PNG).")
     var image: String
 
-    @Option(name: .long, help: "A model folder, a .keras or a legacy .h5 file. Default: the untrained coursework model (seed 0).")
+    @Option(name: .long, help: "A model folder, a .keras or a legacy .h5 file. Default: the untrained coursework model (seed 1, as train's start).")
     var model: String?
 
     @OptionGroup var assumed: AssumptionOptions
@@ -56,7 +56,7 @@ struct ExplainCommand: ParsableCommand {
             let imageURL = URL(fileURLWithPath: image)
             let folder = output.map { URL(fileURLWithPath: $0) } ?? Explanation.defaultOutputFolder(for: imageURL)
             let overrides = try assumed.overrides()
-            let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: 0)
+            let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: 1)
             let choice: Explanation.Target = target == "predicted" ? .predicted : target == "true" ? .trueLabel : .named(target)
             let result = try Explanation.run(image: imageURL, model: source, target: choice,
                                              occlusion: .init(patch: patch, stride: stride, fill: fill), output: folder)

@@ -25,10 +25,10 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var assumed: AssumptionOptions
 
-    @Option(name: .long, help: "Where to write. Default: output/inspect/<image name without extension>.")
+    @Option(name: .long, help: "Where to write. Default: output/inspect/<image name>-<model name>.")
     var output: String?
 
-    @Option(name: .long, help: "Seed of the untrained coursework model's weights (default 0; not allowed with --model).")
+    @Option(name: .long, help: "Seed of the untrained coursework model's weights (default 1, as train's, so before and after compare the same network; not allowed with --model).")
     var seed: UInt64?
 
     @Option(name: .long, help: "The class whose loss the gradients are of: predicted (default), true (the name of the image's folder), a class name or index.")
@@ -47,9 +47,10 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try CLIError.guarding {
             let imageURL = URL(fileURLWithPath: image)
-            let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL)
             let overrides = try assumed.overrides()
-            let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: seed ?? 0)
+            // Seed 1, as `cnnviz train`'s default: the untrained model is the trained one's start.
+            let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: seed ?? 1)
+            let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL, model: source)
             let choice: Explanation.Target = target == "predicted" ? .predicted : target == "true" ? .trueLabel : .named(target)
             let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors, target: choice)
             print("Model: \(result.modelDescription)")

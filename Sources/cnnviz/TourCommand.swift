@@ -5,12 +5,19 @@ import Workflows
 struct TourCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tour",
-        abstract: "Run the whole path once and write output/index.html (tutorials, demo data, training, inspection)."
+        abstract: "Run the whole path once and write output/index.html (tutorials, data, training, inspection).",
+        discussion: """
+        Trains on photos in the coursework's layout (training_set/ and test_set/, a folder per class) \
+        given with --data, or found in "Gatos y Perros" or ../shared/datasets/cats-and-dogs; \
+        without them, on demo pictures of stripes it draws itself.
+        """
     )
 
     @Option(help: "Folder to write into.") var output = "output"
-    @Option(help: "Training epochs on the demo data set.") var epochs = 10
+    @Option(help: "Training epochs.") var epochs = 10
     @Option(help: "Seed for the demo data and the training run.") var seed: UInt64 = 1
+    @Option(help: "A photo folder in the coursework's layout (default: \"Gatos y Perros\" or ../shared/datasets/cats-and-dogs if there, else demo stripes).")
+    var data: String?
 
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1.") }
@@ -20,7 +27,8 @@ struct TourCommand: ParsableCommand {
         try CLIError.guarding {
             Interrupt.install()
             defer { Interrupt.uninstall() }
-            let result = try Tour.run(output: URL(fileURLWithPath: output), epochs: epochs, seed: seed)
+            let photos = data.map { URL(fileURLWithPath: $0) } ?? Tour.findPhotos()
+            let result = try Tour.run(output: URL(fileURLWithPath: output), epochs: epochs, seed: seed, photos: photos)
             print("\nDone. Open \(result.index.standardizedFileURL.path) in a browser (it works offline).")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Visualize
 
 /// End-to-end: the real binary, its output and its exit codes.
 final class CommandTests: XCTestCase {
@@ -70,8 +71,17 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("Found 24 images belonging to 2 classes."), r.stdout)
         XCTAssertTrue(r.stdout.contains("2/2 [==============================]"), r.stdout)
-        for file in ["model/model.json", "model/weights.safetensors", "history.csv", "index.html", "loss.png"] {
+        for file in ["model/model.json", "model/weights.safetensors", "history.csv", "index.html", "loss.png",
+                     "report/initial-weights.safetensors", "report/kernels/change-epoch-02.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
+        }
+        // The report: where the learning happened, sliders named by epoch with play, no dead link.
+        let report = try String(contentsOf: run.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("Where the learning happened") && report.contains("<td>dense.kernel</td>"), report)
+        XCTAssertTrue(report.contains("data-labels='[\"before training\",\"epoch 1\",\"epoch 2\"]'"), report)
+        XCTAssertTrue(report.contains("class=\"play\""))
+        for ref in HTMLPage.references(in: report) where !ref.hasPrefix("#") {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(ref).path), "dead link \(ref)")
         }
 
         r = try CLI.run(["evaluate", "--model", run.appendingPathComponent("model").path,

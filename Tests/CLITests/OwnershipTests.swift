@@ -87,7 +87,7 @@ final class OwnershipTests: XCTestCase {
             XCTAssertEqual(a.status, 0, a.stderr)
         }
         XCTAssertEqual(FileManager.default.contents(atPath: folder.appendingPathComponent("output/README.md").path), Data("# output\n".utf8))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/inspect/vertical.1/index.html").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/inspect/vertical.1-untrained-seed-1/index.html").path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("output/tutorials/pooling/index.html").path))
     }
 

@@ -58,4 +58,15 @@ final class FontAndCanvasTests: XCTestCase {
         XCTAssertEqual(canvas.pixel(0, 7), .blue)
         XCTAssertEqual(canvas.pixel(7, 0), .blue)
     }
+
+    /// Spanish is written with its accents, not folded to ASCII or drawn as "?".
+    func testSpanishLettersAndTheTutorialSymbolsHaveGlyphs() {
+        let question = BitmapFont.rows("?")
+        for ch in "áéíóúüñÁÉÍÓÚÜÑ¿¡«»✓✗⌊⌋⌈⌉Σ" {
+            XCTAssertNotEqual(BitmapFont.rows(ch), question, "\(ch)")
+        }
+        XCTAssertEqual(BitmapFont.picture("á")[0], "...#.", "the accent sits on top")
+        XCTAssertNotEqual(BitmapFont.rows("á"), BitmapFont.rows("a"))
+        XCTAssertNotEqual(BitmapFont.rows("ñ"), BitmapFont.rows("n"))
+    }
 }

@@ -132,8 +132,13 @@ final class InspectionTests: XCTestCase {
 
     func testInspectCourseworkModelWritesAllPicturesAndTheTrace() throws {
         let image = try writeImage("cat.jpg")
-        let out = Inspection.defaultOutputFolder(for: image, base: temp.appendingPathComponent("output"))
-        XCTAssertEqual(out.lastPathComponent, "cat")
+        let out = Inspection.defaultOutputFolder(for: image, model: .coursework(seed: 0), base: temp.appendingPathComponent("output"))
+        XCTAssertEqual(out.lastPathComponent, "cat-untrained-seed-0")
+        // Named by image and model, so the trained model's inspection sits beside the untrained one.
+        XCTAssertEqual(Inspection.defaultOutputFolder(for: image, model: .folder(URL(fileURLWithPath: "output/runs/cats 1/model"))).lastPathComponent,
+                       "cat-cats_1")
+        XCTAssertEqual(Inspection.defaultOutputFolder(for: image, model: .file(URL(fileURLWithPath: "modelo.keras"), ModelOverrides())).lastPathComponent,
+                       "cat-modelo")
         let result = try Inspection.run(image: image, model: .coursework(seed: 0), output: out)
         XCTAssertTrue(result.modelDescription.contains("seed 0"))
         try checkFolder(out, expectedPictures: ["00_input.png", "01_conv2d_kernels.png", "01_conv2d_output.png",

@@ -88,14 +88,17 @@ enum ExplorerScript {
     return [lo, hi];
   }
   // One channel of an (H, W, C) tensor as a canvas, one pixel per value, scaled by CSS.
-  function mapCanvas(t, c, range, cls) {
+  // `tint` (0, 1, 2) draws a colour channel of the photo in its own colour, black to full.
+  function mapCanvas(t, c, range, cls, tint) {
     const [H, W, C] = t.shape, cv = el("canvas", { width: W, height: H, class: cls || "map" });
     const ctx = cv.getContext("2d"), img = ctx.createImageData(W, H);
     const [lo, hi] = range, signed = lo < 0;
     const scale = signed ? Math.max(Math.abs(lo), Math.abs(hi)) || 1 : (hi - lo) || 1;
     for (let p = 0; p < H * W; p++) {
       const v = t.data[p * C + c];
-      const rgb = signed ? diverging(v / scale) : viridis((v - lo) / scale);
+      const level = Math.round(255 * Math.min(1, Math.max(0, (v - lo) / scale)));
+      const rgb = tint !== undefined ? [0, 1, 2].map((k) => (k === tint ? level : 0))
+        : signed ? diverging(v / scale) : viridis((v - lo) / scale);
       img.data.set([rgb[0], rgb[1], rgb[2], 255], p * 4);
     }
     ctx.putImageData(img, 0, 0);
@@ -120,7 +123,7 @@ enum ExplorerScript {
       el("a", { href: "#input/0/0/0", class: "photo-link" }, photoCanvas("photo")),
       el("div", { class: "maps" }, ["red", "green", "blue"].map((name, c) =>
         el("a", { href: `#input/${c}/0/0`, class: "tile", title: `${name} channel` },
-          mapCanvas(model.input, c, channelRange(model.input, c)), el("span", {}, name)))),
+          mapCanvas(model.input, c, [0, 255 * (D.meta.rescale || 1)], "map", c), el("span", {}, name)))),
       el("p", { class: "note" }, `${model.input.shape.join("×")} numbers`));
     root.append(inputCol);
     for (const layer of model.layers) root.append(layerColumn(layer));
@@ -209,7 +212,8 @@ enum ExplorerScript {
     const c = clamp(+parts[1] || 0, C), r = clamp(+parts[2] || 0, H), col = clamp(+parts[3] || 0, W);
     selection = { layer: layer.name, c, r, col, H, W, C };
     const value = t.data[(r * W + col) * C + c];
-    const big = mapCanvas(t, c, sharedScale ? tensorRange(t) : channelRange(t, c), "big");
+    const big = layer.kind === "Input" ? mapCanvas(t, c, [0, 255 * (D.meta.rescale || 1)], "big", c)
+      : mapCanvas(t, c, sharedScale ? tensorRange(t) : channelRange(t, c), "big");
     const frame = el("div", { class: "bigframe" }, big, el("div", { class: "cursor", style: `left:${100 * col / W}%;top:${100 * r / H}%;width:${100 / W}%;height:${100 / H}%` }));
     big.addEventListener("click", (e) => {
       const box = big.getBoundingClientRect();
@@ -248,7 +252,12 @@ enum ExplorerScript {
     else if (layer.kind === "MaxPooling2D" || layer.kind === "AveragePooling2D") box.append(poolCell(layer, c, r, col));
     else if (layer.kind === "BatchNormalization") box.append(normCell(layer, c, r, col));
     else if (layer.kind === "Activation") box.append(el("p", {}, `${layer.activation}(${fmt(at(layer.in, r, col, c))}) = ${fmt(at(layer.out, r, col, c))}`));
-    else if (layer.kind === "Input") box.append(el("p", {}, `pixel value ${fmt(at(model.input, r, col, c) / (D.meta.rescale || 1))} × rescale ${D.meta.rescale} = ${fmt(at(model.input, r, col, c))}`));
+    else if (layer.kind === "Input") {
+      const rescale = D.meta.rescale || 1, inverse = Math.round(1 / rescale);
+      const shown = Math.abs(1 / rescale - inverse) < 1e-3 ? `1/${inverse}` : String(rescale);
+      box.append(el("p", {}, `${["red", "green", "blue"][c] || "channel " + c} value of the resized photo ${Math.round(at(model.input, r, col, c) / rescale)} × rescale ${shown} = `,
+        el("b", {}, fmt(at(model.input, r, col, c)))));
+    }
     else box.append(el("p", {}, `value ${fmt(at(layer.out, r, col, c))}`));
     return box;
   }
