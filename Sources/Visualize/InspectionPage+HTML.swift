@@ -18,7 +18,7 @@ extension InspectionPage {
             ["Preprocessing", preprocessingText],
             ["Classes", c.classNames.isEmpty ? "(not named)" : c.classNames.enumerated().map { "\($0.offset) = \($0.element)" }.joined(separator: ", ")],
             ["Answer", "\(c.predictedClass), probability \(Format.cell(c.probability, decimals: 4))"],
-        ], className: "facts")
+        ] + (c.gradientTarget.isEmpty ? [] : [["Gradients", c.gradientTarget]]), className: "facts")
         page.paragraph("The model says: \(c.predictedClass) (probability \(Format.cell(c.probability, decimals: 3))).", className: "verdict")
         if c.modelDescription.contains("untrained") {
             page.raw("<p class=\"muted\">This model has not been trained: its weights are random, so the answer is a coin toss and the kernels show no pattern yet. Train a model (<code>cnnviz train</code>) and pass its folder with <code>--model</code> to see what learning changes.</p>")

@@ -17,6 +17,8 @@ public enum InspectionPage {
         public var probability: Float
         /// The index page this inspection belongs to (the tour's), relative to its folder.
         public var indexLink: (href: String, title: String)?
+        /// What the gradients are of: "the loss against the predicted class (cats)" (`inspect --target`).
+        public var gradientTarget = ""
 
         public init(imagePath: String, imageSize: (width: Int, height: Int), modelDescription: String, modelName: String,
                     preprocessing: Preprocessing, classNames: [String], loss: String, predictedClass: String, probability: Float) {

@@ -63,10 +63,12 @@ public enum Inspection {
 
     /// Loads the model, reads the image, runs forward and backward with a trace, and writes the folder.
     /// Tensors of more than `Trace.largeTensor` values (the Dense kernel and its gradient) get a
-    /// `.npy` file only with `allTensors`. `indexLink` is the index page this inspection belongs
-    /// to (href relative to `output`).
+    /// `.npy` file only with `allTensors`. `target` chooses the class the loss is computed
+    /// against (default the predicted one; `inspect --target`). `indexLink` is the index page
+    /// this inspection belongs to (href relative to `output`).
     @discardableResult
     public static func run(image imageURL: URL, model source: ModelSource, output: URL, allTensors: Bool = false,
+                           target: Explanation.Target = .predicted,
                            indexLink: (href: String, title: String)? = nil) throws -> Result {
         let spec: ModelSpec
         let model: Sequential
@@ -77,7 +79,8 @@ public enum Inspection {
             model = try spec.build(seed: seed)
             modelDescription = "the coursework model, untrained (weights drawn from seed \(seed))"
         case .folder(let url):
-            return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output, allTensors: allTensors, indexLink: indexLink)
+            return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output, allTensors: allTensors,
+                           target: target, indexLink: indexLink)
         case let .file(url, overrides):
             let loaded = try ModelFiles.load(url, overrides: overrides)
             spec = loaded.saved.spec
@@ -98,14 +101,18 @@ public enum Inspection {
         var preprocessing = spec.preprocessing
         preprocessing.targetSize = (model.inputShape[0], model.inputShape[1])
         let (x, _) = preprocess(original, preprocessing)
+        let classNames = spec.classNames
+        let (chosen, targetReason) = try Explanation.resolve(target, image: imageURL,
+                                                             classNames: classNames.isEmpty ? ["class_0", "class_1"] : classNames)
 
-        // Forward, then backward from the loss against the predicted class, so the page can
-        // show what would change the answer.
+        // Forward, then backward from the loss against the target class (the predicted one unless
+        // --target says otherwise), so the page can show what would change the answer.
         let trace = Trace()
         let out = try model.forwardChecked(x, for: imageURL.path, trace: trace)
-        let classNames = spec.classNames
-        let (predicted, probability, target) = decide(out)
-        let (_, gradient, fromLogit) = try model.lossAndGradient(output: out, targets: target, loss: spec.loss)
+        let (predicted, probability, _) = decide(out)
+        let targetClass = chosen < 0 ? predicted : chosen
+        let gradientTarget = "the loss against \(targetClass < classNames.count ? classNames[targetClass] : "class \(targetClass)") (class \(targetClass), \(targetReason))"
+        let (_, gradient, fromLogit) = try model.lossAndGradient(output: out, targets: lossTarget(targetClass, like: out), loss: spec.loss)
         model.zeroGradients()
         try model.backward(gradient, fromPreActivation: fromLogit, trace: trace)
         trace.captureGradients(of: model)
@@ -116,13 +123,15 @@ public enum Inspection {
             modelName: spec.name, preprocessing: preprocessing, classNames: classNames, loss: spec.loss.rawValue,
             predictedClass: className, probability: probability)
         context.indexLink = indexLink
+        context.gradientTarget = gradientTarget
         var files: [String] = []
         let largestFile = allTensors ? Int.max : Trace.largeTensor
         try AtomicWrite.folder(at: output) { folder in
             try trace.write(to: folder, extra: [
                 "image": .string(imageURL.path), "model": .string(modelDescription),
-                "predicted_class": .string(className), "probability": .number(Double(probability)),
-                "gradient_target": .string("loss against the predicted class (\(className))"),
+                "predicted_class": .string(className), "probability_of_predicted_class": .number(Double(probability)),
+                "probability_of_class_1": .number(Double(ExplanationMaps.probability(of: 1, in: Array(out.data.prefix(out.shape.last ?? 1))))),
+                "gradient_target": .string(gradientTarget), "gradient_target_class": .int(targetClass),
             ], largestFile: largestFile)
             files = try writePages(TraceView(trace, largestFile: largestFile), context: context, to: folder)
         }
@@ -141,6 +150,13 @@ public enum Inspection {
         let explorer = try ExplorerPage.files(trace, context: context)
         for file in explorer { try AtomicWrite.file(Data(file.text.utf8), to: folder.appendingPathComponent(file.name)) }
         return pictures.map { InspectionPage.pictureFolder + "/" + $0.file } + [InspectionPage.pageName] + explorer.map(\.name)
+    }
+
+    /// Class `c` as a loss target shaped like `out`: 0/1 for one sigmoid unit, one-hot for several.
+    static func lossTarget(_ c: Int, like out: Tensor) -> Tensor {
+        var target = [Float](repeating: 0, count: out.count)
+        if out.count == 1 { target[0] = Float(c) } else { target[c] = 1 }
+        return Tensor(shape: out.shape, data: target)
     }
 
     /// The class a model output picks (`ClassDecision`), its probability, and that class as a

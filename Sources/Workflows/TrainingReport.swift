@@ -22,6 +22,8 @@ public struct TrainingReport {
     public var modelFolder: URL?
     /// How many misclassified images get an inspection.
     public static let inspectedMistakes = 8
+    /// Validation image index → its `explain` page, relative to the report ("explain/1/index.html").
+    public var explanations: [Int: String] = [:]
 
     public init(title: String, history: [EpochRecord], epochsWithPictures: [Int], probes: [EpochPictures.Probe],
                 evaluation: Evaluation?, validation: LabeledImages?, settings: [(String, String)]) {
@@ -152,6 +154,9 @@ public struct TrainingReport {
                 cell = "<a href=\"\(HTMLPage.path(name + "/index.html"))\" title=\"open it in the explorer\">" + cell + "</a>"
             }
             cells.append(cell)
+            let figure = HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
+                                         caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))")
+            cells.append(explanations[i].map { "<div>" + figure + "<p>" + HTMLPage.link($0, "why?") + "</p></div>" } ?? figure)
         }
         page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
     }

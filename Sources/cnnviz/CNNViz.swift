@@ -10,7 +10,7 @@ struct CNNViz: ParsableCommand {
         subcommands: [
             TourCommand.self, TutorialCommand.self, SummaryCommand.self, InspectCommand.self,
             AugmentCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self,
-            PredictCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self,
+            PredictCommand.self, ExplainCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self,
         ]
     )
 

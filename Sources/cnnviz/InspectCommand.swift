@@ -31,6 +31,9 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the untrained coursework model's weights (default 1, as train's, so before and after compare the same network; not allowed with --model).")
     var seed: UInt64?
 
+    @Option(name: .long, help: "The class whose loss the gradients are of: predicted (default), true (the name of the image's folder), a class name or index.")
+    var target = "predicted"
+
     @Flag(name: .long, help: "Also write the .npy of tensors over a million values (the coursework's Dense kernel and its gradient: 15.7 MB each).")
     var allTensors = false
 
@@ -48,7 +51,8 @@ struct InspectCommand: ParsableCommand {
             // Seed 1, as `cnnviz train`'s default: the untrained model is the trained one's start.
             let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: seed ?? 1)
             let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL, model: source)
-            let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors)
+            let choice: Explanation.Target = target == "predicted" ? .predicted : target == "true" ? .trueLabel : .named(target)
+            let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors, target: choice)
             print("Model: \(result.modelDescription)")
             print("Answer: \(result.predictedClass) (probability \(Format.cell(result.probability, decimals: 4)))")
             print("Wrote \(result.files.count) files to \(result.folder.path)")
