@@ -17,6 +17,10 @@ public enum InspectionPage {
         public var probability: Float
         /// The index page this inspection belongs to (the tour's), relative to its folder.
         public var indexLink: (href: String, title: String)?
+        /// The explanation of the same answer (`explain/index.html`) and its Grad-CAM map, which
+        /// the explorer lays over the photo.
+        public var explainLink: String?
+        public var gradCAM: Tensor?
         /// What the gradients are of: "the loss against the predicted class (cats)" (`inspect --target`).
         public var gradientTarget = ""
 

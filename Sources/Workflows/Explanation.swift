@@ -32,6 +32,8 @@ public enum Explanation {
         public var files: [String]
         /// Things the person should know (no Conv2D …).
         public var notes: [String]
+        /// The Grad-CAM map (H×W of the last Conv2D layer), nil for a model without Conv2D.
+        public var gradCAM: Tensor?
     }
 
     /// `output/explain/<image name without extension>`.
@@ -90,7 +92,7 @@ public enum Explanation {
         for file in npy.keys { paths[String(file.dropLast(4))] = output.appendingPathComponent(file).path }
         return Result(folder: output, modelDescription: modelDescription, probability: ExplanationMaps.probability(of: 1, in: maps.output),
                       predictedClass: name(predicted), targetClass: name(targetIndex), npyFiles: paths, files: files,
-                      notes: maps.gradCAM == nil ? [ExplanationMaps.gradCAMMissing] : [])
+                      notes: maps.gradCAM == nil ? [ExplanationMaps.gradCAMMissing] : [], gradCAM: maps.gradCAM?.map)
     }
 
     /// The model, its spec and a sentence saying where it came from.

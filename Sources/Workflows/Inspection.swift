@@ -31,6 +31,9 @@ public enum Inspection {
         public var files: [String]
     }
 
+    /// The explanation's folder inside an inspection.
+    public static let explainFolder = "explain"
+
     /// `output/inspect/<image>-<model>`: named by both, so inspecting the same photo with the
     /// untrained and the trained model gives two folders to compare, not one overwritten.
     public static func defaultOutputFolder(for image: URL, model: ModelSource, base: URL = URL(fileURLWithPath: "output")) -> URL {
@@ -65,11 +68,13 @@ public enum Inspection {
     /// Tensors of more than `Trace.largeTensor` values (the Dense kernel and its gradient) get a
     /// `.npy` file only with `allTensors`. `target` chooses the class the loss is computed
     /// against (default the predicted one; `inspect --target`). `indexLink` is the index page
-    /// this inspection belongs to (href relative to `output`).
+    /// this inspection belongs to (href relative to `output`). With `explain` (`inspect --explain`,
+    /// and the tour), `explain/` holds the explanation of the same answer (`Explanation`), which
+    /// the explorer links; it takes about as long again as the inspection.
     @discardableResult
     public static func run(image imageURL: URL, model source: ModelSource, output: URL, allTensors: Bool = false,
                            target: Explanation.Target = .predicted,
-                           indexLink: (href: String, title: String)? = nil) throws -> Result {
+                           indexLink: (href: String, title: String)? = nil, explain: Bool = false) throws -> Result {
         let spec: ModelSpec
         let model: Sequential
         let modelDescription: String
@@ -80,7 +85,7 @@ public enum Inspection {
             modelDescription = "the coursework model, untrained (weights drawn from seed \(seed))"
         case .folder(let url):
             return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output, allTensors: allTensors,
-                           target: target, indexLink: indexLink)
+                           target: target, indexLink: indexLink, explain: explain)
         case let .file(url, overrides):
             let loaded = try ModelFiles.load(url, overrides: overrides)
             spec = loaded.saved.spec
@@ -127,13 +132,22 @@ public enum Inspection {
         var files: [String] = []
         let largestFile = allTensors ? Int.max : Trace.largeTensor
         try AtomicWrite.folder(at: output) { folder in
+            // Where the model looked for this answer (Grad-CAM, saliency, occlusion), beside the
+            // explorer, which lays the Grad-CAM map over the photo and links the page.
+            if explain {
+                let explanation = try Explanation.run(image: imageURL, model: source, target: target,
+                                                      output: folder.appendingPathComponent(explainFolder))
+                context.explainLink = explainFolder + "/" + ExplanationPage.pageName
+                context.gradCAM = explanation.gradCAM
+                files += explanation.files.map { explainFolder + "/" + $0 }
+            }
             try trace.write(to: folder, extra: [
                 "image": .string(imageURL.path), "model": .string(modelDescription),
                 "predicted_class": .string(className), "probability_of_predicted_class": .number(Double(probability)),
                 "probability_of_class_1": .number(Double(ExplanationMaps.probability(of: 1, in: Array(out.data.prefix(out.shape.last ?? 1))))),
                 "gradient_target": .string(gradientTarget), "gradient_target_class": .int(targetClass),
             ], largestFile: largestFile)
-            files = try writePages(TraceView(trace, largestFile: largestFile), context: context, to: folder)
+            files += try writePages(TraceView(trace, largestFile: largestFile), context: context, to: folder)
         }
         files += trace.entries.filter { $0.tensor.count <= largestFile }.map { "tensors/" + $0.fileName } + ["manifest.json"]
         return Result(folder: output, modelDescription: modelDescription, predictedClass: className, probability: probability, files: files)

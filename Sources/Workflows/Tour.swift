@@ -89,7 +89,7 @@ public enum Tour {
         let name = "tour-" + image.deletingPathExtension().lastPathComponent
         let inspection = try Inspection.run(image: image, model: .folder(run.appendingPathComponent("model")),
                                             output: root.appendingPathComponent("inspect/\(name)"),
-                                            indexLink: ("../../index.html", "the tour"))
+                                            indexLink: ("../../index.html", "the tour"), explain: true)
         log("   \(image.lastPathComponent): \(inspection.predictedClass) (p = \(String(format: "%.3f", inspection.probability))) → \(inspection.folder.path)/index.html")
 
         let index = root.appendingPathComponent("index.html")

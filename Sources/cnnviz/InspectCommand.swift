@@ -37,6 +37,9 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write the .npy of tensors over a million values (the coursework's Dense kernel and its gradient: 15.7 MB each).")
     var allTensors = false
 
+    @Flag(name: .long, help: "Also write explain/ (Grad-CAM, saliency, occlusion of this answer, as `cnnviz explain`) and link it from the page.")
+    var explain = false
+
     func validate() throws {
         guard !image.isEmpty else { throw ValidationError("Give the path of an image, e.g. cnnviz inspect cat.jpg") }
         if model != nil, seed != nil {
@@ -52,7 +55,8 @@ struct InspectCommand: ParsableCommand {
             let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: seed ?? 1)
             let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL, model: source)
             let choice: Explanation.Target = target == "predicted" ? .predicted : target == "true" ? .trueLabel : .named(target)
-            let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors, target: choice)
+            let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors, target: choice,
+                                                explain: explain)
             print("Model: \(result.modelDescription)")
             print("Answer: \(result.predictedClass) (probability \(Format.cell(result.probability, decimals: 4)))")
             print("Wrote \(result.files.count) files to \(result.folder.path)")

@@ -130,6 +130,22 @@ final class InspectionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 10)
     }
 
+    /// With `explain`, the explanation of the answer sits in explain/ and the explorer links it
+    /// and lays its Grad-CAM over the photo; without, the explorer's Grad-CAM comes from the trace.
+    func testExplorerCarriesGradCAMAndLinksTheExplanation() throws {
+        let image = try writeImage("band.png")
+        let model = try writeSmallModel()
+        for explain in [true, false] {
+            let out = temp.appendingPathComponent("out-\(explain)")
+            let result = try Inspection.run(image: image, model: .folder(model), output: out, explain: explain)
+            let data = try String(contentsOf: out.appendingPathComponent("explorer-data.js"), encoding: .utf8)
+            XCTAssertTrue(data.contains("\"gradcam\":{\"data\""), "the Grad-CAM map travels with the page")
+            XCTAssertEqual(data.contains("\"page\":\"explain/index.html\""), explain)
+            XCTAssertEqual(FileManager.default.fileExists(atPath: out.appendingPathComponent("explain/index.html").path), explain)
+            XCTAssertEqual(result.files.contains("explain/gradcam.npy"), explain)
+        }
+    }
+
     func testInspectCourseworkModelWritesAllPicturesAndTheTrace() throws {
         let image = try writeImage("cat.jpg")
         let out = Inspection.defaultOutputFolder(for: image, model: .coursework(seed: 0), base: temp.appendingPathComponent("output"))

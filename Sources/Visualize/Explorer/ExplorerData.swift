@@ -40,13 +40,38 @@ public enum ExplorerData {
             "predicted": .string(context.predictedClass), "probability": .number(Double(context.probability)),
             "rescale": .number(Double(context.preprocessing.rescale)), "loss": .string(context.loss),
         ]
+        var explain: [String: JSONValue] = [:]
+        if let link = context.explainLink { explain["page"] = .string(link) }
+        if let cam = try context.gradCAM ?? gradCAM(trace) { explain["gradcam"] = tensor(cam) }
         let data: JSONValue = .object([
             "meta": .object(meta),
+            "explain": .object(explain),
             "input": input.map { tensor($0) } ?? .null,
             "layers": .array(layers),
         ])
         return "// The numbers of one inspection, for index.html (written by cnnviz inspect).\nwindow.CNNVIZ_DATA = "
             + data.compactString() + ";\n"
+    }
+
+    /// Grad-CAM of the answer from the trace alone, when no explanation gave one: the last
+    /// Conv2D layer's maps A and dLoss/dA. The loss is against the predicted class, whose score
+    /// s (±logit) has ∂s/∂A = −dLoss/dA / |dLoss/dz|, so α_k = mean(−dLoss/dA_k) gives the same
+    /// map up to a positive scale: cam = ReLU(Σ_k α_k A_k).
+    static func gradCAM(_ trace: TraceView) throws -> Tensor? {
+        guard let conv = trace.layers.last(where: { $0.kind == .conv2D }),
+              let a = try trace.tensor(conv.name, .output), let g = try trace.tensor(conv.name, .outputGradient),
+              a.rank == 4, a.shape == g.shape else { return nil }
+        let (h, w, k) = (a.shape[1], a.shape[2], a.shape[3])
+        var alpha = [Float](repeating: 0, count: k)
+        for p in 0..<(h * w) { for c in 0..<k { alpha[c] -= g.data[p * k + c] } }
+        alpha = alpha.map { $0 / Float(h * w) }
+        var cam = [Float](repeating: 0, count: h * w)
+        for p in 0..<(h * w) {
+            var s: Float = 0
+            for c in 0..<k { s += alpha[c] * a.data[p * k + c] }
+            cam[p] = max(s, 0)
+        }
+        return Tensor(shape: [h, w], data: cam)
     }
 
     /// One layer: its kind, shapes and settings, and the tensors its view and self-check need.

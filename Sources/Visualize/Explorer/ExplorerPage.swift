@@ -62,6 +62,8 @@ public enum ExplorerPage {
     .tile.dead span { color: #b31; font-weight: bold; }
     canvas.map { width: 36px; height: 36px; image-rendering: pixelated; display: block; }
     canvas.photo { width: 153px; height: 153px; image-rendering: pixelated; display: block; margin-bottom: 6px; }
+    .photo-frame { position: relative; width: 153px; }
+    canvas.cam { position: absolute; left: 0; top: 0; width: 153px; height: 153px; pointer-events: none; }
     canvas.strip { width: 180px; image-rendering: pixelated; display: block; }
     canvas.big { width: min(420px, calc(100vw - 64px)); height: auto; aspect-ratio: 1; image-rendering: pixelated; display: block; cursor: crosshair; }
     .bars { display: flex; align-items: flex-end; gap: 0; height: 60px; flex-wrap: nowrap; }

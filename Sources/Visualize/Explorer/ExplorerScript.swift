@@ -120,7 +120,8 @@ enum ExplorerScript {
   function overview() {
     const root = el("div", { class: "overview" });
     const inputCol = el("section", { class: "column", id: "input" }, el("h2", {}, "Input"),
-      el("a", { href: "#input/0/0/0", class: "photo-link" }, photoCanvas("photo")),
+      el("div", { class: "photo-frame" }, el("a", { href: "#input/0/0/0", class: "photo-link" }, photoCanvas("photo")), camOverlay()),
+      camToggle(),
       el("div", { class: "maps" }, ["red", "green", "blue"].map((name, c) =>
         el("a", { href: `#input/${c}/0/0`, class: "tile", title: `${name} channel` },
           mapCanvas(model.input, c, [0, 255 * (D.meta.rescale || 1)], "map", c), el("span", {}, name)))),
@@ -130,6 +131,30 @@ enum ExplorerScript {
     root.append(outputColumn());
     return root;
   }
+  // Grad-CAM of the answer (from explain/), laid over the photo on demand: where the last
+  // Conv2D layer's maps point for the class the model picked.
+  const cam = D.explain && D.explain.gradcam ? decode(D.explain.gradcam) : null;
+  let showCam = new URLSearchParams(location.search).has("cam");  // index.html?cam starts with it on
+  function camOverlay() {
+    if (!cam || !showCam) return null;
+    const [H, W] = cam.shape, cv = el("canvas", { width: W, height: H, class: "cam" });
+    const ctx = cv.getContext("2d"), img = ctx.createImageData(W, H), [, hi] = tensorRange(cam);
+    for (let p = 0; p < H * W; p++) {
+      const t = hi > 0 ? cam.data[p] / hi : 0, rgb = viridis(t);
+      img.data.set([rgb[0], rgb[1], rgb[2], Math.round(200 * t)], p * 4);
+    }
+    ctx.putImageData(img, 0, 0);
+    return cv;
+  }
+  function camToggle() {
+    const box = el("input", { type: "checkbox", id: "show-cam" });
+    box.checked = showCam;
+    box.addEventListener("change", () => { showCam = box.checked; render(); });
+    const more = D.explain && D.explain.page ? el("a", { href: D.explain.page }, "why this answer? →")
+      : el("span", {}, "more: ", el("code", {}, "cnnviz explain"), " (or inspect --explain)");
+    return el("p", { class: "note" }, cam ? el("label", {}, box, " where it looked (Grad-CAM)") : null, cam ? el("br") : null, more);
+  }
+
   function layerColumn(layer) {
     const col = el("section", { class: "column", id: "col-" + layer.name },
       el("h2", {}, el("a", { href: "#" + layer.name }, layer.name), el("small", {}, ` ${layer.kind}`)),
