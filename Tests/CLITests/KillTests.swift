@@ -27,15 +27,18 @@ final class KillTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["dataset", "synth", "--output", "data", "--train-per-class", "4", "--test-per-class", "2"],
                                    in: folder).status, 0)
         try Data(Self.architecture.utf8).write(to: folder.appendingPathComponent("arch.json"))
+        // Without the report: its explorer and explain pages for each mistake add hundreds of
+        // kill points (every file of every page) to what is about checkpoints and the model;
+        // those pages are written through the same AtomicWrite (OutputFolderTests).
         let train = ["train", "--train", "data/training_set", "--validation", "data/test_set", "--architecture", "arch.json",
-                     "--epochs", "3", "--steps-per-epoch", "2", "--batch-size", "2"]
+                     "--epochs", "3", "--steps-per-epoch", "2", "--batch-size", "2", "--no-report"]
 
         // The run never stopped, with its kill points listed.
         let reference = try CLI.run(train + ["--output", "reference"], in: folder,
                                     environment: environment.merging(["CNNVIZ_KILL_POINTS": "log"]) { $1 })
         XCTAssertEqual(reference.status, 0, reference.stderr)
         let points = reference.stderr.split(separator: "\n").filter { $0.hasPrefix("kill point ") }.map(String.init)
-        XCTAssertGreaterThanOrEqual(points.count, 20, points.joined(separator: "\n"))
+        XCTAssertGreaterThanOrEqual(points.count, 12, points.joined(separator: "\n"))
         if environment["CNNVIZ_NO_RENAME_EXCHANGE"] != nil {
             XCTAssertTrue(points.contains { $0.hasSuffix("checkpoint: between the two renames") }, points.joined(separator: "\n"))
         } else {
