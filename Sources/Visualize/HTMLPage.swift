@@ -98,8 +98,9 @@ public struct HTMLPage {
         parts.append(HTMLPage.figure(src, alt: alt, caption: caption))
     }
 
-    public static func figure(_ src: String, alt: String, caption: String = "") -> String {
-        var html = "<figure><a href=\"\(path(src))\"><img src=\"\(path(src))\" alt=\"\(escape(alt))\" loading=\"lazy\"></a>"
+    /// A picture with its caption; clicking it opens `href` (the picture itself by default).
+    public static func figure(_ src: String, alt: String, caption: String = "", href: String? = nil) -> String {
+        var html = "<figure><a href=\"\(path(href ?? src))\"><img src=\"\(path(src))\" alt=\"\(escape(alt))\" loading=\"lazy\"></a>"
         if !caption.isEmpty { html += "<figcaption>\(escape(caption))</figcaption>" }
         return html + "</figure>"
     }

@@ -28,6 +28,12 @@ public struct ExplanationMaps {
         public init(patch: Int = 8, stride: Int = 4, fill: Float = 0.5) {
             self.patch = patch; self.stride = stride; self.fill = fill
         }
+        /// The defaults (patch 8, stride 4) from a 16-pixel input up; a patch a quarter of the side
+        /// on smaller inputs, so that a small demo image still gets a map.
+        public static func suited(toSide side: Int) -> OcclusionSettings {
+            let patch = side >= 16 ? 8 : max(1, side / 4)
+            return OcclusionSettings(patch: patch, stride: max(1, patch / 2))
+        }
         /// Patch positions along an axis of `size` pixels: 0, stride, … while the patch fits.
         public func positions(_ size: Int) -> [Int] {
             patch <= size ? Array(Swift.stride(from: 0, through: size - patch, by: stride)) : []

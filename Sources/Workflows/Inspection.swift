@@ -136,6 +136,7 @@ public enum Inspection {
             // explorer, which lays the Grad-CAM map over the photo and links the page.
             if explain {
                 let explanation = try Explanation.run(image: imageURL, model: source, target: target,
+                                                      occlusion: .suited(toSide: min(model.inputShape[0], model.inputShape[1])),
                                                       output: folder.appendingPathComponent(explainFolder))
                 context.explainLink = explainFolder + "/" + ExplanationPage.pageName
                 context.gradCAM = explanation.gradCAM

@@ -17,13 +17,12 @@ public struct TrainingReport {
     public var movement: [(name: String, relative: Double?, distance: Double)] = []
     /// The index page the report belongs to, href relative to the report's folder.
     public var indexLink: (href: String, title: String)?
-    /// The trained model's folder: with it, the first misclassified images are opened in the
-    /// explorer (`inspect/<image>/`) and their thumbnails link there.
+    /// The trained model's folder: with it, the first misclassified images are inspected and
+    /// explained (`inspect/<image>/`, with its `explain/`); their thumbnails open the explorer and
+    /// a "why?" link the explanation.
     public var modelFolder: URL?
-    /// How many misclassified images get an inspection.
+    /// How many misclassified images get an inspection and an explanation.
     public static let inspectedMistakes = 8
-    /// Validation image index → its `explain` page, relative to the report ("explain/1/index.html").
-    public var explanations: [Int: String] = [:]
 
     public init(title: String, history: [EpochRecord], epochsWithPictures: [Int], probes: [EpochPictures.Probe],
                 evaluation: Evaluation?, validation: LabeledImages?, settings: [(String, String)]) {
@@ -134,7 +133,7 @@ public struct TrainingReport {
         page.heading("Misclassified validation images", level: 3)
         let shown = Array(e.misclassified.prefix(48))
         page.paragraph("The first \(shown.count) of \(e.misclassified.count), as the model saw them (after resizing)."
-                       + (modelFolder == nil ? "" : " Click one of the first \(min(shown.count, TrainingReport.inspectedMistakes)) to see every number behind its answer."))
+                       + (modelFolder == nil ? "" : " Click one of the first \(min(shown.count, TrainingReport.inspectedMistakes)) to see every number behind its answer, or its \"why?\" to see where the model looked."))
         try OutputFolder.create(folder.appendingPathComponent("misclassified"))
         var cells: [String] = []
         for (k, i) in shown.enumerated() {
@@ -144,19 +143,19 @@ public struct TrainingReport {
             try ImageFile.write(canvas.image, to: folder.appendingPathComponent(file))
             let truth = names[data.label(i)], p = e.probabilities[i]
             let predicted = names[ClassDecision.binaryClass(p)]
-            var cell = HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
-                                       caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))")
-            // Why did it say that? The first few open in the explorer, every number of their answer.
+            let caption = "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))"
+            // Why did it say that? The first few open in the explorer (every number of the answer),
+            // with their explanation (where the model looked) one link away.
             if let modelFolder, k < TrainingReport.inspectedMistakes {
                 let name = "inspect/" + data.path(i).deletingPathExtension().lastPathComponent
                 try Inspection.run(image: data.path(i), model: .folder(modelFolder), output: folder.appendingPathComponent(name),
-                                   indexLink: ("../../index.html", "the training report"))
-                cell = "<a href=\"\(HTMLPage.path(name + "/index.html"))\" title=\"open it in the explorer\">" + cell + "</a>"
+                                   indexLink: ("../../index.html", "the training report"), explain: true)
+                let explorer = HTMLPage.figure(file, alt: data.path(i).lastPathComponent, caption: caption, href: name + "/index.html")
+                let why = HTMLPage.link(name + "/" + Inspection.explainFolder + "/" + ExplanationPage.pageName, "why?")
+                cells.append("<div>" + explorer + "<p>" + why + "</p></div>")
+            } else {
+                cells.append(HTMLPage.figure(file, alt: data.path(i).lastPathComponent, caption: caption))
             }
-            cells.append(cell)
-            let figure = HTMLPage.figure(file, alt: data.path(i).lastPathComponent,
-                                         caption: "\(data.path(i).lastPathComponent): \(truth), predicted \(predicted) (p = \(String(format: "%.2f", p)))")
-            cells.append(explanations[i].map { "<div>" + figure + "<p>" + HTMLPage.link($0, "why?") + "</p></div>" } ?? figure)
         }
         page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
     }

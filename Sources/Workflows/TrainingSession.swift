@@ -98,39 +98,11 @@ public enum TrainingSession {
                 report.movement = try pictures.movement(trainer.model)
                 report.indexLink = options.indexLink
                 report.modelFolder = trainer.modelFolder
-                if let evaluation, let validation {
-                    report.explanations = try explainMisclassified(evaluation, validation, model: trainer.modelFolder, side: spec.inputShape[0],
-                                                              output: options.output, log: log)
-                }
                 try report.write(to: options.output)
                 log("Report: \(options.output.appendingPathComponent("index.html").path)")
             }
         }
         return Result(outcome: outcome, history: trainer.history, output: options.output, seconds: Date().timeIntervalSince(started))
-    }
-
-    /// How many misclassified validation images get an `explain` page.
-    static let explainedMisclassified = 8
-
-    /// `explain/<k>/` for the first misclassified validation images (the predicted class explained:
-    /// why it said that), their pages' paths relative to the run folder by image index. Occlusion
-    /// patches are 8 pixels (stride 4) from a 16-pixel input up, a quarter of smaller ones. A page
-    /// that cannot be made is logged and left out: the report still gets written.
-    static func explainMisclassified(_ e: Evaluation, _ data: DirectoryDataset, model: URL, side: Int, output: URL,
-                                     log: (String) -> Void) throws -> [Int: String] {
-        var pages: [Int: String] = [:]
-        let patch = side >= 16 ? 8 : max(1, side / 4)
-        let settings = ExplanationMaps.OcclusionSettings(patch: patch, stride: max(1, patch / 2))
-        for (k, i) in e.misclassified.prefix(explainedMisclassified).enumerated() {
-            let folder = output.appendingPathComponent("explain").appendingPathComponent("\(k + 1)")
-            do {
-                try Explanation.run(image: data.path(i), model: .folder(model), target: .predicted, occlusion: settings, output: folder)
-                pages[i] = "explain/\(k + 1)/index.html"
-            } catch {
-                log("Could not explain \(data.path(i).lastPathComponent): \(error)")
-            }
-        }
-        return pages
     }
 
     /// Two fixed images the report follows: the first of class 0 and the first of class 1.
