@@ -54,8 +54,15 @@ public enum InspectionPage {
     public static func pictures(for layer: TraceView.LayerInfo?, in trace: TraceView, classNames: [String]) throws -> [Picture] {
         guard let layer else {
             guard let x = try trace.input() else { return [] }
-            return [Picture(file: "00_input.png", image: LayerPictures.input(x), alt: "the input image after preprocessing and its three channels",
-                            caption: "The image the network sees, and its red, green and blue channels.")]
+            var pictures = [Picture(file: "00_input.png", image: LayerPictures.input(x), alt: "the input image after preprocessing and its three channels",
+                                    caption: "The image the network sees, and its red, green and blue channels.")]
+            if let g = try trace.inputGradient(), g.rank == 4 {
+                pictures.append(Picture(file: "00_input_gradient.png",
+                                        image: LayerPictures.featureMaps(g, title: "input: gradient of the loss", subtitle: "dLoss/dx per channel; blue: raising the pixel lowers the loss", map: .diverging),
+                                        alt: "gradient of the loss with respect to each input value",
+                                        caption: "How the loss changes with each number of the image: the pixels that would change the answer most."))
+            }
+            return pictures
         }
         let prefix = (layer.index < 10 ? "0" : "") + "\(layer.index)_\(layer.name)"
         var out: [Picture] = []

@@ -79,6 +79,13 @@ public struct TraceView {
     /// The model input (after preprocessing).
     public func input() throws -> Tensor? { try tensor("input", .output) }
 
+    /// dLoss/d(model input), recorded as the first layer's input gradient (nil in traces
+    /// written before inspect recorded it, or when backward stopped above the first layer).
+    public func inputGradient() throws -> Tensor? {
+        guard let first = layers.first else { return nil }
+        return try tensor(first.name, .inputGradient)
+    }
+
     /// What a layer received: the previous layer's output, or the model input for the first.
     public func input(of layer: LayerInfo) throws -> Tensor? {
         if let previous = layers.last(where: { $0.index < layer.index }) { return try tensor(previous.name, .output) }

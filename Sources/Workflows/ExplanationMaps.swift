@@ -8,7 +8,8 @@ import FastPlan
 /// The score s of the target is its logit (s = z for class 1 and −z for class 0 with one
 /// sigmoid unit; the target's pre-softmax logit otherwise): see `Sequential.classScore`.
 public struct ExplanationMaps {
-    /// Grad-CAM (Selvaraju et al. 2017) on one Conv2D layer's output A (H, W, K):
+    /// Grad-CAM (Selvaraju et al. 2017) on the last convolution block's output A (H, W, K), after
+    /// its activation (`GradCAMLayer`):
     ///   α_k = mean over (i, j) of ∂s/∂A_ijk,   cam = ReLU(Σ_k α_k A_k)   (H, W)
     public struct GradCAM {
         public var layer: String
@@ -99,7 +100,7 @@ public struct ExplanationMaps {
         let logits = try model.lastLogits()
         let dx = try model.classScoreInputGradient(target: target, trace: trace)
         let sampleShape = Array(input.shape.dropFirst())
-        let conv = model.layers.lastIndex { $0.kind == .conv2D }
+        let conv = GradCAMLayer.index(kinds: model.layers.map(\.kind))
         let cam = try conv.map { try gradCAM(model.layers[$0].name, trace) }
         let votes = denseVotes(model)
         var unitCAMs: [(Int, GradCAM)] = []

@@ -119,7 +119,9 @@ public enum Inspection {
         let gradientTarget = "the loss against \(targetClass < classNames.count ? classNames[targetClass] : "class \(targetClass)") (class \(targetClass), \(targetReason))"
         let (_, gradient, fromLogit) = try model.lossAndGradient(output: out, targets: lossTarget(targetClass, like: out), loss: spec.loss)
         model.zeroGradients()
-        try model.backward(gradient, fromPreActivation: fromLogit, trace: trace)
+        // Down to the image itself (the first layer's input gradient, which training skips):
+        // dLoss/dx, recorded as that layer's grad_input, is what would change the answer most.
+        _ = try model.inputGradient(gradient, at: model.layers.count - 1, fromPreActivation: fromLogit, trace: trace)
         trace.captureGradients(of: model)
 
         let className = predicted < classNames.count ? classNames[predicted] : "class \(predicted)"

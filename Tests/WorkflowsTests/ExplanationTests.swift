@@ -155,4 +155,24 @@ final class ExplanationTests: XCTestCase {
         XCTAssertEqual(maps.occlusion.map.shape, [2, 2])
         XCTAssertTrue(ExplanationMaps.gradCAMMissing.contains("Grad-CAM needs a Conv2D layer"))
     }
+
+    /// Conv2D (linear) → BatchNormalization → Activation("relu"): Grad-CAM weighs the block's
+    /// output after the ReLU, A ≥ 0, as the paper's "last convolutional layer" means it.
+    func testGradCAMUsesTheConvolutionBlockAfterItsActivation() throws {
+        XCTAssertEqual(GradCAMLayer.index(kinds: [.conv2D, .batchNormalization, .activation, .maxPooling2D, .flatten, .dense]), 2)
+        XCTAssertEqual(GradCAMLayer.index(kinds: [.conv2D, .maxPooling2D, .conv2D, .dropout, .flatten, .dense]), 3)
+        XCTAssertEqual(GradCAMLayer.index(kinds: [.conv2D, .maxPooling2D, .flatten, .dense]), 0)
+        XCTAssertNil(GradCAMLayer.index(kinds: [.flatten, .dense]))
+
+        let model = try Sequential(inputShape: [6, 6, 2], layers: [
+            Conv2D(filters: 3, kernelSize: (3, 3), name: "conv2d"), BatchNormalization(name: "batch_normalization"),
+            ActivationLayer(.relu, name: "activation"), Flatten(), Dense(units: 1, activation: .sigmoid),
+        ], seed: 6)
+        var rng = SeededRNG(seed: 2)
+        let x = Tensor(shape: [1, 6, 6, 2], data: (0..<72).map { _ in rng.nextUnitFloat() })
+        let maps = try ExplanationMaps.compute(model: model, input: x, target: 1, occlusion: .init(patch: 2, stride: 2))
+        let cam = try XCTUnwrap(maps.gradCAM)
+        XCTAssertEqual(cam.layer, "activation")
+        XCTAssertEqual(cam.map.shape, [4, 4])
+    }
 }

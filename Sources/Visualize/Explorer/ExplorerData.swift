@@ -54,11 +54,11 @@ public enum ExplorerData {
     }
 
     /// Grad-CAM of the answer from the trace alone, when no explanation gave one: the last
-    /// Conv2D layer's maps A and dLoss/dA. The loss is against the predicted class, whose score
+    /// convolution block's maps A (`GradCAMLayer`) and dLoss/dA. The loss is against the predicted class, whose score
     /// s (±logit) has ∂s/∂A = −dLoss/dA / |dLoss/dz|, so α_k = mean(−dLoss/dA_k) gives the same
     /// map up to a positive scale: cam = ReLU(Σ_k α_k A_k).
     static func gradCAM(_ trace: TraceView) throws -> Tensor? {
-        guard let conv = trace.layers.last(where: { $0.kind == .conv2D }),
+        guard let position = GradCAMLayer.index(kinds: trace.layers.map(\.kind)), case let conv = trace.layers[position],
               let a = try trace.tensor(conv.name, .output), let g = try trace.tensor(conv.name, .outputGradient),
               a.rank == 4, a.shape == g.shape else { return nil }
         let (h, w, k) = (a.shape[1], a.shape[2], a.shape[3])
