@@ -43,9 +43,30 @@ public enum ExplanationPage {
     /// The folder the pictures go in, relative to the page.
     public static let pictureFolder = "pictures"
 
+    /// The four views side by side at the top (two by two on a phone), each opening its section;
+    /// the same four in one PNG are linked for people who want a file.
+    static func summary(_ c: Content) -> String {
+        let views: [(file: String, caption: String, section: String)] = [
+            ("photo.png", "the photo, as the model sees it", ""),
+            ("gradcam_overlay.png", "Grad-CAM: where the features point", "#gradcam"),
+            ("saliency_overlay.png", "saliency: which pixels matter", "#saliency"),
+            ("occlusion_overlay.png", "occlusion: what hiding a patch does", "#occlusion"),
+        ]
+        let figures = views.filter { v in c.pictures.contains { $0.picture.file == v.file } }.map { v in
+            HTMLPage.figure(pictureFolder + "/" + v.file, alt: v.caption, caption: v.caption, href: v.section.isEmpty ? nil : v.section)
+        }
+        let file = c.pictures.first { $0.section == "file" }.map {
+            "<p class=\"note\">" + HTMLPage.link(pictureFolder + "/" + $0.picture.file, "All four in one picture") + ", to share as a file.</p>"
+        } ?? ""
+        return "<div class=\"summary\">" + figures.joined() + "</div>" + file
+    }
+
     public static func render(_ c: Content) -> String {
         var page = HTMLPage(title: "Why \(c.answer)? — \(URL(fileURLWithPath: c.imagePath).lastPathComponent)")
         page.extraCSS = ".views { display: flex; flex-wrap: wrap; gap: 16px; } .views figure { margin: 0; max-width: 276px; }\n"
+            + ".summary { display: grid; grid-template-columns: repeat(4, 1fr); gap: 10px; max-width: 1000px; }"
+            + " .summary figure { margin: 0; } .summary img { width: 100%; height: auto; image-rendering: auto; }"
+            + " p { overflow-wrap: anywhere; } @media (max-width: 640px) { .summary { grid-template-columns: repeat(2, 1fr); } }\n"
         page.heading("Why did the model say \(c.answer)?", level: 1)
         page.paragraph("Image \(c.imagePath); model \(c.modelDescription).")
         page.paragraph("Answer: \(c.answer); probability of \(c.classNames.count > 1 ? c.classNames[1] : "class 1") \(Format.cell(c.probabilityOfClass1, decimals: 4)) (above 0.5 is class 1).")
@@ -56,20 +77,18 @@ public enum ExplanationPage {
             }
             if !figures.isEmpty { page.raw("<div class=\"views\">" + figures.joined() + "</div>") }
         }
-        for p in c.pictures where p.section == "input" {
-            page.image(pictureFolder + "/" + p.picture.file, alt: p.picture.caption, caption: p.picture.caption)
-        }
-        page.heading("Grad-CAM: where the last Conv2D layer's feature maps point")
+        page.raw(summary(c))
+        page.heading("Grad-CAM: where the last convolution block's feature maps point", id: "gradcam")
         if let message = c.gradCAMMessage {
             page.paragraph(message + ".")
         } else {
             page.paragraph("Layer \(c.gradCAMLayer ?? "?") gives A of shape \(Format.shape(c.gradCAMShape)). α_k = mean over (i, j) of ∂s/∂A_ijk; cam = ReLU(Σ_k α_k A_k), a \(c.gradCAMShape.prefix(2).map(String.init).joined(separator: "×")) map, upsampled bilinearly onto the photo. Bright: regions whose features raise the score of \(c.target).")
             pictures("gradcam")
         }
-        page.heading("Saliency: ∂s/∂x for every input pixel")
+        page.heading("Saliency: ∂s/∂x for every input pixel", id: "saliency")
         page.paragraph("How much the score would change per unit change of each input value (the image as the model sees it, after resizing and rescaling). Magnitude: the largest |∂s/∂x| over the three channels. Signed: red raises the score when the pixel gets brighter, blue lowers it.")
         pictures("saliency")
-        page.heading("Occlusion: what hiding a patch does")
+        page.heading("Occlusion: what hiding a patch does", id: "occlusion")
         page.paragraph(c.occlusionText)
         pictures("occlusion")
         page.heading("The Dense layer's votes")

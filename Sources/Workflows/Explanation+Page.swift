@@ -60,9 +60,9 @@ extension Explanation {
         }
         let overview = ["photo.png", "gradcam_overlay.png", "saliency_overlay.png", "occlusion_overlay.png"]
             .compactMap { f in c.pictures.first { $0.picture.file == f }?.picture.image }
-        c.pictures.insert(("input", P.Picture(file: "overview.png", image: ImageOps.stackHorizontally(overview),
-                                              caption: "The photo, Grad-CAM, saliency and occlusion for \(target), side by side")), at: 0)
-        c.pictures.removeAll { $0.picture.file == "photo.png" && $0.section == "input" }
+        // The four views in one PNG, for sharing as a file; the page shows them as a grid.
+        c.pictures.append(("file", P.Picture(file: "overview.png", image: ImageOps.stackHorizontally(overview),
+                                             caption: "The photo, Grad-CAM, saliency and occlusion for \(target), side by side")))
         c.npyFiles = (m.gradCAM == nil ? [] : ["gradcam.npy"]) + ["saliency.npy", "occlusion.npy"]
         return c
     }
