@@ -90,6 +90,21 @@ public struct Augmentation: Sendable, Equatable {
 
         /// The same on one line.
         public var label: String { labelLines.joined(separator: ", ") }
+
+        /// What is wrong with a transform given by hand (`cnnviz augment --zoom-x …`), each
+        /// naming its option; empty when it can be applied.
+        public var problems: [String] {
+            var found = [String]()
+            for (name, value, limit) in [("--rotation", theta, Augmentation.maxRotationDegrees), ("--shear", shear, Augmentation.maxShearDegrees),
+                                         ("--height-shift", tx, Augmentation.maxShiftPixels), ("--width-shift", ty, Augmentation.maxShiftPixels)]
+                where !(value.isFinite && abs(value) <= limit) {
+                found.append("\(name) \(Augmentation.format(value)) is not a number from −\(Augmentation.format(limit)) to \(Augmentation.format(limit))")
+            }
+            for (name, value) in [("--zoom-x", zx), ("--zoom-y", zy)] where !(value.isFinite && value >= 0.01 && value <= 100) {
+                found.append("\(name) \(Augmentation.format(value)) is not a zoom factor from 0.01 to 100 (1 leaves the size; Keras' zx and zy)")
+            }
+            return found
+        }
     }
 
     /// Draws parameters for an image of `height`×`width`, in Keras' order.

@@ -105,20 +105,30 @@ public struct BatchIterator {
         permutations += 1
     }
 
+    /// The augmentation drawn for each image of a batch of `count` (nil without augmentation):
+    /// the j-th image's from its own fork of the batch's stream, so `makeBatch` can apply them in
+    /// parallel and a record of the batch (`cnnviz train`'s batches/) can list them.
+    public func augmentationParameters(count: Int, augmentationStream: UInt64) -> [Augmentation.Parameters]? {
+        guard let augmentation else { return nil }
+        let base = SeededRNG(seed: seed ^ 0xA5A5_A5A5_5A5A_5A5A).fork(augmentationStream)
+        return (0..<count).map { j in
+            var rng = base.fork(UInt64(j))
+            return augmentation.randomParameters(height: dataset.height, width: dataset.width, rng: &rng)
+        }
+    }
+
     /// Builds x and y for the given image indices.
     public func makeBatch(_ indices: [Int], augmentationStream: UInt64) -> (x: Tensor, y: Tensor) {
         let h = dataset.height, w = dataset.width, size = h * w * 3
         var x = [Float](repeating: 0, count: indices.count * size)
-        let base = SeededRNG(seed: seed ^ 0xA5A5_A5A5_5A5A_5A5A).fork(augmentationStream)
-        let augmentation = self.augmentation, rescale = self.rescale, dataset = self.dataset
+        let draws = augmentationParameters(count: indices.count, augmentationStream: augmentationStream)
+        let rescale = self.rescale, dataset = self.dataset
         x.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: indices.count) { j in
                 let target = UnsafeMutableBufferPointer(rebasing: out[(j * size)..<((j + 1) * size)])
                 dataset.withPixels(indices[j]) { pixels in
-                    if let augmentation {
-                        var rng = base.fork(UInt64(j))
-                        let p = augmentation.randomParameters(height: h, width: w, rng: &rng)
-                        Augmentation.apply(p, pixels: pixels, width: w, height: h, scale: rescale, into: target)
+                    if let draws {
+                        Augmentation.apply(draws[j], pixels: pixels, width: w, height: h, scale: rescale, into: target)
                     } else {
                         for k in 0..<size { target[k] = Float(pixels[k]) * rescale }
                     }

@@ -17,6 +17,13 @@ public struct TrainOptions {
     public var zoomRange: Double = 0.2
     public var horizontalFlip = true
     public var seed: UInt64 = 1
+    /// Adam with Keras' defaults, as the coursework compiles it; or SGD (`--optimizer sgd`).
+    public var optimizer = OptimizerChoice()
+    /// Shuffle the training images before each pass, as `flow_from_directory` does by default.
+    public var shuffle = true
+    /// Start from these weights (a model folder, .keras or .h5) instead of drawing them from
+    /// `seed`; the model's architecture comes with them.
+    public var initialModel: URL?
     public var output: URL
     /// An architecture file (model.json form); nil: the coursework model.
     public var architecture: URL?
@@ -41,11 +48,19 @@ public struct TrainOptions {
     /// The numbers within `Limits`, each error naming the option and its limit.
     public func checkNumbers() throws {
         try Limits.check(batchSize, "--batch-size", atMost: Limits.maxBatchSize, unit: "images a batch", hint: "use the coursework's 32")
-        try Limits.check(epochs, "--epochs", atMost: Limits.maxEpochs, unit: "epochs", hint: "use the coursework's 32")
+        // 0 epochs is allowed: the run writes the initial model (the weights --seed draws) and stops.
+        if epochs != 0 {
+            try Limits.check(epochs, "--epochs", atMost: Limits.maxEpochs, unit: "epochs", hint: "use the coursework's 32, or 0 to write the initial model")
+        }
         try Limits.check(stepsPerEpoch, "--steps-per-epoch", atMost: Limits.maxStepsPerEpoch, unit: "steps an epoch", hint: "use the coursework's 20")
         try Limits.check(imageSize, "--image-size", atMost: Limits.maxImageSide, unit: "pixels a side", hint: "use the coursework's 64")
         guard imageSize >= 4 else {
             throw CNNError.invalidInput("--image-size must be at least 4, got \(imageSize)", hint: "use the coursework's 64")
+        }
+        try optimizer.check()
+        if initialModel != nil, architecture != nil {
+            throw CNNError.invalidInput("--initial-model brings its own architecture, so --architecture cannot be given too",
+                                        hint: "leave out --architecture")
         }
     }
 
@@ -55,7 +70,8 @@ public struct TrainOptions {
          "validation": validationFolder.map { .string($0.standardizedFileURL.path) } ?? .null,
          "epochs": .int(epochs), "steps_per_epoch": .int(stepsPerEpoch), "batch_size": .int(batchSize),
          "image_size": .int(imageSize), "augment": .bool(augment), "seed": .int(Int(seed % (1 << 52))),
-         "order": .string(order.rawValue),
+         "order": .string(order.rawValue), "optimizer": optimizer.fingerprint, "shuffle": .bool(shuffle),
+         "initial_model": initialModel.map { .string($0.standardizedFileURL.path) } ?? .null,
          "architecture": architecture.map { .string($0.standardizedFileURL.path) } ?? .null]
     }
 }

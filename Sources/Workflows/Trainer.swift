@@ -22,7 +22,7 @@ public final class Trainer {
     /// How `model` trains fast (fused stages, see `ExecutionPlan`); the same numbers as `model.trainStep`.
     public let plan: ExecutionPlan
     public let spec: ModelSpec
-    public let optimizer: Adam
+    public let optimizer: Optimizer
     public let training: DirectoryDataset
     public let validation: LabeledImages?
     public private(set) var history: [EpochRecord] = []
@@ -40,23 +40,23 @@ public final class Trainer {
     }
 
     public init(options: TrainOptions, spec: ModelSpec, training: DirectoryDataset, validation: LabeledImages?,
-                augmentation: Augmentation?, log: @escaping (String) -> Void = { print($0) }) throws {
+                augmentation: Augmentation?, initialModel: Sequential? = nil, log: @escaping (String) -> Void = { print($0) }) throws {
         self.options = options
         self.spec = spec
         self.training = training
         self.validation = validation
         self.augmentation = augmentation
         self.log = log
-        model = try spec.build(seed: options.seed)
+        model = try initialModel ?? spec.build(seed: options.seed)
         plan = try ExecutionPlan(model)
-        optimizer = Adam()
+        optimizer = options.optimizer.make()
     }
 
     /// `flow_from_directory`'s batches, moved forward (indices only, no pixels) to (epoch, step):
     /// shuffles and augmentation draws are keyed by the batch number, so a resumed run gets
     /// exactly the batches an uninterrupted one would.
     func batches(from epoch: Int, step: Int) -> BatchIterator {
-        var iterator = BatchIterator(dataset: training, batchSize: options.batchSize, shuffle: true, seed: options.seed,
+        var iterator = BatchIterator(dataset: training, batchSize: options.batchSize, shuffle: options.shuffle, seed: options.seed,
                                      augmentation: augmentation, rescale: spec.preprocessing.rescale, mode: options.order)
         for _ in 0..<epoch {
             for _ in 0..<options.stepsPerEpoch { _ = iterator.nextIndices() }
@@ -96,6 +96,7 @@ public final class Trainer {
                                   output: live ? ProgressBar.writeStdout : { [log] in log($0.trimmingCharacters(in: .newlines)) })
             let firstStep = epoch == position.epoch ? position.step : 0
             if epoch != position.epoch { running = (0, 0, 0) }
+            try recordBatches(epoch: epoch, from: firstStep == 0 ? iterator : batches(from: epoch, step: 0))
             for step in firstStep..<options.stepsPerEpoch {
                 if Interrupt.requested || options.stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
                     try saveCheckpoint(epoch: epoch, step: step, running: running)
@@ -136,6 +137,46 @@ public final class Trainer {
         }
         try SavedModel(spec: spec, model: model).save(to: modelFolder)
         return .finished
+    }
+
+    /// The folder of the per-epoch batch records (`batches/epoch-1.csv` …).
+    public var batchRecordFolder: URL { options.output.appendingPathComponent("batches") }
+
+    /// Writes which images form each batch of `epoch` (1-based in the file name), read from
+    /// `iterator` positioned at the epoch's first step: one line per image, with its class and,
+    /// with augmentation, the transform drawn for it in the keys of Keras' `apply_transform`
+    /// (theta, tx, ty, shear, zx, zy, flip_horizontal), so a teacher can feed Keras the same
+    /// batches (README, "Check it in Keras").
+    func recordBatches(epoch: Int, from iterator: BatchIterator) throws {
+        var iterator = iterator
+        let transformColumns = ["theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal"]
+        var lines = [(["step", "position", "class", "image"] + (augmentation == nil ? [] : transformColumns)).joined(separator: ",")]
+        for step in 0..<options.stepsPerEpoch {
+            let stream = UInt64(iterator.totalBatchesSeen)
+            let indices = iterator.nextIndices()
+            let draws = iterator.augmentationParameters(count: indices.count, augmentationStream: stream)
+            for (position, i) in indices.enumerated() {
+                var fields = ["\(step + 1)", "\(position + 1)", "\(training.label(i))", Trainer.csvField(relativePath(i))]
+                if let p = draws?[position] {
+                    fields += [p.theta, p.tx, p.ty, p.shear, p.zx, p.zy].map { String($0) } + [p.flipHorizontal ? "True" : "False"]
+                }
+                lines.append(fields.joined(separator: ","))
+            }
+        }
+        try OutputFolder.create(batchRecordFolder)
+        try AtomicWrite.file(Data((lines.joined(separator: "\n") + "\n").utf8),
+                             to: batchRecordFolder.appendingPathComponent("epoch-\(epoch + 1).csv"))
+    }
+
+    /// A training image's path inside the training folder ("cats/cat.1.jpg").
+    func relativePath(_ i: Int) -> String {
+        let folder = training.directory.standardizedFileURL.path + "/", path = training.path(i).standardizedFileURL.path
+        return path.hasPrefix(folder) ? String(path.dropFirst(folder.count)) : path
+    }
+
+    /// A CSV field, quoted when it holds a comma, a quote or a line break.
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     func saveCheckpoint(epoch: Int, step: Int, running: (loss: Double, correct: Double, samples: Int)) throws {

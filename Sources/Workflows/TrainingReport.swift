@@ -67,9 +67,15 @@ public struct TrainingReport {
         page.heading("Settings")
         page.table(header: ["setting", "value"], rows: settings.map { [$0.0, $0.1] })
 
-        page.heading("Learning curves")
-        page.raw("<div class=\"charts\">" + lossChart.svg(width: 560, height: 320) + accuracyChart.svg(width: 560, height: 320) + "</div>")
-        page.raw("<p>Also as PNG: " + HTMLPage.link("loss.png", "loss.png") + ", " + HTMLPage.link("accuracy.png", "accuracy.png") + ".</p>")
+        if history.isEmpty {
+            // --epochs 0: the initial model, written to be trained elsewhere (Keras) or compared.
+            page.paragraph("No training ran (--epochs 0): model/ holds the initial weights, as the settings above draw or give them. "
+                           + "The kernels and feature maps below, and the evaluation, are those of the untrained network.")
+        } else {
+            page.heading("Learning curves")
+            page.raw("<div class=\"charts\">" + lossChart.svg(width: 560, height: 320) + accuracyChart.svg(width: 560, height: 320) + "</div>")
+            page.raw("<p>Also as PNG: " + HTMLPage.link("loss.png", "loss.png") + ", " + HTMLPage.link("accuracy.png", "accuracy.png") + ".</p>")
+        }
         if let last = history.last {
             page.heading("Final metrics")
             var rows = [["loss", String(format: "%.4f", last.loss)], ["accuracy", String(format: "%.4f", last.accuracy)]]
@@ -83,7 +89,7 @@ public struct TrainingReport {
                  String(format: "%.2f", r.seconds)]
             })
         }
-        if !movement.isEmpty {
+        if !movement.isEmpty, !history.isEmpty {
             page.heading("Where the learning happened")
             page.paragraph("How far each layer's weights moved from where training started: ‖w − w₀‖ / ‖w₀‖, the size of the change "
                            + "as a share of the starting weights (biases start at 0, so for them the size of the change itself).")

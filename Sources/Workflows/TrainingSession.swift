@@ -18,26 +18,37 @@ public enum TrainingSession {
     /// model's sizes and a training step's memory, before any image is loaded or weight allocated.
     public static func validate(_ o: TrainOptions) throws {
         try o.checkNumbers()
-        let spec = try o.architecture.map { try ArchitectureFile.load($0) } ?? Coursework.spec(imageSize: o.imageSize)
-        try spec.plan(path: o.architecture?.path).checkTraining(batch: o.batchSize)
+        let spec = try modelToTrain(o).spec
+        try spec.plan(path: (o.initialModel ?? o.architecture)?.path).checkTraining(batch: o.batchSize)
     }
 
-    /// The model spec to train: the architecture file, or the coursework model at the image size.
-    static func spec(_ o: TrainOptions) throws -> ModelSpec {
-        guard let file = o.architecture else { return Coursework.spec(imageSize: o.imageSize) }
+    /// The model to train: the spec (an architecture file, a model's own with --initial-model,
+    /// or the coursework model at the image size) and, with --initial-model, its weights.
+    static func modelToTrain(_ o: TrainOptions) throws -> (spec: ModelSpec, initial: LoadedModel?) {
+        if let file = o.initialModel {
+            let loaded = try ModelFiles.load(file)
+            try checkBinaryClassifier(loaded.saved.spec, path: file.path)
+            return (loaded.saved.spec, loaded)
+        }
+        guard let file = o.architecture else { return (Coursework.spec(imageSize: o.imageSize), nil) }
         var spec = try ArchitectureFile.load(file)
         if spec.inputShape.count == 3 { spec.preprocessing.targetSize = (spec.inputShape[0], spec.inputShape[1]) }
-        // Checked on the plan of shapes: the model itself is built once, by the Trainer.
-        let plan = try spec.plan(path: file.path)
+        try checkBinaryClassifier(spec, path: file.path)
+        return (spec, nil)
+    }
+
+    /// What `cnnviz train` trains: RGB images in, one sigmoid unit out with binary cross-entropy.
+    /// Checked on the plan of shapes: the model itself is built once, by the Trainer.
+    static func checkBinaryClassifier(_ spec: ModelSpec, path: String) throws {
+        let plan = try spec.plan(path: path)
         let last = spec.layers.last
         guard plan.outputShapes.last == [1], last?.className == LayerKind.dense.rawValue,
               last?.config["activation"]?.stringValue == Activation.sigmoid.rawValue, spec.loss == .binaryCrossentropy else {
-            throw CNNError.badModelFile(path: file.path, reason: "cnnviz train trains binary classifiers: the last layer must be Dense(1, activation \"sigmoid\") with binary_crossentropy")
+            throw CNNError.badModelFile(path: path, reason: "cnnviz train trains binary classifiers: the last layer must be Dense(1, activation \"sigmoid\") with binary_crossentropy")
         }
         guard spec.inputShape.count == 3, spec.inputShape[2] == 3 else {
-            throw CNNError.badModelFile(path: file.path, reason: "input_shape must be [height, width, 3] for RGB images")
+            throw CNNError.badModelFile(path: path, reason: "input_shape must be [height, width, 3] for RGB images")
         }
-        return spec
     }
 
     /// Loads a folder as `flow_from_directory` would and prints Keras' line and the class indices.
@@ -54,8 +65,12 @@ public enum TrainingSession {
 
     public static func run(_ options: TrainOptions, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
         let started = Date()
-        try validate(options)
-        var spec = try spec(options)
+        try options.checkNumbers()
+        var (spec, initial) = try modelToTrain(options)
+        try spec.plan(path: (options.initialModel ?? options.architecture)?.path).checkTraining(batch: options.batchSize)
+        if let initial {
+            log("Starting from the weights of \(initial.origin)" + (initial.assumptions.isEmpty ? "" : "; " + initial.assumptions.joined(separator: "; ")))
+        }
         try checkOutput(options)
         let training = try loadImages(options.trainFolder, spec: spec, skipBadImages: options.skipBadImages, minimumClasses: 2, log: log)
         guard training.classNames.count == 2 else {
@@ -77,7 +92,7 @@ public enum TrainingSession {
         let augmentation = options.augment
             ? Augmentation(shearRange: options.shearRange, zoomRange: options.zoomRange, horizontalFlip: options.horizontalFlip) : nil
         let trainer = try Trainer(options: options, spec: spec, training: training, validation: validation,
-                                  augmentation: augmentation, log: log)
+                                  augmentation: augmentation, initialModel: initial?.saved.model, log: log)
         log(Summary.text(trainer.model, name: spec.name))  // after the data loaded, so a bad folder fails at once
         let probes = probeImages(validation ?? training)
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
@@ -87,7 +102,9 @@ public enum TrainingSession {
         }
         let outcome = try trainer.run()
         if outcome == .finished {
-            log("Saved the trained model in \(trainer.modelFolder.path)")
+            log(options.epochs == 0
+                ? "Saved the initial model (no training: --epochs 0) in \(trainer.modelFolder.path)"
+                : "Saved the trained model in \(trainer.modelFolder.path)")
             if options.report {
                 let evaluation = try validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
                 var report = TrainingReport(
@@ -119,12 +136,14 @@ public enum TrainingSession {
             ("model", spec.name == "coursework" ? "the coursework model (Conv2D 32 3×3 relu → MaxPooling2D 2×2 → Flatten → Dense 128 relu → Dense 1 sigmoid)" : spec.name),
             ("training images", "\(training.count) in \(o.trainFolder.path), classes \(training.classIndicesDescription)"),
             ("epochs × steps × batch", "\(o.epochs) × \(o.stepsPerEpoch) × \(o.batchSize)"),
-            ("optimizer, loss", "Adam (learning rate 0.001), binary cross-entropy"),
+            ("optimizer, loss", "\(o.optimizer.description), binary cross-entropy"),
             ("preprocessing", "resize to \(spec.preprocessing.targetSize.0)×\(spec.preprocessing.targetSize.1) (\(spec.preprocessing.interpolation)), rescale 1/255"),
             ("augmentation", o.augment ? "shear_range \(o.shearRange) (degrees, as Keras), zoom_range \(o.zoomRange), horizontal_flip \(o.horizontalFlip)" : "none"),
             ("batch order", o.order == .keras3 ? "Keras 3: each epoch takes the first steps of a fresh shuffle" : "Keras 2: batches continue through the shuffled data across epochs"),
             ("seed", String(o.seed)),
         ]
+        if !o.shuffle { rows.insert(("shuffle", "off: every pass takes the images in flow_from_directory's order (class, then file name)"), at: rows.count - 1) }
+        if let m = o.initialModel { rows.insert(("initial weights", m.path), at: 1) }
         if let v = validation { rows.insert(("validation images", "\(v.count) in \(o.validationFolder?.path ?? "")"), at: 2) }
         return rows
     }

@@ -22,13 +22,22 @@ struct TrainCommand: ParsableCommand {
     var train: String
     @Option(help: "Validation folder with the same class subfolders (e.g. test_set); evaluated after every epoch.")
     var validation: String?
-    @Option(help: "Number of epochs.") var epochs = 32
+    @Option(help: "Number of epochs; 0 writes the initial model (the weights --seed draws) and its report, and trains nothing.") var epochs = 32
     @Option(name: .customLong("steps-per-epoch"), help: "Batches per epoch.") var stepsPerEpoch = 20
     @Option(name: .customLong("batch-size"), help: "Images per batch.") var batchSize = 32
     @Option(name: .customLong("image-size"), help: "Images are resized to this many pixels square.") var imageSize = 64
     @Flag(inversion: .prefixedNo, help: "Augment training images (shear 0.2°, zoom 0.2, horizontal flip) as the coursework does.")
     var augment = true
     @Option(help: "Seed for weights, shuffling and augmentation; the same seed gives the same run.") var seed: UInt64 = 1
+    @Option(name: .customLong("initial-model"), help: "Start from these weights (a model folder, .keras or .h5) instead of drawing them from --seed; the model's architecture and input size come with them.")
+    var initialModel: String?
+    @Option(help: "adam (the coursework's) or sgd, with Keras' defaults.") var optimizer: String = "adam"
+    @Option(name: .customLong("learning-rate"), help: "The optimizer's learning rate (Keras' defaults: 0.001 for Adam, 0.01 for SGD).")
+    var learningRate: Double?
+    @Option(help: "SGD's momentum (Keras' default 0).") var momentum: Double = 0
+    @Flag(help: "SGD with Nesterov momentum.") var nesterov = false
+    @Flag(inversion: .prefixedNo, help: "Shuffle the training images before each pass (flow_from_directory's default); --no-shuffle keeps their order: class, then file name.")
+    var shuffle = true
     @Option(help: "Where to write the model, history.csv and the report (default output/runs/<name>).") var output: String?
     @Option(help: "An architecture file in model.json form instead of the coursework model.") var architecture: String?
     @Flag(name: .customLong("skip-bad-images"), help: "Leave out images that cannot be read, with a warning each.") var skipBadImages = false
@@ -39,6 +48,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard IteratorMode(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
+        guard OptimizerChoice.Kind(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be adam or sgd.") }
         if resume && output == nil { throw ValidationError("--resume needs --output: the folder of the run to continue.") }
         try CLIError.validating { try options.checkNumbers() }  // the library's checks, before any work
     }
@@ -64,6 +74,10 @@ struct TrainCommand: ParsableCommand {
         options.imageSize = imageSize
         options.augment = augment
         options.seed = seed
+        options.initialModel = initialModel.map { URL(fileURLWithPath: $0) }
+        options.optimizer = OptimizerChoice(kind: OptimizerChoice.Kind(rawValue: optimizer) ?? .adam, learningRate: learningRate,
+                                            momentum: momentum, nesterov: nesterov)
+        options.shuffle = shuffle
         options.architecture = architecture.map { URL(fileURLWithPath: $0) }
         options.skipBadImages = skipBadImages
         options.order = IteratorMode(rawValue: order) ?? .keras3

@@ -43,21 +43,24 @@ public final class SGD: Optimizer {
 
     public func step(_ parameters: [Parameter]) {
         state.iterations += 1
-        if momentum != 0 && state.slots["momentum"] == nil {
-            state.slots["momentum"] = parameters.map { [Float](repeating: 0, count: $0.value.count) }
-        }
-        for (p, param) in parameters.enumerated() {
-            if momentum == 0 {
+        guard momentum != 0 else {
+            for param in parameters {
                 for i in param.value.data.indices { param.value.data[i] -= learningRate * param.gradient.data[i] }
-                continue
             }
+            return
+        }
+        // The velocities, taken out of the state while they change (one owner: no copy).
+        var velocity = state.slots.removeValue(forKey: "momentum")
+            ?? parameters.map { [Float](repeating: 0, count: $0.value.count) }
+        for (p, param) in parameters.enumerated() {
             for i in param.value.data.indices {
                 let g = param.gradient.data[i]
-                let v = momentum * state.slots["momentum"]![p][i] - learningRate * g
-                state.slots["momentum"]![p][i] = v
+                let v = momentum * velocity[p][i] - learningRate * g
+                velocity[p][i] = v
                 param.value.data[i] += nesterov ? momentum * v - learningRate * g : v
             }
         }
+        state.slots["momentum"] = velocity
     }
 
     public var config: [String: JSONValue] {
