@@ -37,6 +37,9 @@ public struct TrainOptions {
     public var indexLink: (href: String, title: String)?
     /// Redraw the progress bar in place when stdout is a terminal (off: one line per epoch via the log).
     public var liveProgress = true
+    /// Measure where the wall time goes (load, batches, steps, validation, pictures, checkpoints)
+    /// and print it at the end (`cnnviz train --profile`).
+    public var profile = false
     /// Stop after this many steps in total (tests use it to interrupt a run at a known point).
     public var stopAfterSteps: Int?
 

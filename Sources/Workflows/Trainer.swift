@@ -31,6 +31,8 @@ public final class Trainer {
     let log: (String) -> Void
     /// Called at the end of each epoch with the model (the report draws kernels and probes).
     public var onEpochEnd: ((Int, Sequential) throws -> Void)?
+    /// Where the wall time goes, phase by phase ("batches", "steps", "validation" …), when set.
+    public var profiler: StepProfiler?
 
     public var checkpointFolder: URL { options.output.appendingPathComponent("checkpoint") }
     public var modelFolder: URL { options.output.appendingPathComponent("model") }
@@ -96,15 +98,15 @@ public final class Trainer {
                                   output: live ? ProgressBar.writeStdout : { [log] in log($0.trimmingCharacters(in: .newlines)) })
             let firstStep = epoch == position.epoch ? position.step : 0
             if epoch != position.epoch { running = (0, 0, 0) }
-            try recordBatches(epoch: epoch, from: firstStep == 0 ? iterator : batches(from: epoch, step: 0))
+            try timed("batch records") { try recordBatches(epoch: epoch, from: firstStep == 0 ? iterator : batches(from: epoch, step: 0)) }
             for step in firstStep..<options.stepsPerEpoch {
                 if Interrupt.requested || options.stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
                     try saveCheckpoint(epoch: epoch, step: step, running: running)
                     log("\nStopped at epoch \(epoch + 1), step \(step + 1). Checkpoint saved in \(checkpointFolder.path); continue with --resume.")
                     return .interrupted(epoch: epoch, step: step)
                 }
-                let (x, y) = iterator.nextBatch()
-                let (loss, accuracy) = try plan.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer)
+                let (x, y) = timed("batches (resize was done at load; augmentation, rescale)") { iterator.nextBatch() }
+                let (loss, accuracy) = try timed("training steps") { try plan.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer) }
                 guard loss.isFinite else {
                     throw Failure(description: "the loss became \(loss) at epoch \(epoch + 1), step \(step + 1): training stopped. "
                         + "The last good checkpoint is kept in \(checkpointFolder.path). Try a smaller learning rate or check the images")
@@ -120,7 +122,7 @@ public final class Trainer {
                                      accuracy: running.correct / Double(max(running.samples, 1)),
                                      valLoss: nil, valAccuracy: nil, seconds: 0)
             if let validation {
-                let result = try Evaluation.run(model: model, spec: spec, data: validation)
+                let result = try timed("validation") { try Evaluation.run(model: model, spec: spec, data: validation) }
                 record.valLoss = result.loss
                 record.valAccuracy = result.accuracy
             }
@@ -131,12 +133,18 @@ public final class Trainer {
             iterator.endEpoch()
             history.append(record)
             try AtomicWrite.file(Data(EpochRecord.csv(history).utf8), to: options.output.appendingPathComponent("history.csv"))
-            try onEpochEnd?(epoch, model)
+            try timed("report pictures per epoch") { try onEpochEnd?(epoch, model) }
             running = (0, 0, 0)
-            try saveCheckpoint(epoch: epoch + 1, step: 0, running: running)
+            try timed("checkpoints") { try saveCheckpoint(epoch: epoch + 1, step: 0, running: running) }
         }
-        try SavedModel(spec: spec, model: model).save(to: modelFolder)
+        try timed("saving the model") { try SavedModel(spec: spec, model: model).save(to: modelFolder) }
         return .finished
+    }
+
+    /// Runs `body`, adding its wall time to `phase` of the profiler when there is one.
+    func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        guard let profiler else { return try body() }
+        return try profiler.measure(phase, body)
     }
 
     /// The folder of the per-epoch batch records (`batches/epoch-1.csv` …).

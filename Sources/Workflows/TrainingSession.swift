@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 import ImageFiles
 import Visualize
@@ -65,6 +66,11 @@ public enum TrainingSession {
 
     public static func run(_ options: TrainOptions, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
         let started = Date()
+        let profiler = options.profile ? StepProfiler() : nil
+        func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+            guard let profiler else { return try body() }
+            return try profiler.measure(phase, body)
+        }
         try options.checkNumbers()
         var (spec, initial) = try modelToTrain(options)
         try spec.plan(path: (options.initialModel ?? options.architecture)?.path).checkTraining(batch: options.batchSize)
@@ -72,6 +78,7 @@ public enum TrainingSession {
             log("Starting from the weights of \(initial.origin)" + (initial.assumptions.isEmpty ? "" : "; " + initial.assumptions.joined(separator: "; ")))
         }
         try checkOutput(options)
+        let loadStarted = StepProfiler.now()
         let training = try loadImages(options.trainFolder, spec: spec, skipBadImages: options.skipBadImages, minimumClasses: 2, log: log)
         guard training.classNames.count == 2 else {
             throw CNNError.invalidInput("\(options.trainFolder.path) has \(training.classNames.count) classes (\(training.classNames.joined(separator: ", ")))",
@@ -86,6 +93,7 @@ public enum TrainingSession {
             }
             validation = v
         }
+        profiler?.add("loading the images (decode, resize)", since: loadStarted)
         spec.classNames = training.classNames
         try OutputFolder.claim(options.output)
 
@@ -93,11 +101,12 @@ public enum TrainingSession {
             ? Augmentation(shearRange: options.shearRange, zoomRange: options.zoomRange, horizontalFlip: options.horizontalFlip) : nil
         let trainer = try Trainer(options: options, spec: spec, training: training, validation: validation,
                                   augmentation: augmentation, initialModel: initial?.saved.model, log: log)
+        trainer.profiler = profiler
         log(Summary.text(trainer.model, name: spec.name))  // after the data loaded, so a bad folder fails at once
         let probes = probeImages(validation ?? training)
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
         if options.report {
-            if !trainer.resumesFromCheckpoint { try pictures.write(epoch: 0, model: trainer.model) }
+            if !trainer.resumesFromCheckpoint { try timed("report pictures per epoch") { try pictures.write(epoch: 0, model: trainer.model) } }
             trainer.onEpochEnd = { epoch, model in try pictures.write(epoch: epoch + 1, model: model) }
         }
         let outcome = try trainer.run()
@@ -106,6 +115,7 @@ public enum TrainingSession {
                 ? "Saved the initial model (no training: --epochs 0) in \(trainer.modelFolder.path)"
                 : "Saved the trained model in \(trainer.modelFolder.path)")
             if options.report {
+                let reportStarted = StepProfiler.now()
                 let evaluation = try validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
                 var report = TrainingReport(
                     title: "Training report: \(options.output.lastPathComponent)", history: trainer.history,
@@ -116,10 +126,25 @@ public enum TrainingSession {
                 report.indexLink = options.indexLink
                 report.modelFolder = trainer.modelFolder
                 try report.write(to: options.output)
+                profiler?.add("the report (curves, mistakes inspected and explained)", since: reportStarted)
                 log("Report: \(options.output.appendingPathComponent("index.html").path)")
             }
         }
-        return Result(outcome: outcome, history: trainer.history, output: options.output, seconds: Date().timeIntervalSince(started))
+        let seconds = Date().timeIntervalSince(started)
+        if let profiler { log(profileText(profiler, total: seconds)) }
+        return Result(outcome: outcome, history: trainer.history, output: options.output, seconds: seconds)
+    }
+
+    /// `--profile`: each phase's wall time and share of the run, longest first, and the rest.
+    static func profileText(_ p: StepProfiler, total: Double) -> String {
+        let measured = p.phases.map { ($0, p.seconds[$0] ?? 0) }
+        let other = max(0, total - measured.reduce(0) { $0 + $1.1 })
+        let rows = (measured + [("everything else (model summary, logs, checks)", other)]).sorted { $0.1 > $1.1 }
+        let width = rows.map(\.0.count).max() ?? 0
+        return (["Where the wall time went (\(String(format: "%.2f", total)) s in all):"] + rows.map { name, s in
+            "  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(format: "  %7.2f s  %5.1f%%  ", s, 100 * s / max(total, 1e-9)) + String(repeating: "█", count: Int((40 * s / max(total, 1e-9)).rounded()))
+        }).joined(separator: "\n")
     }
 
     /// Two fixed images the report follows: the first of class 0 and the first of class 1.

@@ -45,6 +45,8 @@ struct TrainCommand: ParsableCommand {
     var order: String = "keras3"
     @Flag(help: "Continue the run in --output from its checkpoint.") var resume = false
     @Flag(name: .customLong("no-report"), help: "Skip the pictures and the HTML report.") var noReport = false
+    @Flag(help: "Print where the wall time went at the end: loading, batches, steps, validation, pictures, checkpoints, the report.")
+    var profile = false
 
     func validate() throws {
         guard IteratorMode(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
@@ -83,6 +85,7 @@ struct TrainCommand: ParsableCommand {
         options.order = IteratorMode(rawValue: order) ?? .keras3
         options.resume = resume
         options.report = !noReport
+        options.profile = profile
         return options
     }
 

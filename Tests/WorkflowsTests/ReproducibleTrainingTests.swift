@@ -146,4 +146,23 @@ final class ReproducibleTrainingTests: XCTestCase {
         both.architecture = URL(fileURLWithPath: "/nonexistent/model.json")
         XCTAssertThrowsError(try TrainingSession.run(both, log: { _ in })) { XCTAssertTrue("\($0)".contains("--architecture"), "\($0)") }
     }
+
+    /// `--profile` ends the run with where its wall time went, phase by phase, adding up to the whole.
+    func testProfileSaysWhereTheTimeWent() throws {
+        var o = options(scratchFolder().appendingPathComponent("profile"))
+        o.epochs = 1
+        o.profile = true
+        let log = LogLines()
+        let result = try TrainingSession.run(o, log: log.sink)
+        let lines = log.lines.last?.split(separator: "\n").map(String.init) ?? []
+        XCTAssertTrue(lines.first?.hasPrefix("Where the wall time went") == true, log.text)
+        for phase in ["loading the images", "batches", "training steps", "checkpoints", "batch records", "everything else"] {
+            XCTAssertTrue(lines.contains { $0.contains(phase) }, "\(phase) in \(lines)")
+        }
+        let seconds = lines.dropFirst().compactMap { line in
+            line.components(separatedBy: "  ").compactMap { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " s", with: "")) }.first
+        }
+        XCTAssertEqual(seconds.count, lines.count - 1)
+        XCTAssertEqual(seconds.reduce(0, +), result.seconds, accuracy: 0.05 + 0.02 * result.seconds, "the phases add up to the run")
+    }
 }
