@@ -98,7 +98,8 @@ public struct Canvas {
         }
     }
 
-    /// Draws `text` with its top-left at (x, y) in the built-in 5×7 font, each font pixel a
+    /// Draws `text` with its top-left at (x, y) in the built-in 5×9 font (capitals 7 rows tall,
+    /// descenders 2 rows below them: the text paints `BitmapFont.height(scale:)` rows), each font pixel a
     /// `scale`×`scale` block. Newlines start a new line. Returns the width drawn.
     @discardableResult
     public mutating func text(_ text: String, x: Int, y: Int, scale: Int = 1, color: RGB = .ink) -> Int {

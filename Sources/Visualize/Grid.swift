@@ -44,7 +44,9 @@ public struct Grid {
         ((tiles.map(\.image.width).max() ?? 0) * scale, (tiles.map(\.image.height).max() ?? 0) * scale)
     }
 
-    var labelHeight: Int { tiles.contains { !$0.label.isEmpty } ? 10 : 0 }
+    /// The label line over each tile: the glyph box with its descenders (9 rows), then 3 rows so a
+    /// "g" or "p" stays clear of the tile's hairline frame one pixel above the tile.
+    var labelHeight: Int { tiles.contains { !$0.label.isEmpty } ? BitmapFont.glyphHeight + 3 : 0 }
     public var rows: Int { (tiles.count + columns - 1) / columns }
     var contentWidth: Int { columns * tileSize.width + (columns - 1) * gap }
 

@@ -89,7 +89,8 @@ public struct ColorBar: Equatable {
     /// Draws the bar with its top-left at (x, y), `width` pixels wide.
     public func draw(on canvas: inout Canvas, x: Int, y: Int, width: Int) {
         canvas.text(label, x: x, y: y)
-        let top = y + 11
+        // Under the label's descenders ("maps", "weight"), two blank rows, then the bar's frame.
+        let top = y + BitmapFont.glyphHeight + 3
         for i in 0..<max(width, 1) {
             let c = range.isEmpty ? map.color(range.lo, in: range) : map.color(Double(i) / Double(max(width - 1, 1)))
             canvas.fill(x: x + i, y: top, width: 1, height: ColorBar.barHeight, c)

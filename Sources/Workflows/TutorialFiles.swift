@@ -4,7 +4,8 @@ import ImageFiles
 import Lessons
 
 /// Writes a walkthrough to `ROOT/NAME/`: one PNG frame per step, a thumbnail, `index.html` and
-/// `walkthrough.json`; then regenerates `ROOT/index.html`, listing every tutorial.
+/// `walkthrough.json` (which records the tutorial's language); then regenerates `ROOT/index.html`,
+/// listing every tutorial, each in its own language.
 /// The folder is filled under a temporary name and swapped into place (`AtomicWrite.folder`),
 /// so a crash never leaves half a tutorial looking complete.
 public enum TutorialFiles {
@@ -66,8 +67,10 @@ public enum TutorialFiles {
             .filter { fm.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("index.html").path) }
     }
 
-    /// Regenerates ROOT/index.html, in `language`: every tutorial, the ones present (each with a
-    /// walkthrough.json) linked with their thumbnail.
+    /// Regenerates ROOT/index.html: every tutorial, the ones present (each with a walkthrough.json)
+    /// linked with their thumbnail and told in the language their walkthrough.json records. The
+    /// page's own words follow those languages (`TutorialPage.index`); `language`, the run's, is
+    /// used only when no tutorial in ROOT says its language.
     public static func writeIndex(_ root: URL, language: Language = .en) throws {
         let fm = FileManager.default
         let entries = tutorialFolders(root).map { name -> TutorialPage.IndexEntry in
@@ -79,7 +82,8 @@ public enum TutorialFiles {
             }
             return TutorialPage.IndexEntry(name: name, title: o["title"]?.stringValue ?? name,
                                            steps: "\(o["steps"]?.arrayValue?.count ?? 0)",
-                                           agrees: o["agrees"]?.boolValue == true ? "✓" : "✗", thumbnail: thumb)
+                                           agrees: o["agrees"]?.boolValue == true ? "✓" : "✗", thumbnail: thumb,
+                                           language: o["language"]?.stringValue.flatMap(Language.init(rawValue:)))
         }
         try OutputFolder.create(root)
         try AtomicWrite.file(Data(TutorialPage.index(entries, language: language).utf8), to: root.appendingPathComponent("index.html"))

@@ -93,6 +93,23 @@ final class LessonTextTests: XCTestCase {
         }
     }
 
+    /// The index's own words follow the tutorials it lists, not the run that rewrote it.
+    func testIndexLanguageFollowsTheTutorials() {
+        let es = TutorialPage.IndexEntry(name: "pooling", title: "Pooling: 4×4 a 2×2", steps: "5", agrees: "✓", language: .es)
+        let en = TutorialPage.IndexEntry(name: "convolution", title: "Convolution: 4×4 to 3×3", steps: "9", agrees: "✓", language: .en)
+        let unknown = TutorialPage.IndexEntry(name: "relu", title: "relu", steps: "", agrees: "")
+        XCTAssertEqual(TutorialPage.indexLanguages([es], fallback: .en), [.es])
+        XCTAssertEqual(TutorialPage.indexLanguages([es, en, unknown], fallback: .en), [.es, .en], "mixed: both, Spanish first")
+        XCTAssertEqual(TutorialPage.indexLanguages([unknown], fallback: .es), [.es], "nothing says: the run's language")
+        XCTAssertEqual(TutorialPage.indexLanguages([], fallback: .en), [.en])
+        let spanish = TutorialPage.index([es], language: .en)
+        XCTAssertTrue(spanish.contains("<html lang=\"es\">") && spanish.contains("5 pasos"))
+        let mixed = TutorialPage.index([es, en], language: .en)
+        XCTAssertTrue(mixed.contains("<html lang=\"es\">"))
+        XCTAssertTrue(mixed.contains("id=\"pooling\" lang=\"es\">") && mixed.contains("id=\"convolution\" lang=\"en\">"))
+        XCTAssertTrue(mixed.contains("9 steps") && mixed.contains("5 pasos"))
+    }
+
     func testPoolingGradientDefaultShowsEachRoute() throws {
         let w = try run("pooling", .en)
         XCTAssertEqual(w.settings.first { $0.key == "gradient" }?.value, "1 2; 3 4")

@@ -68,6 +68,25 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(missing.isEmpty, "characters the font cannot draw: \(missing.sorted())")
     }
 
+    /// Descenders in a frame: a panel label's "p" and "g" stay clear of the cells' frames, and the
+    /// last line's tails are painted with the whole bottom margin still below them.
+    func testFrameLeavesRoomForDescenders() {
+        let panel = Panel("pesos gq", Matrix(rows: 2, cols: 2, values: [1, 2, 3, 4]), role: .kernel, marked: [Cell(0, 0)])
+        let step = Step("máximo", lines: ["paso y pesos", "gq jy"], panels: [panel])
+        let image = PictureRenderer.frame(step, index: 0, count: 1, language: .es)
+        let canvas = Canvas(image: image)
+        let m = PictureRenderer.margin
+        let inked = { (y: Int, xs: Range<Int>) in xs.contains { canvas.pixel($0, y) != .white } }
+        let all = 0..<image.width
+        XCTAssertEqual((0..<image.height).last { inked($0, all) }, image.height - m - 1, "the last line's tails end one margin above the bottom")
+        let labelTop = m + PictureRenderer.titleBlock
+        let panelColumns = m..<(m + BitmapFont.width(of: "pesos gq", scale: 2))
+        XCTAssertTrue(inked(labelTop + 2 * BitmapFont.glyphHeight - 1, panelColumns), "the label's tails are drawn")
+        for y in (labelTop + 2 * BitmapFont.glyphHeight)..<(labelTop + PictureRenderer.labelHeight - 3) {
+            XCTAssertFalse(inked(y, panelColumns), "row \(y): blank between the label and the marked cell's frame")
+        }
+    }
+
     func testMarkdown() {
         let html = MarkdownHTML.render("# T\n\nSome `a < b` and **bold**.\n\n```\nx = 1\n```\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[next](02-pooling.md)")
         XCTAssertTrue(html.contains("<h2>T</h2>"))

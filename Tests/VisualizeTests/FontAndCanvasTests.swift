@@ -4,11 +4,13 @@ import ImageFiles
 
 final class FontAndCanvasTests: XCTestCase {
     func testGlyphBitmaps() {
-        XCTAssertEqual(BitmapFont.picture("1"), ["..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."])
-        XCTAssertEqual(BitmapFont.picture("A"), [".###.", "#...#", "#...#", "#...#", "#####", "#...#", "#...#"])
-        XCTAssertEqual(BitmapFont.picture("-"), [".....", ".....", ".....", "#####", ".....", ".....", "....."])
-        XCTAssertEqual(BitmapFont.picture("."), [".....", ".....", ".....", ".....", ".....", ".##..", ".##.."])
-        XCTAssertEqual(BitmapFont.picture(" "), Array(repeating: ".....", count: 7))
+        // Nine rows: seven down to the baseline, then the two descender rows (empty here).
+        let below = [".....", "....."]
+        XCTAssertEqual(BitmapFont.picture("1"), ["..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."] + below)
+        XCTAssertEqual(BitmapFont.picture("A"), [".###.", "#...#", "#...#", "#...#", "#####", "#...#", "#...#"] + below)
+        XCTAssertEqual(BitmapFont.picture("-"), [".....", ".....", ".....", "#####", ".....", ".....", "....."] + below)
+        XCTAssertEqual(BitmapFont.picture("."), [".....", ".....", ".....", ".....", ".....", ".##..", ".##.."] + below)
+        XCTAssertEqual(BitmapFont.picture(" "), Array(repeating: ".....", count: 9))
         // Every printable ASCII character except space has a glyph, and all glyphs differ.
         let printable = (33...126).map { Character(UnicodeScalar(UInt8($0))) }
         XCTAssertTrue(printable.allSatisfy { BitmapFont.rows($0).contains { $0 != 0 } })

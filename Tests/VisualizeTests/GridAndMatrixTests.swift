@@ -16,13 +16,14 @@ final class GridAndMatrixTests: XCTestCase {
         let grid = Grid(title: "", tiles: tiles, columns: 3, scale: 8, gap: 4)
         XCTAssertEqual(grid.rows, 2)
         XCTAssertEqual(grid.tileSize.width, 24)
-        // Tiles of a row are one tile width plus the gap apart; rows one label line + tile + gap.
+        // Tiles of a row are one tile width plus the gap apart; rows one label line (9 rows with
+        // descenders + 3 above the frame) + tile + gap.
         XCTAssertEqual(grid.tileOrigin(1).x - grid.tileOrigin(0).x, 24 + 4)
-        XCTAssertEqual(grid.tileOrigin(3).y - grid.tileOrigin(0).y, 10 + 24 + 4)
+        XCTAssertEqual(grid.tileOrigin(3).y - grid.tileOrigin(0).y, 12 + 24 + 4)
         XCTAssertEqual(grid.tileOrigin(3).x, grid.tileOrigin(0).x)
         let image = grid.render()
         XCTAssertEqual(image.width, 12 + 3 * 24 + 2 * 4 + 12)
-        XCTAssertEqual(image.height, 12 + 2 * (10 + 24) + 4 + 12)
+        XCTAssertEqual(image.height, 12 + 2 * (12 + 24) + 4 + 12)
         // Enlargement: tile 4's pixel (2, 1) fills the 8×8 block at origin + (16, 8).
         let (ox, oy) = grid.tileOrigin(4)
         let canvas = Canvas(image: image)

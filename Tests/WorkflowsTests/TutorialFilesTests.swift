@@ -116,6 +116,64 @@ final class TutorialLinksTests: XCTestCase {
         XCTAssertTrue(index.contains("cnnviz tutorial pooling --lang es"), "the index says how to write the others")
     }
 
+    /// Writes the named tutorials, each in its language, one run after the other (as separate
+    /// `cnnviz tutorial NAME [--lang es]` commands would), and returns the index.
+    func writeRuns(_ runs: [(String, Language)], to root: URL) throws -> String {
+        let library = LessonLibrary(folder: Self.tutorials, foundHow: "test")
+        for (name, language) in runs {
+            try TutorialFiles.write(try TutorialRunner.walkthrough(library.lesson(named: name, language: language), language: language), to: root)
+        }
+        return try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
+    }
+
+    /// Issue 16: `tutorial convolution --lang es` then `tutorial pooling` made the whole index
+    /// English, the Spanish tutorial included. Each card now keeps its own language, the page is
+    /// bilingual (Spanish first), and the order of the runs does not matter.
+    func testMixedLanguagesIndexShowsEachTutorialInItsOwnLanguage() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutorial-mixed-\(UUID().uuidString)")
+        let reversed = FileManager.default.temporaryDirectory.appendingPathComponent("tutorial-mixed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root); try? FileManager.default.removeItem(at: reversed) }
+        let index = try writeRuns([("convolution", .es), ("pooling", .en)], to: root)
+        XCTAssertTrue(index.contains("<html lang=\"es\">"), "Spanish first: the coursework's language")
+        XCTAssertTrue(index.contains("<h1>Tutoriales de CNNViz · <span lang=\"en\">CNNViz tutorials</span></h1>"), "both languages in the page's own words")
+        XCTAssertTrue(index.contains("<li class=\"card\" id=\"convolution\" lang=\"es\">"), "the Spanish tutorial says so")
+        XCTAssertTrue(index.contains("<li class=\"card\" id=\"pooling\" lang=\"en\">"), "the English tutorial says so")
+        /// The card with id `name`, up to its end.
+        func card(_ name: String) throws -> String {
+            let rest = index[try XCTUnwrap(index.range(of: "id=\"\(name)\"")).lowerBound...]
+            return String(rest[..<(try XCTUnwrap(rest.range(of: "</li>"))).lowerBound])
+        }
+        let convolution = try card("convolution")
+        XCTAssertTrue(convolution.contains(">1. <a href=\"convolution/index.html\">Convolución"), convolution)
+        XCTAssertTrue(convolution.contains(" pasos · coincide con CNNCore ✓ · en español</p>"), convolution)
+        let pooling = try card("pooling")
+        XCTAssertTrue(pooling.contains(" steps · matches CNNCore ✓ · in English</p>"), pooling)
+        XCTAssertFalse(pooling.contains("pasos"), pooling)
+        XCTAssertTrue(index.contains("<code>cnnviz tutorial relu --lang es</code> · <span lang=\"en\">in English: <code>cnnviz tutorial relu</code></span>"),
+                      "a tutorial not written yet: the command for each language")
+        try assertNoDeadLinks(under: root)
+        // The other order gives the same page: the index follows the folder, not the last run.
+        XCTAssertEqual(try writeRuns([("pooling", .en), ("convolution", .es)], to: reversed), index)
+    }
+
+    /// All the tutorials in Spanish: the index is Spanish, even when the run that rewrites it is
+    /// English (e.g. `cnnviz tour` or a command without --lang es that adds no tutorial).
+    func testAllSpanishIndexStaysSpanish() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tutorial-es-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try writeRuns([("convolution", .es), ("pooling", .es)], to: root)
+        try TutorialFiles.writeIndex(root, language: .en)
+        let index = try String(contentsOf: root.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("<html lang=\"es\">"))
+        XCTAssertTrue(index.contains("<h1>Tutoriales de CNNViz</h1>"))
+        XCTAssertTrue(index.contains("<li class=\"card\" id=\"convolution\">"), "same language as the page: no lang of its own")
+        for english in ["CNNViz tutorials", " steps", "matches CNNCore", "Not written yet", "lang=\"en\"", "in English"] {
+            XCTAssertFalse(index.contains(english), "English left in an all-Spanish index: \(english)")
+        }
+        XCTAssertTrue(index.contains("<code>cnnviz tutorial relu --lang es</code>"))
+        try assertNoDeadLinks(under: root)
+    }
+
     /// The play button steps through the slider in a real browser (headless Chromium, 5 s of
     /// virtual time: about three steps at one every 1.6 s), and shows "Pause" while it plays.
     func testPlayButtonStepsThroughInChromium() throws {

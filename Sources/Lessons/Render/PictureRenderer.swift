@@ -13,6 +13,13 @@ public enum PictureRenderer {
     static let gap = 36
     static let maxContentWidth = 1120
     static let textScale = 2
+    /// The title (scale 3: 27 px with descenders) and the space under it, down to the panels.
+    static let titleBlock = 36
+    /// Vertical space between rows of panels, and between the last row and the text.
+    static let rowGap = 24
+    /// Pitch of the text lines under the panels: the glyph box (18 px at scale 2, descenders
+    /// included) and 6 px, so a descender stays clear of an accent on the line below (É, ¿).
+    static let lineHeight = (BitmapFont.lineHeight + 2) * textScale
     static let windowFill = RGB(255, 240, 160)
     static let paddingFill = RGB(233, 236, 239)
     static let hiddenFill = RGB(206, 212, 218)
@@ -39,18 +46,20 @@ public enum PictureRenderer {
         let titleWidth = BitmapFont.width(of: title, scale: 3)
         let lines = step.lines.flatMap { BitmapFont.wrap(fontSafe($0), maxWidth: max(contentWidth, 900, titleWidth), scale: textScale) }
         let width = max(contentWidth, min(lines.map { BitmapFont.width(of: $0, scale: textScale) }.max() ?? 0, 1200), titleWidth) + 2 * margin
-        let lineHeight = (BitmapFont.lineHeight + 3) * textScale
-        let height = margin + 30 + rowHeights.reduce(0, +) + max(rows.count - 1, 0) * 24 + 20 + lines.count * lineHeight + margin
-        var canvas = Canvas(width: width, height: height)
+        // The text block starts under the last row of panels; its last line ends with its
+        // descenders (a "g" or "p" on the last line must not be cut off by the frame's edge).
+        let textTop = margin + titleBlock + rowHeights.reduce(0, +) + rows.count * rowGap + 4
+        let textBottom = lines.isEmpty ? textTop - rowGap - 4 : textTop + (lines.count - 1) * lineHeight + BitmapFont.height(scale: textScale)
+        var canvas = Canvas(width: width, height: textBottom + margin)
         canvas.text(title, x: margin, y: margin, scale: 3)
-        var y = margin + 36
+        var y = margin + titleBlock
         for (r, row) in rows.enumerated() {
             var x = margin
             for i in row {
                 draw(step.panels[i], size: drawn[i], on: &canvas, x: x, y: y)
                 x += drawn[i].width + gap
             }
-            y += rowHeights[r] + 24
+            y += rowHeights[r] + rowGap
         }
         y += 4
         for line in lines {
@@ -68,7 +77,9 @@ public enum PictureRenderer {
         var decimals: Int
     }
 
-    static let labelHeight = 22
+    /// A panel's label (scale 2: 18 px with descenders) and the space down to its cells: 6 px,
+    /// so a "p" or "g" (entrada, pesos, gradiente) clears the frame of a marked top-row cell.
+    static let labelHeight = 24
 
     static func measure(_ p: Panel) -> Size {
         let m = p.matrix
@@ -145,7 +156,7 @@ public enum PictureRenderer {
         return image
     }
 
-    /// Text the 5×7 font can draw. It has Spanish's letters and signs (á, ñ, ¿, ¡ …) and the
+    /// Text the 5×9 bitmap font can draw. It has Spanish's letters and signs (á, ñ, ¿, ¡ …) and the
     /// tutorials' symbols (⌊ ⌋ ✓ ✗ Σ), so only a few typographic marks are spelled out.
     public static func fontSafe(_ text: String) -> String {
         var t = text

@@ -131,62 +131,6 @@ public enum TutorialPage {
         return html + "</table></figure>"
     }
 
-    /// One tutorial folder as the index lists it, from its walkthrough.json.
-    public struct IndexEntry {
-        public var name: String, title: String, steps: String, agrees: String
-        /// The thumbnail's file name inside the folder, when there is one.
-        public var thumbnail: String?
-        public init(name: String, title: String, steps: String, agrees: String, thumbnail: String? = nil) {
-            self.name = name; self.title = title; self.steps = steps; self.agrees = agrees; self.thumbnail = thumbnail
-        }
-    }
-
-    /// The page listing every tutorial in the order a newcomer should take them: the ones written
-    /// link to their page with a thumbnail; the others say the command that writes them. Each row
-    /// has the tutorial's name as its id, the target of lessons' links to a tutorial not yet written.
-    public static func index(_ entries: [IndexEntry], language l: Language = .en) -> String {
-        let order = TutorialRegistry.names
-        let extra = entries.filter { !order.contains($0.name) }.sorted { $0.name < $1.name }
-        let title = l.pick("CNNViz tutorials", "Tutoriales de CNNViz")
-        var page = HTMLPage(title: title)
-        page.heading(title, level: 1)
-        page.raw(l.pick("<p>Each tutorial runs one operation of the network on numbers small enough to check by hand, through the same layer code training uses, in the order a newcomer should take them. Write them all with <code>cnnviz tutorial all</code>, one with <code>cnnviz tutorial NAME</code>; list them with <code>cnnviz tutorial list</code>.</p>",
-                        "<p>Cada tutorial hace una operación de la red con números lo bastante pequeños para comprobarlos a mano, con el mismo código de capas que usa el entrenamiento, en el orden en que conviene seguirlos. Escríbelos todos con <code>cnnviz tutorial all --lang es</code>, uno con <code>cnnviz tutorial NOMBRE --lang es</code>; la lista, con <code>cnnviz tutorial list --lang es</code>.</p>"))
-        var cards: [String] = []
-        for (i, name) in (order + extra.map(\.name)).enumerated() {
-            let entry = entries.first { $0.name == name }
-            let summary = TutorialRegistry.named(name)?.summary(l) ?? ""
-            var html = "<li class=\"card\" id=\"\(HTMLPage.escape(name))\">"
-            if let entry {
-                let href = "\(name)/index.html"
-                if let thumb = entry.thumbnail {
-                    html += "<a class=\"thumb\" href=\"\(HTMLPage.path(href))\"><img src=\"\(HTMLPage.path("\(name)/\(thumb)"))\" alt=\"\(HTMLPage.escape(entry.title))\" loading=\"lazy\"></a>"
-                }
-                html += "<div><h2>\(i + 1). " + HTMLPage.link(href, entry.title) + "</h2>"
-                // The summary describes the default numbers; a written page may use others, and its title says which.
-                html += "<p class=\"meta\">" + l.pick("\(entry.steps) steps", "\(entry.steps) pasos")
-                    + (entry.agrees == "✓" ? l.pick(" · matches CNNCore ✓", " · coincide con CNNCore ✓") : entry.agrees == "✗" ? l.pick(" · differs from CNNCore ✗", " · no coincide con CNNCore ✗") : "") + "</p></div>"
-            } else {
-                html += "<div class=\"thumb missing\"></div><div><h2>\(i + 1). \(HTMLPage.escape(name))</h2><p>\(HTMLPage.escape(summary))</p>"
-                html += "<p class=\"meta\">" + l.pick("Not written yet: ", "Aún no está escrito: ") + "<code>cnnviz tutorial \(HTMLPage.escape(name))\(l == .es ? " --lang es" : "")</code></p></div>"
-            }
-            cards.append(html + "</li>")
-        }
-        page.raw("<ol class=\"cards\">" + cards.joined() + "</ol>")
-        page.extraCSS = indexCSS
-        return withLanguage(page.render(), l)
-    }
-
-    static let indexCSS = """
-    ol.cards { list-style: none; padding: 0; margin: 1em 0; display: grid; gap: 14px; }
-    li.card { display: flex; gap: 16px; align-items: flex-start; border: 1px solid #dee2e6; border-radius: 6px; padding: 12px; }
-    li.card h2 { border: 0; margin: 0 0 0.3em; padding: 0; font-size: 1.15rem; }
-    li.card p { margin: 0.2em 0; } .meta { color: #6c757d; font-size: 0.9rem; }
-    .thumb { flex: 0 0 240px; } .thumb img { width: 240px; height: 150px; object-fit: cover; object-position: left top; border: 1px solid #dee2e6; display: block; }
-    .thumb.missing { height: 150px; background: #f1f3f5; border: 1px dashed #adb5bd; }
-    @media (max-width: 600px) { li.card { flex-direction: column; } .thumb, .thumb img { width: 100%; flex-basis: auto; } .thumb.missing { display: none; } }
-    """
-
     static let css = """
     .nav { margin: 0; } .meta { color: #6c757d; font-size: 0.9rem; }
     code.opt { white-space: nowrap; color: #495057; }
