@@ -108,7 +108,8 @@ public struct ExplanationMaps {
             for vote in votes.contributions(toward: target).prefix(topUnits) where vote.vote > 0 {
                 var g = [Float](repeating: 0, count: votes.activations.count)
                 g[vote.unit] = 1
-                _ = try model.inputGradient(Tensor(shape: [1, g.count], data: g), at: votes.layerIndex, fromPreActivation: false, trace: trace)
+                _ = try model.gradient(Tensor(shape: [1, g.count], data: g), at: votes.layerIndex, downToOutputOf: conv,
+                                       fromPreActivation: false, trace: trace)
                 unitCAMs.append((vote.unit, try gradCAM(model.layers[conv].name, trace)))
             }
         }

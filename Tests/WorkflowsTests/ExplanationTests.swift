@@ -175,4 +175,28 @@ final class ExplanationTests: XCTestCase {
         XCTAssertEqual(cam.layer, "activation")
         XCTAssertEqual(cam.map.shape, [4, 4])
     }
+
+    /// A hidden unit's Grad-CAM stops at the convolution block: the gradient it reads there is
+    /// the one a backward pass all the way down to the image records at that layer.
+    func testUnitGradientStopsAtTheConvolutionBlockWithTheSameNumbers() throws {
+        let (model, x) = try smallModel(units: 1, seed: 8)
+        _ = try model.forward(x, trace: nil)
+        // A unit that is on (ReLU > 0), so its gradient reaches the maps.
+        let h = try XCTUnwrap((model.layers[3] as? Dense)?.lastOutput).data
+        let on = try XCTUnwrap(h.indices.max { h[$0] < h[$1] })
+        XCTAssertGreaterThan(h[on], 0)
+        var g = [Float](repeating: 0, count: 5)
+        g[on] = 1
+        let unit = Tensor(shape: [1, 5], data: g)
+        let full = Trace(), short = Trace()
+        _ = try model.forward(x, trace: full)
+        _ = try model.inputGradient(unit, at: 3, fromPreActivation: false, trace: full)
+        _ = try model.forward(x, trace: short)
+        let atConv = try model.gradient(unit, at: 3, downToOutputOf: 0, fromPreActivation: false, trace: short)
+        let expected = try XCTUnwrap(full.tensor(layer: model.layers[0].name, role: .outputGradient))
+        XCTAssertEqual(atConv.data, expected.data)
+        XCTAssertEqual(short.tensor(layer: model.layers[0].name, role: .outputGradient)?.data, expected.data)
+        XCTAssertNil(short.tensor(layer: model.layers[0].name, role: .inputGradient), "the conv layer's backward did not run")
+        XCTAssertTrue(expected.data.contains { $0 != 0 })
+    }
 }

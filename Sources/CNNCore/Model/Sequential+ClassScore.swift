@@ -82,8 +82,23 @@ extension Sequential {
         let needed = first.needsInputGradient
         first.needsInputGradient = true
         defer { first.needsInputGradient = needed }
+        return try backpropagate(gradient, from: index, through: 0, fromPreActivation: fromPreActivation, trace: trace)
+    }
+
+    /// Backpropagates `gradient` from layer `index` down to layer `stop`'s output, and records
+    /// it: the Grad-CAM of a hidden unit needs ∂h_j/∂A of one convolution block, not the layers
+    /// below it. Returns dS/d(output of layer `stop`).
+    public func gradient(_ gradient: Tensor, at index: Int, downToOutputOf stop: Int, fromPreActivation: Bool, trace: Trace? = nil) throws -> Tensor {
+        guard stop < index else { return gradient }
+        let grad = try backpropagate(gradient, from: index, through: stop + 1, fromPreActivation: fromPreActivation, trace: trace)
+        trace?.recordOutputGradient(layer: layers[stop], index: stop + 1, gradient: grad, isPreActivation: false)
+        return grad
+    }
+
+    /// Layers `index` down to `last` (inclusive), each recording its output and input gradients.
+    func backpropagate(_ gradient: Tensor, from index: Int, through last: Int, fromPreActivation: Bool, trace: Trace?) throws -> Tensor {
         var grad = gradient
-        for i in stride(from: index, through: 0, by: -1) {
+        for i in stride(from: index, through: last, by: -1) {
             let layer = layers[i]
             let fromLogit = fromPreActivation && i == index
             trace?.recordOutputGradient(layer: layer, index: i + 1, gradient: grad, isPreActivation: fromLogit)
