@@ -27,11 +27,14 @@ enum OutputSizeExercise {
                                            inputShape: [h, w, c])
         }
         let key = Matrix(rows: 1, cols: 3, values: shape.map(Float.init))
+        guard shape.count == 3 else {
+            throw LessonError(source: "output-size", problem: "the layer gave the shape \(shape), not (H, W, C)", expected: "a Conv2D or MaxPooling2D on an (H, W, C) input")
+        }
         let rows = ConvArithmetic.axis(input: h, window: k, stride: s, padding: padding)
         let cols = ConvArithmetic.axis(input: w, window: k, stride: s, padding: padding)
         let work = [
-            [l.pick("height: ", "alto: ") + Worked.formula(rows, l)],
-            [l.pick("width: ", "ancho: ") + Worked.formula(cols, l)],
+            [l.pick("height: ", "alto: ") + sideFormula(rows, n: h, s: s, out: shape[0], padding: padding, l)],
+            [l.pick("width: ", "ancho: ") + sideFormula(cols, n: w, s: s, out: shape[1], padding: padding, l)],
             [isConv ? l.pick("channels: one per filter → \(filters)", "canales: uno por filtro → \(filters)")
                     : l.pick("channels: pooling keeps each channel apart → \(c)", "canales: el pooling trata cada canal por separado → \(c)")],
         ]
@@ -60,6 +63,12 @@ enum OutputSizeExercise {
             answers: [AnswerPart("output", l.pick("output shape", "forma de la salida"), symbol: l.pick("shape", "forma"), key: key, columns: ["H", "W", "C"], work: work)],
             worked: [l.pick("Keras: valid → ⌊(n − k)/s⌋ + 1; same → ⌈n/s⌉ (the kernel size does not matter with same).",
                             "Keras: valid → ⌊(n − k)/s⌋ + 1; same → ⌈n/s⌉ (con same el tamaño del núcleo no importa).")])
+    }
+
+    /// One side worked out: valid → ⌊(n − k)/s⌋ + 1 = …; same → ⌈n/s⌉ = … (the padding Keras adds
+    /// for `same` does not change the size, so it is left to the convolution exercises).
+    static func sideFormula(_ axis: ConvArithmetic.Axis, n: Int, s: Int, out: Int, padding: String, _ l: Language) -> String {
+        padding == "same" ? "⌈\(n)/\(s)⌉ = \(out)" : Worked.formula(axis, l)
     }
 }
 
