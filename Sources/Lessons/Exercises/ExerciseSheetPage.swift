@@ -10,23 +10,23 @@ public enum ExerciseSheetPage {
     public static func sheet(_ s: ExerciseSheet) -> String {
         let l = s.language
         var body = ["<header><h1>\(esc(l.pick("Exercises", "Ejercicios"))): \(esc(s.topic.title(l)))</h1>",
+                    meta(s),
                     "<p class=\"name\">\(esc(l.pick("Name", "Nombre"))): <span class=\"line\"></span> \(esc(l.pick("Date", "Fecha"))): <span class=\"line short\"></span></p>",
                     "<p class=\"intro\">\(esc(intro(s)))</p></header>"]
         for p in s.problems {
             body.append(problem(p, l, key: false))
         }
-        body.append(footer(s))
         return document(title: "\(s.topic.title(l)) — \(l.pick("exercises", "ejercicios"))", language: l, body: body)
     }
 
     public static func answers(_ s: ExerciseSheet) -> String {
         let l = s.language
         var body = ["<header><h1>\(esc(l.pick("Answer key", "Soluciones"))): \(esc(s.topic.title(l)))</h1>",
+                    meta(s),
                     "<p class=\"intro\">\(esc(l.pick("Every answer below was computed by CNNViz's own layers (CNNCore) on the sheet's numbers; the steps show how to get it by hand.", "Cada respuesta se ha calculado con las propias capas de CNNViz (CNNCore) sobre los números de la hoja; los pasos muestran cómo obtenerla a mano.")))</p></header>"]
         for p in s.problems {
             body.append(problem(p, l, key: true))
         }
-        body.append(footer(s))
         return document(title: "\(s.topic.title(l)) — \(l.pick("answer key", "soluciones"))", language: l, body: body)
     }
 
@@ -37,10 +37,12 @@ public enum ExerciseSheetPage {
                       "\(summary.prefix(1).uppercased() + summary.dropFirst()). Trabaja a mano y escribe cada respuesta en su cuadrícula.")
     }
 
-    static func footer(_ s: ExerciseSheet) -> String {
+    /// The command that writes this sheet again, and how to check answers: under the title, so
+    /// it takes no page of its own.
+    static func meta(_ s: ExerciseSheet) -> String {
         let l = s.language
-        return "<footer>\(esc(l.pick("Made with", "Hecho con"))) <code>\(esc(s.command))</code> · "
-            + "\(esc(l.pick("check your answers with", "comprueba tus respuestas con"))) <code>cnnviz exercise check answers-template.txt</code></footer>"
+        return "<p class=\"meta\"><code>\(esc(s.command))</code> · "
+            + "\(esc(l.pick("check answers with", "comprueba las respuestas con"))) <code>cnnviz exercise check answers-template.txt</code></p>"
     }
 
     /// One problem: its statement, the given numbers, and blank grids (sheet) or the worked key.
@@ -149,13 +151,19 @@ public enum ExerciseSheetPage {
     .work p { margin: 3px 0; max-width: none; } .work .row { margin: 4px 0; font-family: system-ui, sans-serif; }
     .work .cell { margin: 3px 0 3px 1em; padding-left: 6px; border-left: 2px solid #bbb; overflow-wrap: anywhere; }
     table.grid td.pad { color: #888; background: #f0f0f0; }
-    footer { margin-top: 14px; padding-top: 6px; border-top: 1px solid #ccc; font-size: 9pt; color: #555; }
+    .meta { font-size: 8.5pt; color: #555; margin: 0 0 4px; }
     code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.95em; overflow-wrap: anywhere; }
     @media (max-width: 600px) {
       main { padding: 8px 10px 16px; } h1 { font-size: 15pt; }
       table.grid td, table.grid th { min-width: 1.7em; font-size: 10pt; } table.grid.blank td { min-width: 2.4em; }
     }
-    @media print { main { max-width: none; padding: 0; } a { color: inherit; } }
+    @media print {
+      body { font-size: 10pt; } main { max-width: none; padding: 0; } a { color: inherit; }
+      h1 { font-size: 16pt; } .problem { padding: 5px 0 6px; margin-top: 2px; }
+      table.grid td, table.grid th { min-width: 1.7em; height: 1.5em; font-size: 9.5pt; }
+      table.grid.blank td { min-width: 2.6em; height: 2.1em; }
+      .work { font-size: 8.5pt; line-height: 1.3; } .work .cell { margin: 2px 0 2px 1em; }
+    }
 
     """
 }
