@@ -9,7 +9,7 @@ struct ExerciseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exercise",
         abstract: "Exercise sheets with worked answer keys (`cnnviz exercise TOPIC`), and marking (`cnnviz exercise check FILE`).",
-        discussion: "Topics: \(ExerciseTopic.names.joined(separator: ", ")). `cnnviz exercise TOPIC` is short for `cnnviz exercise sheet TOPIC`.",
+        discussion: "Topics: \(ExerciseTopic.names.joined(separator: ", ")). `cnnviz exercise TOPIC` is short for `cnnviz exercise sheet TOPIC`; its options: `cnnviz exercise sheet --help`.",
         subcommands: [ExerciseSheetCommand.self, ExerciseCheckCommand.self],
         defaultSubcommand: ExerciseSheetCommand.self
     )
@@ -113,7 +113,7 @@ struct ExerciseCheckCommand: ParsableCommand {
     @Flag(help: "Print the marks as JSON (each wrong cell with its problem, row, column, given and correct value, and the work).")
     var json = false
 
-    @Option(help: "Language of the marks and the worked steps: en or es.")
+    @Option(help: "Language of the marks and the worked steps: en or es (default: the language of exercise.json, else en).")
     var lang: Language?
 
     func validate() throws {
@@ -121,10 +121,12 @@ struct ExerciseCheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let language = lang ?? .en
+        var language = lang ?? .en
         let grade: ExerciseGrade
         do {
-            grade = try ExerciseGrade(try StudentAnswers.read(URL(fileURLWithPath: file)), source: file, language: language)
+            let answers = try StudentAnswers.read(URL(fileURLWithPath: file))
+            language = lang ?? answers.language ?? .en
+            grade = try ExerciseGrade(answers, source: file, language: language)
         } catch {
             StandardStreams.error("error: \(error)")
             throw ExitCode(2)

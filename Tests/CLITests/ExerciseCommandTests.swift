@@ -75,6 +75,14 @@ final class ExerciseCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let grade = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(grade["all_right"] as? Bool, true)
+
+        // A Spanish sheet's template says so in its first line, and the marks come in Spanish.
+        XCTAssertEqual(try CLI.run(["exercise", "relu", "--seed", "2", "--count", "1", "--lang", "es"], in: folder).status, 0)
+        let spanish = folder.appendingPathComponent("output/exercises/relu-seed-2/answers-template.txt")
+        XCTAssertTrue(try String(contentsOf: spanish, encoding: .utf8).hasPrefix("# cnnviz exercise relu seed 2 count 1 lang es\n"))
+        r = try CLI.run(["exercise", "check", spanish.path], in: folder)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("relu, seed 2: 0 de ") && r.stdout.contains("en blanco"), r.stdout)
     }
 
     func testBadInputGivesOneMessageAndNonZeroStatus() throws {

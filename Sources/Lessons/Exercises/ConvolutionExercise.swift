@@ -82,7 +82,7 @@ enum ChannelsExercise {
         return ExerciseProblem(
             topic: .channels, number: number,
             statement: l.pick("A 3×3 window of an RGB image meets a 3×3×3 kernel (one 3×3 slice per channel) with bias \(Worked.f(bias)). Compute the single output value.",
-                              "Una ventana 3×3 de una imagen RGB se encuentra con un núcleo 3×3×3 (una capa 3×3 por canal) con sesgo \(Worked.f(bias)). Calcula el único valor de salida."),
+                              "Una ventana 3×3 de una imagen RGB se encuentra con un núcleo 3×3×3 (una matriz 3×3 por canal) con sesgo \(Worked.f(bias)). Calcula el único valor de salida."),
             given: [
                 GivenValue("input", l.pick("input (R | G | B)", "entrada (R | G | B)"), .channels(input)),
                 GivenValue("kernel", l.pick("kernel K (R | G | B)", "núcleo K (R | G | B)"), .channels(kernel)),
@@ -90,6 +90,6 @@ enum ChannelsExercise {
             ],
             answers: [AnswerPart("output", l.pick("output", "salida"), key: output, work: [lines])],
             worked: [l.pick("Multiply each channel's window by the kernel's slice for that channel, add everything over the three channels, then add the bias once.",
-                            "Multiplica la ventana de cada canal por la capa del núcleo de ese canal, suma todo en los tres canales y suma el sesgo una sola vez.")])
+                            "Multiplica la ventana de cada canal por la matriz del núcleo de ese canal, suma todo en los tres canales y suma el sesgo una sola vez.")])
     }
 }

@@ -58,7 +58,9 @@ public struct ExerciseSheet: Sendable {
     }
 
     /// The first line of the text form and of the page: what recomputes this sheet.
-    public var header: String { "# cnnviz exercise \(topic.rawValue) seed \(seed) count \(count)" }
+    public var header: String {
+        "# cnnviz exercise \(topic.rawValue) seed \(seed) count \(count)" + (language == .en ? "" : " lang \(language.rawValue)")
+    }
 
     /// The command that writes this sheet again.
     public var command: String {

@@ -28,6 +28,8 @@ public struct StudentAnswers: Sendable, Equatable {
     public var grids: [Int: [String: [[Float?]]]]
     /// Problem number → the given values the JSON form carries (to catch a file of another seed).
     public var given: [Int: [String: JSONValue]] = [:]
+    /// The sheet's language, when the JSON form says it (`exercise check` answers in it unless --lang).
+    public var language: Language?
 
     /// The largest answer file read: 1 MB, hundreds of times a filled-in sheet of 20 problems.
     public static let maxBytes = 1 << 20
@@ -59,7 +61,7 @@ public struct StudentAnswers: Sendable, Equatable {
 
     static func parseText(_ text: String, source: String) throws -> StudentAnswers {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        var sheet: (ExerciseTopic, UInt64, Int?)?
+        var sheet: (ExerciseTopic, UInt64, Int?, Language?)?
         var grids: [Int: [String: [[Float?]]]] = [:]
         var current: (number: Int, name: String)?
         for (i, raw) in lines.enumerated() {
@@ -93,14 +95,14 @@ public struct StudentAnswers: Sendable, Equatable {
             }
             try add(row: line, to: current, in: &grids, source: place)
         }
-        guard let (topic, seed, count) = sheet else {
+        guard let (topic, seed, count, language) = sheet else {
             throw LessonError(source: source, problem: "the file is empty", expected: formHint)
         }
-        return StudentAnswers(topic: topic, seed: seed, count: count ?? grids.keys.max() ?? 1, grids: grids)
+        return StudentAnswers(topic: topic, seed: seed, count: count ?? grids.keys.max() ?? 1, grids: grids, language: language)
     }
 
     /// "# cnnviz exercise convolution seed 7 count 4" → (topic, seed, count).
-    static func header(_ line: String, source: String) throws -> (ExerciseTopic, UInt64, Int?) {
+    static func header(_ line: String, source: String) throws -> (ExerciseTopic, UInt64, Int?, Language?) {
         let words = line.split(separator: " ").map { $0.lowercased() }
         let expected = "a first line such as '# cnnviz exercise convolution seed 7 count 4', as in answers-template.txt"
         guard words.count >= 6, words[0] == "#", words[1] == "cnnviz", words[2] == "exercise", words[4] == "seed" else {
@@ -112,14 +114,20 @@ public struct StudentAnswers: Sendable, Equatable {
         guard let seed = UInt64(words[5]), seed <= ExerciseLimits.maxSeed else {
             throw LessonError(source: source, problem: "'\(words[5])' is not a seed (a whole number from 0 to \(ExerciseLimits.maxSeed))", expected: expected)
         }
-        var count: Int?
-        if words.count >= 8, words[6] == "count" {
-            guard let n = Int(words[7]), (1...ExerciseLimits.maxCount).contains(n) else {
-                throw LessonError(source: source, problem: "'\(words[7])' is not a count from 1 to \(ExerciseLimits.maxCount)", expected: expected)
+        var count: Int?, language: Language?
+        var k = 6
+        while k + 1 < words.count {
+            if words[k] == "count" {
+                guard let n = Int(words[k + 1]), (1...ExerciseLimits.maxCount).contains(n) else {
+                    throw LessonError(source: source, problem: "'\(words[k + 1])' is not a count from 1 to \(ExerciseLimits.maxCount)", expected: expected)
+                }
+                count = n
+            } else if words[k] == "lang" {
+                language = Language(rawValue: words[k + 1])
             }
-            count = n
+            k += 2
         }
-        return (topic, seed, count)
+        return (topic, seed, count, language)
     }
 
     static func add(row: String, to part: (number: Int, name: String)?, in grids: inout [Int: [String: [[Float?]]]], source: String) throws {
@@ -192,6 +200,7 @@ public struct StudentAnswers: Sendable, Equatable {
         guard (1...ExerciseLimits.maxCount).contains(count) else {
             throw LessonError(source: source, problem: "\"count\" must be from 1 to \(ExerciseLimits.maxCount)", expected: expected)
         }
-        return StudentAnswers(topic: topic, seed: UInt64(seedValue), count: count, grids: grids, given: given)
+        return StudentAnswers(topic: topic, seed: UInt64(seedValue), count: count, grids: grids, given: given,
+                              language: o["language"]?.stringValue.flatMap(Language.init(rawValue:)))
     }
 }
