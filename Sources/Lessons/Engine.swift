@@ -53,6 +53,13 @@ public enum Engine {
         return Matrix.channels(of: v.reshaped([1, v.shape[0], v.shape[1], v.shape[2]]))
     }
 
+    /// The per-sample output shape (H, W, C) a layer built for `inputShape` gives: what Keras
+    /// prints as (None, H, W, C). The layer is built, as `Sequential` builds it, so its own
+    /// `outputShape` decides (the output-size exercises take their keys from here).
+    public static func outputShape(of layer: some Layer, inputShape: [Int]) throws -> [Int] {
+        try built(layer, inputShape: inputShape).outputShape(for: inputShape)
+    }
+
     public static func pooling(_ mode: Pooling2D.Mode, inputShape: [Int], poolSize: Int, stride: Int, padding: Padding) throws -> Pooling2D {
         try built(Pooling2D(mode, poolSize: (poolSize, poolSize), strides: (stride, stride), padding: padding,
                             name: mode == .max ? "max_pooling2d" : "average_pooling2d"),

@@ -8,7 +8,7 @@ struct CNNViz: ParsableCommand {
         commandName: "cnnviz",
         abstract: "See every number a convolutional neural network computes.",
         subcommands: [
-            TourCommand.self, TutorialCommand.self, SummaryCommand.self, InspectCommand.self,
+            TourCommand.self, TutorialCommand.self, ExerciseCommand.self, SummaryCommand.self, InspectCommand.self,
             AugmentCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self,
             PredictCommand.self, ExplainCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self,
         ]
