@@ -13,3 +13,12 @@ public enum Language: String, CaseIterable, Sendable {
         self == .en ? english : spanish
     }
 }
+
+extension Language {
+    /// A class name inside a sentence. The names are the data folders' (often English: "cats",
+    /// "dogs"), so in Spanish they read as «labels» rather than as English words dropped into a
+    /// Spanish sentence ("casi todos los dogs"); English sentences name them as they are.
+    public func label(_ className: String) -> String {
+        self == .en ? className : "«\(className)»"
+    }
+}

@@ -1,6 +1,7 @@
 import CNNCore
 import Foundation
 import ImageFiles
+import Visualize
 
 /// What `cnnviz train` does; the defaults are the coursework's model and regimen.
 public struct TrainOptions {
@@ -30,6 +31,8 @@ public struct TrainOptions {
     public var indexLink: (href: String, title: String)?
     /// Redraw the progress bar in place when stdout is a terminal (off: one line per epoch via the log).
     public var liveProgress = true
+    /// The language of the report, its pictures' titles and the inspections of its mistakes.
+    public var language: Language = .en
     /// Stop after this many steps in total (tests use it to interrupt a run at a known point).
     public var stopAfterSteps: Int?
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CNNCore
 import Foundation
 import ImageFiles
+import Visualize
 import Workflows
 
 struct TrainCommand: ParsableCommand {
@@ -36,6 +37,7 @@ struct TrainCommand: ParsableCommand {
     var order: String = "keras3"
     @Flag(help: "Continue the run in --output from its checkpoint.") var resume = false
     @Flag(name: .customLong("no-report"), help: "Skip the pictures and the HTML report.") var noReport = false
+    @Option(help: "Language of the report and of its pictures' labels: en or es.") var lang: Language = .en
 
     func validate() throws {
         guard IteratorMode(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
@@ -69,6 +71,7 @@ struct TrainCommand: ParsableCommand {
         options.order = IteratorMode(rawValue: order) ?? .keras3
         options.resume = resume
         options.report = !noReport
+        options.language = lang
         return options
     }
 
