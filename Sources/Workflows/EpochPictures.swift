@@ -57,7 +57,7 @@ public final class EpochPictures {
             let change = Tensor(shape: kernel.shape, data: zip(kernel.data, startKernel.data).map { $0 - $1 })
             let bias = conv.bias.flatMap { b in start["\(conv.name).bias"].map { Tensor(shape: b.value.shape, data: zip(b.value.data, $0.data).map { $0 - $1 }) } }
             let picture = LayerPictures.kernels(change, bias: bias, title: l.pick("\(conv.name): change of the kernels since the start, \(when) (own scale)",
-                                                                                 "\(conv.name): cambio de los kernels desde el inicio, \(when) (escala propia)"))
+                                                                                 "\(conv.name): cambio desde el inicio, \(when) (escala propia)"))
             try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.changeFile(epoch: epoch)))
         }
         for probe in probes {

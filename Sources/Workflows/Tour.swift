@@ -166,8 +166,10 @@ public enum Tour {
                                   "Fotos con la estructura del curso, leídas de \(photos.path): training_set/ para aprender y test_set/ para comprobar con fotos con las que la red nunca entrenó."))
         } else {
             let looked = photoFolders.joined(separator: ", ")
-            page.paragraph(l.pick("No photo folder was given or found (looked for: \(looked)), so the tour drew its own: two classes of striped pictures that differ only in the direction of their edges, as real JPEG and PNG files in demo-data/training_set and demo-data/test_set. `cnnviz tour --data \"Gatos y Perros\"` trains on your photos instead.",
-                                  "No se dio ni se encontró ninguna carpeta de fotos (se buscó en: \(looked)), así que el recorrido dibujó las suyas: dos clases de imágenes de rayas que solo se diferencian en la dirección de sus bordes, como archivos JPEG y PNG de verdad en demo-data/training_set y demo-data/test_set. `cnnviz tour --data \"Gatos y Perros\" --lang es` entrena con tus fotos."))
+            let command = "<code>cnnviz tour --data &quot;Gatos y Perros&quot;" + (l == .en ? "" : " --lang es") + "</code>"
+            page.raw("<p>" + HTMLPage.escape(l.pick("No photo folder was given or found (looked for: \(looked)), so the tour drew its own: two classes of striped pictures that differ only in the direction of their edges, as real JPEG and PNG files in demo-data/training_set and demo-data/test_set. ",
+                                                    "No se dio ni se encontró ninguna carpeta de fotos (se buscó en: \(looked)), así que el recorrido dibujó las suyas: dos clases de imágenes de rayas que solo se diferencian en la dirección de sus bordes, como archivos JPEG y PNG de verdad en demo-data/training_set y demo-data/test_set. "))
+                     + command + l.pick(" trains on your photos instead.</p>", " entrena con tus fotos.</p>"))
         }
         page.image(samples, alt: l.pick("the first training pictures of each class", "las primeras imágenes de entrenamiento de cada clase"))
         page.heading(l.pick("3. Training", "3. El entrenamiento"))

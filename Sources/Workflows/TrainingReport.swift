@@ -222,7 +222,7 @@ public struct TrainingReport {
         });
         </script>
         <style>.charts svg{max-width:100%;height:auto;margin-right:1em}.thumbs{display:flex;flex-wrap:wrap;gap:8px}
-        .thumbs figure{width:150px;margin:0}.thumbs figcaption{font-size:.75em}.flipbook img{max-width:100%}</style>
+        td{overflow-wrap:anywhere}.thumbs figure{width:150px;margin:0}.thumbs figcaption{font-size:.75em}.flipbook img{max-width:100%}</style>
         """
     }
 }

@@ -23,14 +23,18 @@ final class SpanishPagesTests: XCTestCase {
         for pattern in ["<script[\\s\\S]*?</script>", "<style[\\s\\S]*?</style>", "<[^>]*>"] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
         }
-        // File names in the text ("model/weights.safetensors", "loss.png") are names, not English.
-        text = text.replacingOccurrences(of: "[\\w./-]+\\.(png|csv|json|safetensors|npy|html)", with: " ", options: .regularExpression)
+        // Paths and file names ("/tmp/cnnviz-training-…", "model/weights.safetensors", "loss.png")
+        // and command-line options ("--validation") are names, not English.
+        for names in ["\\S*/\\S*", "[\\w.-]+\\.(png|csv|json|safetensors|npy|html)\\b", "--[\\w-]+"] {
+            text = text.replacingOccurrences(of: names, with: " ", options: .regularExpression)
+        }
         return englishWords.filter { text.range(of: "\\b\($0)\\b", options: .regularExpression) != nil }
     }
 
     func testASpanishTourIsSpanishEndToEnd() throws {
-        let root = scratchFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
+        let scratch = scratchFolder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let root = scratch.appendingPathComponent("tour")
         let result = try Tour.run(output: root, epochs: 1, photos: nil, language: .es, log: { _ in })
         let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         let pages = files.filter { $0.pathExtension == "html" }

@@ -419,7 +419,7 @@ enum ExplorerScript {
         el("div", {}, el("h3", {}, towards(true)), list(up)),
         el("div", {}, el("h3", {}, towards(false)), list(down))),
       rest !== null ? el("p", { class: "note" }, tr(`The other ${inputs - up.length - down.length} inputs add ${fmt(rest)} together.`,
-                                                   `Las otras ${inputs - up.length - down.length} entradas suman ${fmt(rest)} entre todas.`)) : null,
+                                                   `Las otras ${inputs - up.length - down.length} entradas suman ${fmt(rest)} en conjunto.`)) : null,
       last === layer ? el("p", {}, el("a", { href: "#output" }, tr("How z becomes the answer →", "Cómo z se convierte en la respuesta →"))) : null);
   }
   function vectorDetail(layer, j) {
@@ -446,7 +446,7 @@ enum ExplorerScript {
       sigmoidPlot(z, p),
       el("p", {}, tr(`p is the probability of “${one}” (class 1, the second folder in alphabetical order). p > 0.5 means ${one}, otherwise ${zero}: here `,
                     `p es la probabilidad de ${label(one)} (la clase 1, la segunda carpeta en orden alfabético). p > 0.5 significa ${label(one)} y, si no, ${label(zero)}: aquí `),
-        el("b", {}, p > 0.5 ? one : zero), "."),
+        el("b", {}, p > 0.5 ? label(one) : label(zero)), "."),
       el("p", { class: "note" }, tr(`Why “result[0][0] == 1” is the wrong test: predict gives p = ${fmt(p)}, a probability, not a label. It equals 1 only when σ saturates in float32, so the test almost always says “${zero}”. Compare with 0.5 instead: result[0][0] > 0.5.`,
                                    `Por qué “result[0][0] == 1” es una prueba equivocada: predict da p = ${fmt(p)}, una probabilidad, no una etiqueta. Solo vale 1 cuando σ se satura en float32, así que la prueba dice casi siempre ${label(zero)}. Compara con 0.5: result[0][0] > 0.5.`)),
       el("p", {}, el("a", { href: `#${last.name}/0` }, tr(`← the unit that computed z (${last.name})`, `← la unidad que calculó z (${last.name})`))));
