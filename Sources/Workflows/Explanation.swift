@@ -100,15 +100,25 @@ public enum Explanation {
         switch source {
         case .coursework(let seed):
             let spec = Coursework.spec()
-            return (spec, try spec.build(seed: seed), l.pick("the coursework model, untrained (weights drawn from seed \(seed))",
-                                                             "el modelo del curso, sin entrenar (pesos sacados de la semilla \(seed))"))
+            return (spec, try spec.build(seed: seed), untrainedDescription(seed: seed, l))
         case .folder(let url):
             return try load(.file(url, ModelOverrides()), language: l)
         case let .file(url, overrides):
             let loaded = try ModelFiles.load(url, overrides: overrides)
-            return (loaded.saved.spec, loaded.saved.model, "\"\(loaded.saved.spec.name)\"" + l.pick(" from " + loaded.origin, " de " + url.path)
-                    + (loaded.assumptions.isEmpty ? "" : "; " + loaded.assumptions.joined(separator: "; ")))
+            return (loaded.saved.spec, loaded.saved.model, description(of: loaded, from: url, l))
         }
+    }
+
+    /// How the pages of inspect and explain name the untrained coursework model.
+    static func untrainedDescription(seed: UInt64, _ l: Language) -> String {
+        l.pick("the coursework model, untrained (weights drawn from seed \(seed))", "el modelo del curso, sin entrenar (pesos sacados de la semilla \(seed))")
+    }
+
+    /// How the pages of inspect and explain name a loaded model: its name, where it came from and
+    /// what was assumed.
+    static func description(of loaded: LoadedModel, from url: URL, _ l: Language) -> String {
+        "\"\(loaded.saved.spec.name)\"" + l.pick(" from " + loaded.origin, " de " + url.path)
+            + (loaded.assumptions.isEmpty ? "" : "; " + loaded.assumptions.joined(separator: "; "))
     }
 
     /// The class index a target names, and how it was chosen (-1 for "predicted": decided after the forward pass).

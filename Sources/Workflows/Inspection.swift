@@ -83,8 +83,7 @@ public enum Inspection {
         case .coursework(let seed):
             spec = Coursework.spec()
             model = try spec.build(seed: seed)
-            modelDescription = language.pick("the coursework model, untrained (weights drawn from seed \(seed))",
-                                             "el modelo del curso, sin entrenar (pesos sacados de la semilla \(seed))")
+            modelDescription = Explanation.untrainedDescription(seed: seed, language)
         case .folder(let url):
             return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output, allTensors: allTensors,
                            target: target, indexLink: indexLink, explain: explain, language: language)
@@ -92,8 +91,7 @@ public enum Inspection {
             let loaded = try ModelFiles.load(url, overrides: overrides)
             spec = loaded.saved.spec
             model = loaded.saved.model
-            modelDescription = "\"\(spec.name)\"" + language.pick(" from " + loaded.origin, " de " + url.path)
-                + (loaded.assumptions.isEmpty ? "" : "; " + loaded.assumptions.joined(separator: "; "))
+            modelDescription = Explanation.description(of: loaded, from: url, language)
         }
         guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
             throw CNNError.invalidInput("the model takes input \(CNNError.format(model.inputShape)), but inspect feeds RGB images (height, width, 3)",
