@@ -146,7 +146,8 @@ public enum Tour {
         page.raw("""
         <style>.parts { display: flex; flex-wrap: wrap; gap: 14px; } .part { width: 260px; }
         .part img { width: 100%; height: 150px; object-fit: contain; background: #f4f4f4; border: 1px solid #ddd; }
-        .tutorials .part { width: 180px; } .tutorials .part img { height: 110px; }</style>
+        .tutorials .part { width: 180px; } .tutorials .part img { height: 110px; }
+        p code { white-space: normal; overflow-wrap: anywhere; }</style>
         """)
         func tile(_ part: Part, _ text: String) -> String {
             "<div class=\"part\">" + "<a href=\"\(HTMLPage.path(part.link))\"><img src=\"\(HTMLPage.path(part.thumbnail))\" alt=\"\(HTMLPage.escape(part.title))\"></a>"
