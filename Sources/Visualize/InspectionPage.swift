@@ -58,7 +58,9 @@ public enum InspectionPage {
                                 language l: Language = .en) throws -> [Picture] {
         guard let layer else {
             guard let x = try trace.input() else { return [] }
-            return [Picture(file: "00_input.png", image: LayerPictures.input(x),
+            // LayerPictures names it in English by default; the Spanish title is given here.
+            let input = l == .en ? LayerPictures.input(x) : LayerPictures.input(x, title: "entrada (tras el preprocesado)")
+            return [Picture(file: "00_input.png", image: input,
                             alt: l.pick("the input image after preprocessing and its three channels", "la imagen de entrada tras el preprocesado y sus tres canales"),
                             caption: l.pick("The image the network sees, and its red, green and blue channels.", "La imagen que ve la red y sus canales rojo, verde y azul."))]
         }
