@@ -1,11 +1,3 @@
-/// The language a lesson is told in. The coursework is in Spanish, so every lesson and every line
-/// of step text exists in both.
-public enum Language: String, CaseIterable, Sendable {
-    case en, es
-
-    /// Picks the English or the Spanish text.
-    @inline(__always)
-    public func pick(_ english: String, _ spanish: String) -> String {
-        self == .en ? english : spanish
-    }
-}
+/// `Language` lives in Visualize (the pages drawn there need it too); re-exported here, that one
+/// declaration only, so every lesson file and everything importing Lessons keep naming it as before.
+@_exported import enum Visualize.Language

@@ -17,8 +17,13 @@ public struct HTMLPage {
     public var extraCSS = ""
     /// A small script put inline at the end of the body (no external scripts are ever linked).
     public var script = ""
+    /// The page's `<html lang>`: screen readers, hyphenation and spelling follow it.
+    public var language: Language
 
-    public init(title: String) { self.title = title }
+    public init(title: String, language: Language = .en) {
+        self.title = title
+        self.language = language
+    }
 
     /// Escapes &, <, >, " and ' for text and attribute values.
     public static func escape(_ text: String) -> String {
@@ -134,7 +139,7 @@ public struct HTMLPage {
 
     /// The whole document.
     public func render() -> String {
-        var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        var html = "<!DOCTYPE html>\n<html lang=\"\(language.rawValue)\">\n<head>\n<meta charset=\"utf-8\">\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         html += "<title>\(HTMLPage.escape(title))</title>\n<style>\n\(HTMLPage.css)\(extraCSS)</style>\n</head>\n<body>\n<main>\n"
         html += parts.joined(separator: "\n")

@@ -23,6 +23,8 @@ public enum InspectionPage {
         public var gradCAM: Tensor?
         /// What the gradients are of: "the loss against the predicted class (cats)" (`inspect --target`).
         public var gradientTarget = ""
+        /// The language of the pages and of the pictures' titles.
+        public var language: Language = .en
 
         public init(imagePath: String, imageSize: (width: Int, height: Int), modelDescription: String, modelName: String,
                     preprocessing: Preprocessing, classNames: [String], loss: String, predictedClass: String, probability: Float) {
@@ -50,17 +52,25 @@ public enum InspectionPage {
     /// The pictures page's file name, beside the explorer's `index.html`.
     public static let pageName = "pictures.html"
 
-    /// Every picture of one layer (index 0 = the input), drawn from the trace only.
-    public static func pictures(for layer: TraceView.LayerInfo?, in trace: TraceView, classNames: [String]) throws -> [Picture] {
+    /// Every picture of one layer (index 0 = the input), drawn from the trace only, with its
+    /// titles, alt texts and captions in `l`.
+    public static func pictures(for layer: TraceView.LayerInfo?, in trace: TraceView, classNames: [String],
+                                language l: Language = .en) throws -> [Picture] {
         guard let layer else {
             guard let x = try trace.input() else { return [] }
-            var pictures = [Picture(file: "00_input.png", image: LayerPictures.input(x), alt: "the input image after preprocessing and its three channels",
-                                    caption: "The image the network sees, and its red, green and blue channels.")]
+            // LayerPictures names it in English by default; the Spanish title is given here.
+            let input = l == .en ? LayerPictures.input(x) : LayerPictures.input(x, title: "entrada (tras el preprocesado)")
+            var pictures = [Picture(file: "00_input.png", image: input,
+                                    alt: l.pick("the input image after preprocessing and its three channels", "la imagen de entrada tras el preprocesado y sus tres canales"),
+                                    caption: l.pick("The image the network sees, and its red, green and blue channels.", "La imagen que ve la red y sus canales rojo, verde y azul."))]
             if let g = try trace.inputGradient(), g.rank == 4 {
                 pictures.append(Picture(file: "00_input_gradient.png",
-                                        image: LayerPictures.featureMaps(g, title: "input: gradient of the loss", subtitle: "dLoss/dx per channel; blue: raising the pixel lowers the loss", map: .diverging),
-                                        alt: "gradient of the loss with respect to each input value",
-                                        caption: "How the loss changes with each number of the image: the pixels that would change the answer most."))
+                                        image: LayerPictures.featureMaps(g, title: l.pick("input: gradient of the loss", "entrada: gradiente de la pérdida"),
+                                                                         subtitle: l.pick("dLoss/dx per channel; blue: raising the pixel lowers the loss",
+                                                                                          "dLoss/dx por canal; azul: subir el píxel baja la pérdida"), map: .diverging),
+                                        alt: l.pick("gradient of the loss with respect to each input value", "gradiente de la pérdida respecto a cada valor de entrada"),
+                                        caption: l.pick("How the loss changes with each number of the image: the pixels that would change the answer most.",
+                                                        "Cómo cambia la pérdida con cada número de la imagen: los píxeles que más cambiarían la respuesta.")))
             }
             return pictures
         }
@@ -69,123 +79,107 @@ public enum InspectionPage {
         let output = try trace.tensor(layer.name, .output)
         let pre = try trace.tensor(layer.name, .preActivation)
         let relu = layer.activation == "relu"
-        let afterName = relu ? "after ReLU" : layer.activation == "linear" ? "output" : "after \(layer.activation)"
+        let afterName = relu ? l.pick("after ReLU", "tras ReLU") : layer.activation == "linear" ? l.pick("output", "salida") : l.pick("after ", "tras ") + layer.activation
+        let before = l.pick("before ", "antes de ") + layer.activation
 
         if layer.kind == .conv2D, let k = try trace.tensor(layer.name, .kernel) {
-            out.append(Picture(file: prefix + "_kernels.png", image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, .bias), title: "\(layer.name): kernels"),
-                               alt: "the \(k.shape[3]) kernels of \(layer.name)", caption: "Every filter's weights per input channel (blue negative, red positive), its bias, and the filter as a colour patch."))
+            out.append(Picture(file: prefix + "_kernels.png",
+                               image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, .bias), title: "\(layer.name): " + l.pick("kernels", "kernels (filtros)")),
+                               alt: l.pick("the \(k.shape[3]) kernels of \(layer.name)", "los \(k.shape[3]) kernels de \(layer.name)"),
+                               caption: l.pick("Every filter's weights per input channel (blue negative, red positive), its bias, and the filter as a colour patch.",
+                                               "Los pesos de cada filtro por canal de entrada (azul negativo, rojo positivo), su sesgo y el filtro como una mancha de color.")))
         }
         if layer.kind?.isWindowPooling == true, let input = try trace.input(of: layer), let output,
            input.rank == 4, output.rank == 4 {
             let channels = PoolingPictures.liveliestChannels(input, count: 4)
             out.append(Picture(file: prefix + "_zoom.png", image: PoolingPictures.zoom(input: input, output: output, layer: layer, channels: channels),
-                               alt: "pooling windows with numbers", caption: "The top-left corner of \(channels.count) channels, with the numbers: each window and the value it keeps."))
+                               alt: l.pick("pooling windows with numbers", "ventanas de pooling con sus números"),
+                               caption: l.pick("The top-left corner of \(channels.count) channels, with the numbers: each window and the value it keeps.",
+                                               "La esquina superior izquierda de \(channels.count) canales, con los números: cada ventana y el valor que conserva.")))
             out.append(Picture(file: prefix + "_full.png", image: PoolingPictures.full(input: input, output: output, layer: layer, channels: channels),
-                               alt: "whole input and output maps of the pooling layer", caption: "The whole maps of the same channels: input beside output."))
+                               alt: l.pick("whole input and output maps of the pooling layer", "mapas completos de entrada y de salida de la capa de pooling"),
+                               caption: l.pick("The whole maps of the same channels: input beside output.", "Los mapas completos de los mismos canales: la entrada junto a la salida.")))
         }
         if let pre, pre.rank == 4 {
             out.append(Picture(file: prefix + "_pre_activation.png",
-                               image: LayerPictures.featureMaps(pre, title: "\(layer.name): before \(layer.activation)", subtitle: "z = sum of window × filter + bias; blue < 0 < red", map: .diverging),
-                               alt: "feature maps before the activation", caption: "Feature maps before the activation: negative values (blue) are what ReLU will switch off."))
+                               image: LayerPictures.featureMaps(pre, title: "\(layer.name): \(before)",
+                                                                subtitle: l.pick("z = sum of window × filter + bias; blue < 0 < red", "z = suma de ventana × filtro + sesgo; azul < 0 < rojo"), map: .diverging),
+                               alt: l.pick("feature maps before the activation", "mapas de características antes de la activación"),
+                               caption: l.pick("Feature maps before the activation: negative values (blue) are what ReLU will switch off.",
+                                               "Mapas de características antes de la activación: los valores negativos (azul) son los que ReLU apagará.")))
         }
         let globalPooling = layer.kind?.isGlobalPooling == true
         if let output, output.rank == 4, !globalPooling {
             let signed = (output.data.min() ?? 0) < 0
             out.append(Picture(file: prefix + "_output.png",
-                               image: LayerPictures.featureMaps(output, title: "\(layer.name): \(afterName)", subtitle: "\(output.shape[3]) maps of \(output.shape[1])×\(output.shape[2])", map: signed ? .diverging : .viridis),
-                               alt: "feature maps \(afterName)", caption: relu ? "Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere."
-                                : layer.kind == .batchNormalization ? "The maps of the layer before, normalised channel by channel: blue below the channel's usual level, red above it."
-                                : "The layer's output maps."))
+                               image: LayerPictures.featureMaps(output, title: "\(layer.name): \(afterName)",
+                                                                subtitle: l.pick("\(output.shape[3]) maps of \(output.shape[1])×\(output.shape[2])", "\(output.shape[3]) mapas de \(output.shape[1])×\(output.shape[2])"),
+                                                                map: signed ? .diverging : .viridis),
+                               alt: l.pick("feature maps ", "mapas de características ") + afterName,
+                               caption: relu ? l.pick("Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere.",
+                                                      "Mapas de características tras ReLU: claros donde el filtro encontró su patrón, oscuros (cero) en el resto.")
+                                : layer.kind == .batchNormalization ? l.pick("The maps of the layer before, normalised channel by channel: blue below the channel's usual level, red above it.",
+                                                                             "Los mapas de la capa anterior, normalizados canal a canal: azul por debajo del nivel habitual del canal, rojo por encima.")
+                                : l.pick("The layer's output maps.", "Los mapas de salida de la capa.")))
         }
         if layer.kind == .batchNormalization {
             let image = NormalizationPictures.statistics(
                 gamma: try trace.tensor(layer.name, .weight("gamma")), beta: try trace.tensor(layer.name, .weight("beta")),
                 movingMean: try trace.tensor(layer.name, .weight("moving_mean")), movingVariance: try trace.tensor(layer.name, .weight("moving_variance")),
                 momentum: layer.config["momentum"]?.doubleValue ?? 0.99, layer: layer.name)
-            out.append(Picture(file: prefix + "_statistics.png", image: image, alt: "gamma, beta, moving mean and moving variance per channel",
-                               caption: "The four numbers per channel: each map above is (input − moving mean) / √(moving variance + ε), times gamma, plus beta."))
+            out.append(Picture(file: prefix + "_statistics.png", image: image,
+                               alt: l.pick("gamma, beta, moving mean and moving variance per channel", "gamma, beta, media móvil y varianza móvil por canal"),
+                               caption: l.pick("The four numbers per channel: each map above is (input − moving mean) / √(moving variance + ε), times gamma, plus beta.",
+                                               "Los cuatro números de cada canal: cada mapa de arriba es (entrada − media móvil) / √(varianza móvil + ε), por gamma, más beta.")))
         }
         if globalPooling, let output, let input = try trace.input(of: layer) {
             out.append(Picture(file: prefix + "_output.png",
                                image: GlobalPoolingPictures.bars(output, kind: layer.kind ?? .globalAveragePooling2D, layer: layer.name, inputShape: Array(input.shape.dropFirst())),
-                               alt: "one bar per channel", caption: "Each channel's maps of the layer before, summed up in one number: the bar strip a Dense layer reads."))
+                               alt: l.pick("one bar per channel", "una barra por canal"),
+                               caption: l.pick("Each channel's maps of the layer before, summed up in one number: the bar strip a Dense layer reads.",
+                                               "El mapa de cada canal de la capa anterior, resumido en un número: la tira de barras que lee una capa Dense.")))
         } else if let output, output.rank == 2 {
             let units = output.shape[1]
             if units == 1 {
                 let logit = (pre ?? output).data[0]
                 let image = layer.activation == "sigmoid"
-                    ? LayerPictures.sigmoidOutput(logit: logit, classNames: classNames, title: "\(layer.name): the output neuron")
-                    : LayerPictures.barStrip(output.data, title: "\(layer.name): output", map: .diverging)
-                out.append(Picture(file: prefix + "_output.png", image: image, alt: "the output neuron",
-                                   caption: layer.activation == "sigmoid" ? "The logit z, the sigmoid probability p, the 0.5 threshold and the class it picks." : "The output value."))
+                    ? LayerPictures.sigmoidOutput(logit: logit, classNames: classNames, title: "\(layer.name): " + l.pick("the output neuron", "la neurona de salida"))
+                    : LayerPictures.barStrip(output.data, title: "\(layer.name): " + l.pick("output", "salida"), map: .diverging)
+                out.append(Picture(file: prefix + "_output.png", image: image, alt: l.pick("the output neuron", "la neurona de salida"),
+                                   caption: layer.activation == "sigmoid"
+                                    ? l.pick("The logit z, the sigmoid probability p, the 0.5 threshold and the class it picks.", "El logit z, la probabilidad p de la sigmoide, el umbral 0.5 y la clase que elige.")
+                                    : l.pick("The output value.", "El valor de salida.")))
             } else if units <= 1024 {
                 let labels = layer.activation == "softmax" && classNames.count == units ? classNames : []
                 if let pre {
                     out.append(Picture(file: prefix + "_pre_activation.png",
-                                       image: LayerPictures.barStrip(pre.data, title: "\(layer.name): before \(layer.activation)", subtitle: "one bar per unit: z = weights · inputs + bias", map: .diverging, labels: labels),
-                                       alt: "dense pre-activations", caption: "Each unit's weighted sum before the activation."))
+                                       image: LayerPictures.barStrip(pre.data, title: "\(layer.name): \(before)",
+                                                                     subtitle: l.pick("one bar per unit: z = weights · inputs + bias", "una barra por unidad: z = pesos · entradas + sesgo"), map: .diverging, labels: labels),
+                                       alt: l.pick("dense pre-activations", "preactivaciones de la capa Dense"),
+                                       caption: l.pick("Each unit's weighted sum before the activation.", "La suma ponderada de cada unidad antes de la activación.")))
                 }
                 let signed = (output.data.min() ?? 0) < 0
+                let zeros = output.data.filter { $0 == 0 }.count
+                let subtitle = relu ? l.pick("\(units) units; \(zeros) of them are 0 (switched off by ReLU)", "\(units) unidades; \(zeros) valen 0 (apagadas por ReLU)")
+                    : layer.activation == "softmax" ? l.pick("the probability of each of the \(units) classes (they sum to 1)", "la probabilidad de cada una de las \(units) clases (suman 1)")
+                    : l.pick("\(units) values", "\(units) valores")
                 out.append(Picture(file: prefix + "_output.png",
-                                   image: LayerPictures.barStrip(output.data, title: "\(layer.name): \(afterName)", subtitle: relu ? "\(units) units; \(output.data.filter { $0 == 0 }.count) of them are 0 (switched off by ReLU)"
-                                        : layer.activation == "softmax" ? "the probability of each of the \(units) classes (they sum to 1)" : "\(units) values", map: signed ? .diverging : .viridis, labels: labels),
-                                   alt: "dense activations", caption: relu ? "The \(units) activations after ReLU: the bars at zero are switched off." : "The layer's \(units) outputs."))
+                                   image: LayerPictures.barStrip(output.data, title: "\(layer.name): \(afterName)", subtitle: subtitle, map: signed ? .diverging : .viridis, labels: labels),
+                                   alt: l.pick("dense activations", "activaciones de la capa Dense"),
+                                   caption: relu ? l.pick("The \(units) activations after ReLU: the bars at zero are switched off.", "Las \(units) activaciones tras ReLU: las barras en cero están apagadas.")
+                                    : l.pick("The layer's \(units) outputs.", "Las \(units) salidas de la capa.")))
             }
         }
         if let g = try trace.tensor(layer.name, .outputGradient), g.rank == 4 {
             out.append(Picture(file: prefix + "_gradient.png",
-                               image: LayerPictures.featureMaps(g, title: "\(layer.name): gradient of the loss", subtitle: "dLoss/d(output) for the predicted class; blue: raising the value lowers the loss", map: .diverging),
-                               alt: "gradient of the loss with respect to the output", caption: "How the loss (against the predicted class) changes with each output value: where this layer's numbers matter for the answer."))
+                               image: LayerPictures.featureMaps(g, title: "\(layer.name): " + l.pick("gradient of the loss", "gradiente de la pérdida"),
+                                                                subtitle: l.pick("dLoss/d(output) for the predicted class; blue: raising the value lowers the loss",
+                                                                                 "dPérdida/d(salida) para la clase predicha; azul: subir el valor baja la pérdida"), map: .diverging),
+                               alt: l.pick("gradient of the loss with respect to the output", "gradiente de la pérdida respecto a la salida"),
+                               caption: l.pick("How the loss (against the predicted class) changes with each output value: where this layer's numbers matter for the answer.",
+                                               "Cuánto cambia la pérdida (respecto a la clase predicha) con cada valor de salida: dónde importan los números de esta capa para la respuesta.")))
         }
         return out
-    }
-
-    /// One sentence saying what a layer does, with its own numbers.
-    public static func sentence(for layer: TraceView.LayerInfo?, inputShape: [Int], classNames: [String]) -> String {
-        guard let layer else {
-            return "The image after preprocessing: \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) pixels with \(inputShape.last ?? 0) channels (red, green, blue), each value a pixel times the rescale factor."
-        }
-        let out = layer.outputShape
-        let act = layer.activation
-        let actText = act == "linear" ? "" : (act == "relu" ? " and sets every negative result to zero (ReLU)" : " and applies \(act)")
-        switch layer.kind {
-        case .conv2D?:
-            let k = layer.pair("kernel_size", (3, 3)), s = layer.pair("strides", (1, 1))
-            return "Slides \(out.last ?? 0) filters of \(k.0)×\(k.1)×\(inputShape.last ?? 0) weights over the input (stride \(s.0), \(layer.config["padding"]?.stringValue ?? "valid") padding); at each position it multiplies the window by the filter, sums, adds the bias\(actText), giving \(out.last ?? 0) feature maps of \(out.first ?? 0)×\(out.dropFirst().first ?? 0)."
-        case .maxPooling2D?, .averagePooling2D?:
-            let p = layer.pair("pool_size", (2, 2)), s = layer.pair("strides", p)
-            let what = layer.kind == .maxPooling2D ? "keeps the largest value" : "keeps the average"
-            return "In every channel, \(what) of each \(p.0)×\(p.1) window (stride \(s.0)), shrinking \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) to \(out.first ?? 0)×\(out.dropFirst().first ?? 0); it has no weights to learn."
-        case .flatten?:
-            return "Lays the \(inputShape.map(String.init).joined(separator: "×")) values out as one list of \(out.first ?? 0) numbers in (row, column, channel) order, so a Dense layer can take them; nothing is computed."
-        case .dense?:
-            let units = out.first ?? 0
-            if units == 1 && act == "sigmoid" {
-                let names = classNames.count >= 2 ? classNames : ["class 0", "class 1"]
-                return "One neuron weighs all \(inputShape.first ?? 0) inputs, adds a bias to get the logit z, and squashes it with the sigmoid into p = σ(z), the probability of \"\(names[1])\"; p > 0.5 means \(names[1]), otherwise \(names[0])."
-            }
-            return "Each of the \(units) units multiplies all \(inputShape.first ?? 0) inputs by its own weights, sums them and adds a bias\(actText)."
-        case .dropout?:
-            return "During training it zeroes a random share (\(Format.short(layer.config["rate"]?.doubleValue ?? 0))) of the values; when predicting, as here, it passes its input through unchanged."
-        case .activation?:
-            return "Applies \(act) to every value."
-        case .batchNormalization?:
-            let eps = Format.short(layer.config["epsilon"]?.doubleValue ?? 1e-3)
-            return "For each of the \(out.last ?? 0) channels, subtracts the mean and divides by √(variance + \(eps)), then multiplies by gamma and adds beta (both learned). When predicting, as here, it uses the moving mean and variance gathered during training (its \(layer.nonTrainableParameters) non-trainable numbers); in training it uses the batch's own."
-        case .globalAveragePooling2D?, .globalMaxPooling2D?:
-            let what = layer.kind == .globalMaxPooling2D ? "keeps the largest" : "averages all"
-            return "In every channel, \(what) of the \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) values, giving one number per channel: \(inputShape.last ?? 0) numbers in all, a bar each below; it has no weights to learn."
-        case .rescaling?:
-            let scale = layer.config["scale"]?.doubleValue ?? 1, offset = layer.config["offset"]?.doubleValue ?? 0
-            let scaleText = abs(scale - 1.0 / 255) < 1e-9 ? "1/255" : Format.short(scale)
-            return "Multiplies every value by \(scaleText)\(offset == 0 ? "" : " and adds \(Format.short(offset))"): the model's own ImageDataGenerator(rescale=…), so the pixels go in as 0…255; it has no weights to learn."
-        case .zeroPadding2D?:
-            let pad = layer.config["padding"]?.arrayValue?.compactMap(\.intPair) ?? []
-            let sides = pad.count == 2 ? " (\(pad[0].0) on top, \(pad[0].1) below, \(pad[1].0) left, \(pad[1].1) right)" : ""
-            return "Surrounds each map with zeros\(sides), \(inputShape.first ?? 0)×\(inputShape.dropFirst().first ?? 0) becoming \(out.first ?? 0)×\(out.dropFirst().first ?? 0), so the next layer's windows reach the border; it has no weights to learn."
-        default:
-            return "A \(layer.kindName) layer."
-        }
     }
 
     /// Draws the whole page: every layer's pictures (to be written in `pictureFolder`) and the
@@ -194,7 +188,7 @@ public enum InspectionPage {
         var all: [Picture] = []
         var sections: [(layer: TraceView.LayerInfo?, pictures: [Picture])] = []
         for layer in [nil] + trace.layers.map(Optional.some) {
-            let pictures = try self.pictures(for: layer, in: trace, classNames: context.classNames)
+            let pictures = try self.pictures(for: layer, in: trace, classNames: context.classNames, language: context.language)
             all += pictures
             sections.append((layer, pictures))
         }

@@ -22,6 +22,8 @@ public final class EpochPictures {
     public let folder: URL
     public let probes: [Probe]
     public let rescale: Float
+    /// The language of the titles drawn into the pictures.
+    public var language: Language = .en
 
     public static let kernelFolder = "kernels"
     public static let probeFolder = "probes"
@@ -48,12 +50,14 @@ public final class EpochPictures {
             try OutputFolder.create(folder.appendingPathComponent(sub))
         }
         if epoch == 0 { try saveInitial(model) }
-        let when = epoch == 0 ? "before training" : "after epoch \(epoch)"
+        let l = language
+        let when = epoch == 0 ? l.pick("before training", "antes de entrenar") : l.pick("after epoch \(epoch)", "tras la época \(epoch)")
         if epoch > 0, let start = try initialWeights(), let kernel = conv.kernel?.value,
            let startKernel = start["\(conv.name).kernel"], startKernel.shape == kernel.shape {
             let change = Tensor(shape: kernel.shape, data: zip(kernel.data, startKernel.data).map { $0 - $1 })
             let bias = conv.bias.flatMap { b in start["\(conv.name).bias"].map { Tensor(shape: b.value.shape, data: zip(b.value.data, $0.data).map { $0 - $1 }) } }
-            let picture = LayerPictures.kernels(change, bias: bias, title: "\(conv.name): change of the kernels since the start, \(when) (own scale)")
+            let picture = LayerPictures.kernels(change, bias: bias, title: l.pick("\(conv.name): change of the kernels since the start, \(when) (own scale)",
+                                                                                 "\(conv.name): cambio desde el inicio, \(when) (escala propia)"))
             try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.changeFile(epoch: epoch)))
         }
         for probe in probes {
@@ -61,11 +65,12 @@ public final class EpochPictures {
             _ = try model.forward(probe.image.tensor(rescale: rescale), trace: trace)
             if probe.name == probes.first?.name, let kernel = trace.tensor(layer: conv.name, role: .kernel) {
                 let picture = LayerPictures.kernels(kernel, bias: trace.tensor(layer: conv.name, role: .bias),
-                                                    title: "\(conv.name) kernels \(when)")
+                                                    title: l.pick("\(conv.name) kernels \(when)", "\(conv.name): kernels \(when)"))
                 try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.kernelFile(epoch: epoch)))
             }
             if let maps = trace.tensor(layer: conv.name, role: .output) {
-                let picture = LayerPictures.featureMaps(maps, title: "\(conv.name) feature maps of \(probe.name) (\(probe.className)) \(when)",
+                let picture = LayerPictures.featureMaps(maps, title: l.pick("\(conv.name) feature maps of \(probe.name) (\(probe.className)) \(when)",
+                                                                            "\(conv.name): mapas de características de \(probe.name) («\(probe.className)») \(when)"),
                                                         map: .viridis, normalization: .perMap)
                 try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.probeFile(probe.name, epoch: epoch)))
             }

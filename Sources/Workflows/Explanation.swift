@@ -43,8 +43,8 @@ public enum Explanation {
 
     @discardableResult
     public static func run(image imageURL: URL, model source: Inspection.ModelSource, target: Target,
-                           occlusion settings: ExplanationMaps.OcclusionSettings = .init(), output: URL) throws -> Result {
-        let (spec, model, modelDescription) = try load(source)
+                           occlusion settings: ExplanationMaps.OcclusionSettings = .init(), output: URL, language: Language = .en) throws -> Result {
+        let (spec, model, modelDescription) = try load(source, language: language)
         guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
             throw CNNError.invalidInput("the model takes input \(CNNError.format(model.inputShape)), but explain feeds RGB images (height, width, 3)",
                                         hint: "use a model whose input_shape ends in 3")
@@ -65,7 +65,7 @@ public enum Explanation {
             throw CNNError.invalidInput("cannot read the image \(error.path): \(error.reason)", hint: "give a JPEG or PNG file")
         }
         let classNames = spec.classNames.isEmpty ? ["class_0", "class_1"] : spec.classNames
-        let (chosen, targetReason) = try resolve(target, image: imageURL, classNames: classNames)
+        let (chosen, targetReason) = try resolve(target, image: imageURL, classNames: classNames, language: language)
         var preprocessing = spec.preprocessing
         preprocessing.targetSize = (height, width)
         let (x, _) = Inspection.preprocess(original, preprocessing)
@@ -74,10 +74,10 @@ public enum Explanation {
 
         let maps = try ExplanationMaps.compute(model: model, input: x, target: targetIndex, occlusion: settings, what: imageURL.path)
         let predicted = ClassDecision(output: maps.output).index
-        let name = { (i: Int) in i < classNames.count ? classNames[i] : "class \(i)" }
+        let name = { (i: Int) in i < classNames.count ? classNames[i] : language.pick("class ", "clase ") + "\(i)" }
         let photo = Resize.bilinear(original, width: ExplanationPictures.size, height: ExplanationPictures.size)
         let content = pageContent(maps, photo: photo, image: imageURL, model: modelDescription, classNames: classNames.map { $0 },
-                                  name: name, predicted: predicted, targetReason: targetReason)
+                                  name: name, predicted: predicted, targetReason: targetReason, language: language)
         var npy: [String: Tensor] = ["saliency.npy": maps.saliency, "occlusion.npy": maps.occlusion.map]
         if let cam = maps.gradCAM { npy["gradcam.npy"] = cam.map }
         try AtomicWrite.folder(at: output) { folder in
@@ -96,32 +96,43 @@ public enum Explanation {
     }
 
     /// The model, its spec and a sentence saying where it came from.
-    static func load(_ source: Inspection.ModelSource) throws -> (ModelSpec, Sequential, String) {
+    static func load(_ source: Inspection.ModelSource, language l: Language = .en) throws -> (ModelSpec, Sequential, String) {
         switch source {
         case .coursework(let seed):
             let spec = Coursework.spec()
-            return (spec, try spec.build(seed: seed), "the coursework model, untrained (weights drawn from seed \(seed))")
+            return (spec, try spec.build(seed: seed), untrainedDescription(seed: seed, l))
         case .folder(let url):
-            return try load(.file(url, ModelOverrides()))
+            return try load(.file(url, ModelOverrides()), language: l)
         case let .file(url, overrides):
             let loaded = try ModelFiles.load(url, overrides: overrides)
-            return (loaded.saved.spec, loaded.saved.model, "\"\(loaded.saved.spec.name)\" from \(loaded.origin)"
-                    + (loaded.assumptions.isEmpty ? "" : "; " + loaded.assumptions.joined(separator: "; ")))
+            return (loaded.saved.spec, loaded.saved.model, description(of: loaded, from: url, l))
         }
     }
 
+    /// How the pages of inspect and explain name the untrained coursework model.
+    static func untrainedDescription(seed: UInt64, _ l: Language) -> String {
+        l.pick("the coursework model, untrained (weights drawn from seed \(seed))", "el modelo del curso, sin entrenar (pesos sacados de la semilla \(seed))")
+    }
+
+    /// How the pages of inspect and explain name a loaded model: its name, where it came from and
+    /// what was assumed.
+    static func description(of loaded: LoadedModel, from url: URL, _ l: Language) -> String {
+        "\"\(loaded.saved.spec.name)\"" + l.pick(" from " + loaded.origin, " de " + url.path)
+            + (loaded.assumptions.isEmpty ? "" : "; " + loaded.assumptions.joined(separator: "; "))
+    }
+
     /// The class index a target names, and how it was chosen (-1 for "predicted": decided after the forward pass).
-    static func resolve(_ target: Target, image: URL, classNames: [String]) throws -> (Int, String) {
+    static func resolve(_ target: Target, image: URL, classNames: [String], language l: Language = .en) throws -> (Int, String) {
         switch target {
         case .predicted:
-            return (-1, "the predicted class")
+            return (-1, l.pick("the predicted class", "la clase predicha"))
         case .trueLabel:
             let folder = image.deletingLastPathComponent().lastPathComponent
             guard let i = classNames.firstIndex(of: folder) else {
                 throw CNNError.invalidInput("--target true takes the true class from the image's folder, but \"\(folder)\" is not one of the model's classes (\(classNames.joined(separator: ", ")))",
                                             hint: "put the image in a folder named after its class (test_set/cats/…), give --classes, or name the class: --target \(classNames[0])")
             }
-            return (i, "the true label (the image's folder, \(folder))")
+            return (i, l.pick("the true label (the image's folder, \(folder))", "la etiqueta verdadera (la carpeta de la imagen, \(folder))"))
         case .named(let text):
             if let i = classNames.firstIndex(of: text) { return (i, "--target \(text)") }
             if let i = Int(text), i >= 0, i < classNames.count { return (i, "--target \(text)") }

@@ -70,11 +70,12 @@ public enum Inspection {
     /// against (default the predicted one; `inspect --target`). `indexLink` is the index page
     /// this inspection belongs to (href relative to `output`). With `explain` (`inspect --explain`,
     /// and the tour), `explain/` holds the explanation of the same answer (`Explanation`), which
-    /// the explorer links; it takes about as long again as the inspection.
+    /// the explorer links; it takes about as long again as the inspection. `language` is the
+    /// pages' (and the pictures' titles').
     @discardableResult
     public static func run(image imageURL: URL, model source: ModelSource, output: URL, allTensors: Bool = false,
                            target: Explanation.Target = .predicted,
-                           indexLink: (href: String, title: String)? = nil, explain: Bool = false) throws -> Result {
+                           indexLink: (href: String, title: String)? = nil, explain: Bool = false, language: Language = .en) throws -> Result {
         let spec: ModelSpec
         let model: Sequential
         let modelDescription: String
@@ -82,16 +83,15 @@ public enum Inspection {
         case .coursework(let seed):
             spec = Coursework.spec()
             model = try spec.build(seed: seed)
-            modelDescription = "the coursework model, untrained (weights drawn from seed \(seed))"
+            modelDescription = Explanation.untrainedDescription(seed: seed, language)
         case .folder(let url):
             return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output, allTensors: allTensors,
-                           target: target, indexLink: indexLink, explain: explain)
+                           target: target, indexLink: indexLink, explain: explain, language: language)
         case let .file(url, overrides):
             let loaded = try ModelFiles.load(url, overrides: overrides)
             spec = loaded.saved.spec
             model = loaded.saved.model
-            modelDescription = "\"\(spec.name)\" from \(loaded.origin)"
-                + (loaded.assumptions.isEmpty ? "" : "; " + loaded.assumptions.joined(separator: "; "))
+            modelDescription = Explanation.description(of: loaded, from: url, language)
         }
         guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
             throw CNNError.invalidInput("the model takes input \(CNNError.format(model.inputShape)), but inspect feeds RGB images (height, width, 3)",
@@ -108,7 +108,7 @@ public enum Inspection {
         let (x, _) = preprocess(original, preprocessing)
         let classNames = spec.classNames
         let (chosen, targetReason) = try Explanation.resolve(target, image: imageURL,
-                                                             classNames: classNames.isEmpty ? ["class_0", "class_1"] : classNames)
+                                                             classNames: classNames.isEmpty ? ["class_0", "class_1"] : classNames, language: language)
 
         // Forward, then backward from the loss against the target class (the predicted one unless
         // --target says otherwise), so the page can show what would change the answer.
@@ -116,7 +116,9 @@ public enum Inspection {
         let out = try model.forwardChecked(x, for: imageURL.path, trace: trace)
         let (predicted, probability, _) = decide(out)
         let targetClass = chosen < 0 ? predicted : chosen
-        let gradientTarget = "the loss against \(targetClass < classNames.count ? classNames[targetClass] : "class \(targetClass)") (class \(targetClass), \(targetReason))"
+        let targetName = targetClass < classNames.count ? classNames[targetClass] : language.pick("class ", "clase ") + "\(targetClass)"
+        let gradientTarget = language.pick("the loss against \(targetName) (class \(targetClass), \(targetReason))",
+                                           "la pérdida respecto a \(language.label(targetName)) (clase \(targetClass), \(targetReason))")
         let (_, gradient, fromLogit) = try model.lossAndGradient(output: out, targets: lossTarget(targetClass, like: out), loss: spec.loss)
         model.zeroGradients()
         // Down to the image itself (the first layer's input gradient, which training skips):
@@ -124,12 +126,13 @@ public enum Inspection {
         _ = try model.inputGradient(gradient, at: model.layers.count - 1, fromPreActivation: fromLogit, trace: trace)
         trace.captureGradients(of: model)
 
-        let className = predicted < classNames.count ? classNames[predicted] : "class \(predicted)"
+        let className = predicted < classNames.count ? classNames[predicted] : language.pick("class ", "clase ") + "\(predicted)"
         var context = InspectionPage.Context(
             imagePath: imageURL.path, imageSize: (original.width, original.height), modelDescription: modelDescription,
             modelName: spec.name, preprocessing: preprocessing, classNames: classNames, loss: spec.loss.rawValue,
             predictedClass: className, probability: probability)
         context.indexLink = indexLink
+        context.language = language
         context.gradientTarget = gradientTarget
         var files: [String] = []
         let largestFile = allTensors ? Int.max : Trace.largeTensor
@@ -139,7 +142,7 @@ public enum Inspection {
             if explain {
                 let explanation = try Explanation.run(image: imageURL, model: source, target: target,
                                                       occlusion: .suited(toSide: min(model.inputShape[0], model.inputShape[1])),
-                                                      output: folder.appendingPathComponent(explainFolder))
+                                                      output: folder.appendingPathComponent(explainFolder), language: language)
                 context.explainLink = explainFolder + "/" + ExplanationPage.pageName
                 context.gradCAM = explanation.gradCAM
                 files += explanation.files.map { explainFolder + "/" + $0 }

@@ -1,4 +1,5 @@
 import CNNCore
+import Visualize
 
 /// The optimizer `cnnviz train` uses, with Keras' defaults: `--optimizer adam` (the coursework's,
 /// learning rate 0.001) or `--optimizer sgd` (learning rate 0.01, momentum 0, no Nesterov), as
@@ -52,11 +53,15 @@ public struct OptimizerChoice: Equatable, Sendable {
     }
 
     /// "Adam (learning rate 0.001)", "SGD (learning rate 0.01, momentum 0.9, Nesterov)".
-    public var description: String {
-        let lr = "learning rate \(Self.number(effectiveLearningRate))"
+    public var description: String { description(.en) }
+
+    /// The same in `language` ("SGD (tasa de aprendizaje 0.01, momento 0.9, Nesterov)").
+    public func description(_ l: Language) -> String {
+        let lr = l.pick("learning rate ", "tasa de aprendizaje ") + Self.number(effectiveLearningRate)
         switch kind {
         case .adam: return "Adam (\(lr))"
-        case .sgd: return "SGD (\(lr)" + (momentum == 0 ? "" : ", momentum \(Self.number(momentum))") + (nesterov ? ", Nesterov" : "") + ")"
+        case .sgd:
+            return "SGD (\(lr)" + (momentum == 0 ? "" : l.pick(", momentum ", ", momento ") + Self.number(momentum)) + (nesterov ? ", Nesterov" : "") + ")"
         }
     }
 

@@ -1,6 +1,7 @@
 import CNNCore
 import Foundation
 import ImageFiles
+import Visualize
 
 /// What `cnnviz train` does; the defaults are the coursework's model and regimen.
 public struct TrainOptions {
@@ -40,6 +41,8 @@ public struct TrainOptions {
     /// Measure where the wall time goes (load, batches, steps, validation, pictures, checkpoints)
     /// and print it at the end (`cnnviz train --profile`).
     public var profile = false
+    /// The language of the report, its pictures' titles and the inspections of its mistakes.
+    public var language: Language = .en
     /// Stop after this many steps in total (tests use it to interrupt a run at a known point).
     public var stopAfterSteps: Int?
 

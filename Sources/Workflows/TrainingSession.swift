@@ -105,6 +105,7 @@ public enum TrainingSession {
         log(Summary.text(trainer.model, name: spec.name))  // after the data loaded, so a bad folder fails at once
         let probes = probeImages(validation ?? training)
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
+        pictures.language = options.language
         if options.report {
             if !trainer.resumesFromCheckpoint { try timed("report pictures per epoch") { try pictures.write(epoch: 0, model: trainer.model) } }
             trainer.onEpochEnd = { epoch, model in try pictures.write(epoch: epoch + 1, model: model) }
@@ -118,13 +119,14 @@ public enum TrainingSession {
                 let reportStarted = StepProfiler.now()
                 let evaluation = try validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
                 var report = TrainingReport(
-                    title: "Training report: \(options.output.lastPathComponent)", history: trainer.history,
+                    title: options.language.pick("Training report: ", "Informe de entrenamiento: ") + options.output.lastPathComponent, history: trainer.history,
                     epochsWithPictures: Array(0...trainer.history.count), probes: probes,
                     evaluation: evaluation, validation: validation,
                     settings: settings(options, spec: spec, training: training, validation: validation))
                 report.movement = try pictures.movement(trainer.model)
                 report.indexLink = options.indexLink
                 report.modelFolder = trainer.modelFolder
+                report.language = options.language
                 try report.write(to: options.output)
                 profiler?.add("the report (curves, mistakes inspected and explained)", since: reportStarted)
                 log("Report: \(options.output.appendingPathComponent("index.html").path)")
@@ -156,20 +158,35 @@ public enum TrainingSession {
         }
     }
 
+    /// The report's settings table, keys and values in the run's language (Keras' own names,
+    /// such as `shear_range`, stay as they are).
     static func settings(_ o: TrainOptions, spec: ModelSpec, training: DirectoryDataset, validation: DirectoryDataset?) -> [(String, String)] {
+        let l = o.language
+        let (height, width) = spec.preprocessing.targetSize
         var rows: [(String, String)] = [
-            ("model", spec.name == "coursework" ? "the coursework model (Conv2D 32 3×3 relu → MaxPooling2D 2×2 → Flatten → Dense 128 relu → Dense 1 sigmoid)" : spec.name),
-            ("training images", "\(training.count) in \(o.trainFolder.path), classes \(training.classIndicesDescription)"),
-            ("epochs × steps × batch", "\(o.epochs) × \(o.stepsPerEpoch) × \(o.batchSize)"),
-            ("optimizer, loss", "\(o.optimizer.description), binary cross-entropy"),
-            ("preprocessing", "resize to \(spec.preprocessing.targetSize.0)×\(spec.preprocessing.targetSize.1) (\(spec.preprocessing.interpolation)), rescale 1/255"),
-            ("augmentation", o.augment ? "shear_range \(o.shearRange) (degrees, as Keras), zoom_range \(o.zoomRange), horizontal_flip \(o.horizontalFlip)" : "none"),
-            ("batch order", o.order == .keras3 ? "Keras 3: each epoch takes the first steps of a fresh shuffle" : "Keras 2: batches continue through the shuffled data across epochs"),
-            ("seed", String(o.seed)),
+            (l.pick("model", "modelo"), spec.name != "coursework" ? spec.name
+                : l.pick("the coursework model", "el modelo del curso") + " (Conv2D 32 3×3 relu → MaxPooling2D 2×2 → Flatten → Dense 128 relu → Dense 1 sigmoid)"),
+            (l.pick("training images", "imágenes de entrenamiento"),
+             l.pick("\(training.count) in \(o.trainFolder.path), classes ", "\(training.count) en \(o.trainFolder.path), clases ") + training.classIndicesDescription),
+            (l.pick("epochs × steps × batch", "épocas × pasos × lote"), "\(o.epochs) × \(o.stepsPerEpoch) × \(o.batchSize)"),
+            (l.pick("optimizer, loss", "optimizador, pérdida"), o.optimizer.description(l) + l.pick(", binary cross-entropy", ", entropía cruzada binaria (binary_crossentropy)")),
+            (l.pick("preprocessing", "preprocesado"), l.pick("resize to ", "redimensionar a ") + "\(height)×\(width) (\(spec.preprocessing.interpolation)), rescale 1/255"),
+            (l.pick("augmentation", "aumento de datos"), o.augment
+                ? "shear_range \(o.shearRange) " + l.pick("(degrees, as Keras)", "(en grados, como Keras)") + ", zoom_range \(o.zoomRange), horizontal_flip \(o.horizontalFlip)"
+                : l.pick("none", "ninguno")),
+            (l.pick("batch order", "orden de los lotes"), o.order == .keras3
+                ? l.pick("Keras 3: each epoch takes the first steps of a fresh shuffle", "Keras 3: cada época toma los primeros pasos de una nueva mezcla")
+                : l.pick("Keras 2: batches continue through the shuffled data across epochs", "Keras 2: los lotes siguen recorriendo los datos mezclados de una época a otra")),
+            (l.pick("seed", "semilla"), String(o.seed)),
         ]
-        if !o.shuffle { rows.insert(("shuffle", "off: every pass takes the images in flow_from_directory's order (class, then file name)"), at: rows.count - 1) }
-        if let m = o.initialModel { rows.insert(("initial weights", m.path), at: 1) }
-        if let v = validation { rows.insert(("validation images", "\(v.count) in \(o.validationFolder?.path ?? "")"), at: 2) }
+        if !o.shuffle {
+            rows.insert((l.pick("shuffle", "mezcla"), l.pick("off: every pass takes the images in flow_from_directory's order (class, then file name)",
+                                                           "no: cada pasada toma las imágenes en el orden de flow_from_directory (clase, luego nombre de archivo)")), at: rows.count - 1)
+        }
+        if let m = o.initialModel { rows.insert((l.pick("initial weights", "pesos iniciales"), m.path), at: 1) }
+        if let v = validation {
+            rows.insert((l.pick("validation images", "imágenes de validación"), "\(v.count) " + l.pick("in ", "en ") + (o.validationFolder?.path ?? "")), at: 2)
+        }
         return rows
     }
 

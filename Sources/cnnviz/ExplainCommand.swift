@@ -42,6 +42,8 @@ struct ExplainCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print one JSON object: probability (of class 1), class, target, files (the .npy paths).")
     var json = false
+    @Option(help: "Language of the page and of the pictures' captions: en or es.")
+    var lang: Language = .en
 
     func validate() throws {
         guard !image.isEmpty else { throw ValidationError("Give the path of an image, e.g. cnnviz explain cat.jpg --model model.keras") }
@@ -59,7 +61,7 @@ struct ExplainCommand: ParsableCommand {
             let source: Inspection.ModelSource = model.map { .file(URL(fileURLWithPath: $0), overrides) } ?? .coursework(seed: 1)
             let choice: Explanation.Target = target == "predicted" ? .predicted : target == "true" ? .trueLabel : .named(target)
             let result = try Explanation.run(image: imageURL, model: source, target: choice,
-                                             occlusion: .init(patch: patch, stride: stride, fill: fill), output: folder)
+                                             occlusion: .init(patch: patch, stride: stride, fill: fill), output: folder, language: lang)
             if json {
                 let files = ["gradcam", "saliency", "occlusion"].map { ($0, result.npyFiles[$0].map { JSONValue.string($0) } ?? .null) }
                 print(JSONValue.object(["probability": .number(Double(result.probability)), "class": .string(result.predictedClass),

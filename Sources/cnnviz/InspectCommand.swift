@@ -39,6 +39,8 @@ struct InspectCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Also write explain/ (Grad-CAM, saliency, occlusion of this answer, as `cnnviz explain`) and link it from the page.")
     var explain = false
+    @Option(help: "Language of the pages and of the pictures' labels: en or es.")
+    var lang: Language = .en
 
     func validate() throws {
         guard !image.isEmpty else { throw ValidationError("Give the path of an image, e.g. cnnviz inspect cat.jpg") }
@@ -56,7 +58,7 @@ struct InspectCommand: ParsableCommand {
             let folder = output.map { URL(fileURLWithPath: $0) } ?? Inspection.defaultOutputFolder(for: imageURL, model: source)
             let choice: Explanation.Target = target == "predicted" ? .predicted : target == "true" ? .trueLabel : .named(target)
             let result = try Inspection.run(image: imageURL, model: source, output: folder, allTensors: allTensors, target: choice,
-                                                explain: explain)
+                                                explain: explain, language: lang)
             print("Model: \(result.modelDescription)")
             print("Answer: \(result.predictedClass) (probability \(Format.cell(result.probability, decimals: 4)))")
             print("Wrote \(result.files.count) files to \(result.folder.path)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Visualize
 import Workflows
 
 struct TourCommand: ParsableCommand {
@@ -18,6 +19,8 @@ struct TourCommand: ParsableCommand {
     @Option(help: "Seed for the demo data and the training run.") var seed: UInt64 = 1
     @Option(help: "A photo folder in the coursework's layout (default: \"Gatos y Perros\" or ../shared/datasets/cats-and-dogs if there, else demo stripes).")
     var data: String?
+    @Option(help: "Language of the whole tour (its tutorials, the training report, the inspection and the index): en or es.")
+    var lang: Language = .en
 
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1.") }
@@ -28,8 +31,9 @@ struct TourCommand: ParsableCommand {
             Interrupt.install()
             defer { Interrupt.uninstall() }
             let photos = data.map { URL(fileURLWithPath: $0) } ?? Tour.findPhotos()
-            let result = try Tour.run(output: URL(fileURLWithPath: output), epochs: epochs, seed: seed, photos: photos)
-            print("\nDone. Open \(result.index.standardizedFileURL.path) in a browser (it works offline).")
+            let result = try Tour.run(output: URL(fileURLWithPath: output), epochs: epochs, seed: seed, photos: photos, language: lang)
+            print(lang.pick("\nDone. Open \(result.index.standardizedFileURL.path) in a browser (it works offline).",
+                            "\nHecho. Abre \(result.index.standardizedFileURL.path) en un navegador (funciona sin conexión)."))
         }
     }
 }

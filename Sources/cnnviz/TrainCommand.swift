@@ -2,6 +2,7 @@ import ArgumentParser
 import CNNCore
 import Foundation
 import ImageFiles
+import Visualize
 import Workflows
 
 struct TrainCommand: ParsableCommand {
@@ -47,6 +48,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("no-report"), help: "Skip the pictures and the HTML report.") var noReport = false
     @Flag(help: "Print where the wall time went at the end: loading, batches, steps, validation, pictures, checkpoints, the report.")
     var profile = false
+    @Option(help: "Language of the report and of its pictures' labels: en or es.") var lang: Language = .en
 
     func validate() throws {
         guard IteratorMode(rawValue: order) != nil else { throw ValidationError("--order must be keras3 or keras2.") }
@@ -86,6 +88,7 @@ struct TrainCommand: ParsableCommand {
         options.resume = resume
         options.report = !noReport
         options.profile = profile
+        options.language = lang
         return options
     }
 

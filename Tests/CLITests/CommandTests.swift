@@ -85,6 +85,39 @@ final class CommandTests: XCTestCase {
     }
 
     /// The whole path on a tiny demo set: synth → train → evaluate → predict, with their JSON forms.
+    /// `train --lang es`: the report, its settings and its sliders in Spanish, the inspections of its
+    /// mistakes too, and no dead link.
+    func testTrainReportInSpanish() throws {
+        let root = CLI.scratch()
+        let data = root.appendingPathComponent("demo")
+        var r = try CLI.run(["dataset", "synth", "--output", data.path, "--train-per-class", "12", "--test-per-class", "4"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let run = root.appendingPathComponent("run")
+        r = try CLI.run(["train", "--train", data.appendingPathComponent("training_set").path,
+                         "--validation", data.appendingPathComponent("test_set").path,
+                         "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4", "--image-size", "16",
+                         "--output", run.path, "--lang", "es"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try String(contentsOf: run.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("<html lang=\"es\">"))
+        for spanish in ["Informe de entrenamiento: run", "<td>épocas × pasos × lote</td>", "tasa de aprendizaje 0.001",
+                        "data-labels='[\"antes de entrenar\",\"época 1\",\"época 2\"]'", "Dónde ocurrió el aprendizaje", "Validación: matriz de confusión"] {
+            XCTAssertTrue(report.contains(spanish), "the Spanish report says \(spanish)")
+        }
+        for english in ["Settings", "Learning curves", "epoch 1", "before training", "Misclassified"] {
+            XCTAssertFalse(report.contains(english), "English left in the Spanish report: \(english)")
+        }
+        for ref in HTMLPage.references(in: report) where !ref.hasPrefix("#") {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(ref).path), "dead link \(ref)")
+        }
+        for mistake in HTMLPage.references(in: report) where ref(mistake, isIn: "inspect/") {
+            let page = try String(contentsOf: run.appendingPathComponent(mistake), encoding: .utf8)
+            XCTAssertTrue(page.contains("<html lang=\"es\">"), "\(mistake) is Spanish, as its report")
+        }
+    }
+
+    private func ref(_ ref: String, isIn folder: String) -> Bool { ref.hasPrefix(folder) && ref.hasSuffix(".html") }
+
     func testTrainEvaluatePredictOnDemoData() throws {
         let root = CLI.scratch()
         let data = root.appendingPathComponent("demo")

@@ -28,6 +28,38 @@ final class ExplainCommandTests: XCTestCase {
         for path in files.values { XCTAssertTrue(FileManager.default.fileExists(atPath: path), path) }
     }
 
+    /// `--lang es` on explain and on inspect --explain: Spanish pages (lang="es", Spanish words, the
+    /// class names as «labels»); without it, the English pages as before; a third language is refused.
+    func testLanguageFlag() throws {
+        let root = CLI.scratch()
+        let image = try demoImage(root)
+        let es = root.appendingPathComponent("es").path, en = root.appendingPathComponent("en").path
+        for (language, out) in [("es", es), ("en", en)] {
+            let r = try CLI.run(["explain", image, "--output", out] + (language == "es" ? ["--lang", "es"] : []))
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let spanish = try String(contentsOfFile: es + "/index.html", encoding: .utf8)
+        let english = try String(contentsOfFile: en + "/index.html", encoding: .utf8)
+        XCTAssertTrue(spanish.contains("<html lang=\"es\">") && spanish.contains("¿Por qué dijo el modelo «"), "Spanish explain page")
+        XCTAssertTrue(spanish.contains("el modelo del curso, sin entrenar"))
+        XCTAssertTrue(english.contains("<html lang=\"en\">") && english.contains("Why did the model say"), "English explain page")
+
+        let inspected = root.appendingPathComponent("inspected").path
+        let r = try CLI.run(["inspect", image, "--explain", "--lang", "es", "--output", inspected])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for page in ["index.html", "pictures.html", "explain/index.html"] {
+            let html = try String(contentsOfFile: inspected + "/" + page, encoding: .utf8)
+            XCTAssertTrue(html.contains("<html lang=\"es\">"), page)
+        }
+        let pictures = try String(contentsOfFile: inspected + "/pictures.html", encoding: .utf8)
+        XCTAssertTrue(pictures.contains("Qué hace la red con vertical.1.png"), "the pictures page in Spanish")
+        XCTAssertTrue(pictures.contains("la probabilidad de «dogs»"), "a class name inside a Spanish sentence is a «label»")
+
+        let bad = try CLI.run(["explain", image, "--lang", "fr", "--output", root.appendingPathComponent("fr").path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--lang"), bad.stderr)
+    }
+
     func testBadInputOneMessageNoFolder() throws {
         let root = CLI.scratch()
         let image = try demoImage(root)

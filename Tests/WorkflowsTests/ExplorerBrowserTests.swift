@@ -96,6 +96,27 @@ final class ExplorerBrowserTests: XCTestCase {
         }
     }
 
+    /// `inspect --lang es`: the page says lang="es", the self-check still passes, and the views the
+    /// script draws (overview, a conv cell, a Dense unit, the output) speak Spanish.
+    func testTheExplorerInSpanish() throws {
+        let out = temp.appendingPathComponent("es")
+        try Inspection.run(image: try photo(), model: .coursework(seed: 0), output: out, language: .es)
+        try assertSelfCheck(out, atLeast: 123_008 + 30_752 + 128 + 1)
+        let dense = try XCTUnwrap(try SavedTrace(folder: out).load(layer: "dense", role: .output))
+        let views: [(fragment: String?, spanish: [String])] = [
+            (nil, ["Entrada", "Salida", "una sola escala de color"]),
+            ("conv2d/5/10/20", ["mapa 5, fila 10, columna 20", "Filtro 5 sobre la ventana", "suma de los 27 productos", "+ sesgo", "todas las capas"]),
+            ("dense/17", ["unidad 17: z = b + Σ x·w sobre 30752 entradas", String(format: "%.4f", dense.data[17]), "Mayores contribuciones que suben z", "sesgo b ="]),
+            ("output", ["Salida: logit → sigmoide → umbral → clase", "p es la probabilidad de «", "es una prueba equivocada"]),
+        ]
+        for (fragment, spanish) in views {
+            let dom = try browser(out, query: "", fragment: fragment)
+            XCTAssertTrue(dom.contains("<html lang=\"es\">"), "#\(fragment ?? "")")
+            for words in spanish { XCTAssertTrue(dom.contains(words), "#\(fragment ?? ""): no “\(words)”") }
+            XCTAssertEqual(SpanishPagesTests.englishLeft(in: dom), [], "English left in #\(fragment ?? "")")
+        }
+    }
+
     // MARK: - Helpers
 
     /// The page's title after its self-check: "selfcheck ok CELLS MAXDIFF".

@@ -14,10 +14,10 @@ public enum ExplorerPage {
     }
 
     static func html(_ c: InspectionPage.Context) -> String {
-        let e = HTMLPage.escape
+        let e = HTMLPage.escape, l = c.language
         return """
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="\(l.rawValue)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -29,12 +29,11 @@ public enum ExplorerPage {
         \(c.indexLink.map { "<p class=\"note\">" + HTMLPage.link($0.href, "← " + $0.title) + "</p>" } ?? "")
         <h1><a href="#">\(e(URL(fileURLWithPath: c.imagePath).lastPathComponent))</a> → <span class="answer">\(e(c.predictedClass))</span>
         <small>(p = \(String(format: "%.4f", c.probability)))</small></h1>
-        <p class="note">\(e(c.modelDescription)). Click any map, cell, unit or the output to see how it was computed.
-        Arrows move the selected cell; Escape comes back here.</p>
-        <p class="tools"><label><input type="checkbox" id="shared-scale"> one colour scale for all maps of a layer</label>
-        · <a href="pictures.html">the same numbers as pictures</a> · <a href="manifest.json">manifest.json</a> (the .npy files, for Python)</p>
+        <p class="note">\(e(c.modelDescription)). \(l.pick("Click any map, cell, unit or the output to see how it was computed. Arrows move the selected cell; Escape comes back here.", "Haz clic en cualquier mapa, celda, unidad o en la salida para ver cómo se calculó. Las flechas mueven la celda elegida; Escape vuelve aquí."))</p>
+        <p class="tools"><label><input type="checkbox" id="shared-scale"> \(l.pick("one colour scale for all maps of a layer", "una sola escala de color para todos los mapas de una capa"))</label>
+        · <a href="pictures.html">\(l.pick("the same numbers as pictures", "los mismos números como imágenes"))</a> · <a href="manifest.json">manifest.json</a> \(l.pick("(the .npy files, for Python)", "(los archivos .npy, para Python)"))</p>
         </header>
-        <main id="main"><noscript>This page needs JavaScript to draw the numbers; pictures.html shows them without it.</noscript></main>
+        <main id="main"><noscript>\(l.pick("This page needs JavaScript to draw the numbers; pictures.html shows them without it.", "Esta página necesita JavaScript para dibujar los números; pictures.html los muestra sin él."))</noscript></main>
         <script src="explorer-data.js"></script>
         <script src="explorer.js"></script>
         </body>

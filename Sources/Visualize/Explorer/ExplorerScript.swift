@@ -18,6 +18,16 @@ enum ExplorerScript {
     return e;
   };
   const fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
+  // The page's language is its <html lang> (ExplorerPage writes it): every sentence below is
+  // written in both languages at the place it is used, as the tutorials' pick(english, spanish).
+  const es = document.documentElement.lang === "es";
+  const tr = (english, spanish) => (es ? spanish : english);
+  // A class name inside a sentence: as it is in English, a «label» in Spanish (the folders'
+  // names are often English: "casi todos los dogs" reads wrong, "casi todos los «dogs»" does not).
+  const label = (name) => (es ? `«${name}»` : name);
+  const colours = tr(["red", "green", "blue"], ["rojo", "verde", "azul"]);
+  const channelName = (c, C) => (C === 3 ? colours[c] : tr(`channel ${c}`, `canal ${c}`));
+  const className = (k) => D.meta.classes[k] || tr(`class ${k}`, `clase ${k}`);
 
   // ---- Tensors: base64 of little-endian float32 -------------------------------------------
   function decode(t) {
@@ -119,13 +129,13 @@ enum ExplorerScript {
   let sharedScale = false;
   function overview() {
     const root = el("div", { class: "overview" });
-    const inputCol = el("section", { class: "column", id: "input" }, el("h2", {}, "Input"),
+    const inputCol = el("section", { class: "column", id: "input" }, el("h2", {}, tr("Input", "Entrada")),
       el("div", { class: "photo-frame" }, el("a", { href: "#input/0/0/0", class: "photo-link" }, photoCanvas("photo")), camOverlay()),
       camToggle(),
-      el("div", { class: "maps" }, ["red", "green", "blue"].map((name, c) =>
-        el("a", { href: `#input/${c}/0/0`, class: "tile", title: `${name} channel` },
+      el("div", { class: "maps" }, colours.map((name, c) =>
+        el("a", { href: `#input/${c}/0/0`, class: "tile", title: tr(`${name} channel`, `canal ${name}`) },
           mapCanvas(model.input, c, [0, 255 * (D.meta.rescale || 1)], "map", c), el("span", {}, name)))),
-      el("p", { class: "note" }, `${model.input.shape.join("×")} numbers`));
+      el("p", { class: "note" }, tr(`${model.input.shape.join("×")} numbers`, `${model.input.shape.join("×")} números`)));
     root.append(inputCol);
     for (const layer of model.layers) root.append(layerColumn(layer));
     root.append(outputColumn());
@@ -150,9 +160,9 @@ enum ExplorerScript {
     const box = el("input", { type: "checkbox", id: "show-cam" });
     box.checked = showCam;
     box.addEventListener("change", () => { showCam = box.checked; render(); });
-    const more = D.explain && D.explain.page ? el("a", { href: D.explain.page }, "why this answer? →")
-      : el("span", {}, "more: ", el("code", {}, "cnnviz explain"), " (or inspect --explain)");
-    return el("p", { class: "note" }, cam ? el("label", {}, box, " where it looked (Grad-CAM)") : null, cam ? el("br") : null, more);
+    const more = D.explain && D.explain.page ? el("a", { href: D.explain.page }, tr("why this answer? →", "¿por qué esta respuesta? →"))
+      : el("span", {}, tr("more: ", "más: "), el("code", {}, "cnnviz explain"), tr(" (or inspect --explain)", " (o inspect --explain)"));
+    return el("p", { class: "note" }, cam ? el("label", {}, box, tr(" where it looked (Grad-CAM)", " dónde miró (Grad-CAM)")) : null, cam ? el("br") : null, more);
   }
 
   function layerColumn(layer) {
@@ -166,7 +176,7 @@ enum ExplorerScript {
       for (let c = 0; c < C; c++) {
         const range = sharedScale ? shared : channelRange(t, c);
         const dead = range[0] === 0 && range[1] === 0;
-        maps.append(el("a", { href: `#${layer.name}/${c}/0/0`, class: "tile" + (dead ? " dead" : ""), title: dead ? `map ${c}: dead (all zero)` : `map ${c}: ${fmt(range[0])} … ${fmt(range[1])}` },
+        maps.append(el("a", { href: `#${layer.name}/${c}/0/0`, class: "tile" + (dead ? " dead" : ""), title: dead ? tr(`map ${c}: dead (all zero)`, `mapa ${c}: muerto (todo ceros)`) : tr(`map ${c}: `, `mapa ${c}: `) + `${fmt(range[0])} … ${fmt(range[1])}` },
           mapCanvas(t, c, range), el("span", {}, dead ? `${c} ✕` : `${c}`)));
       }
       col.append(maps);
@@ -175,30 +185,29 @@ enum ExplorerScript {
       const ctx = cv.getContext("2d"), img = ctx.createImageData(cv.width, cv.height), [lo, hi] = tensorRange(t);
       for (let i = 0; i < n; i++) { const rgb = viridis((t.data[i] - lo) / ((hi - lo) || 1)); img.data.set([rgb[0], rgb[1], rgb[2], 255], i * 4); }
       ctx.putImageData(img, 0, 0);
-      col.append(el("a", { href: `#${layer.name}/0` }, cv), el("p", { class: "note" }, `${n} values in Keras' order: row, then column, then channel`));
+      col.append(el("a", { href: `#${layer.name}/0` }, cv), el("p", { class: "note" }, tr(`${n} values in Keras' order: row, then column, then channel`, `${n} valores en el orden de Keras: fila, después columna, después canal`)));
     } else if (t.shape.length === 1) {
       const bars = el("div", { class: "bars" + (t.shape[0] <= 16 ? " few" : "") }), [lo, hi] = tensorRange(t), top = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
       for (let j = 0; j < t.shape[0]; j++) {
         const v = t.data[j], h = Math.round(56 * Math.abs(v) / top);
-        bars.append(el("a", { href: `#${layer.name}/${j}`, class: "bar" + (v < 0 ? " neg" : v === 0 ? " zero" : ""), title: `unit ${j}: ${fmt(v)}`, style: `height:${Math.max(h, 1)}px` }));
+        bars.append(el("a", { href: `#${layer.name}/${j}`, class: "bar" + (v < 0 ? " neg" : v === 0 ? " zero" : ""), title: tr(`unit ${j}: `, `unidad ${j}: `) + fmt(v), style: `height:${Math.max(h, 1)}px` }));
       }
       col.append(bars);
     } else {
-      col.append(el("p", { class: "note" }, "a tensor of shape " + t.shape.join("×")));
+      col.append(el("p", { class: "note" }, tr("a tensor of shape ", "un tensor de forma ") + t.shape.join("×")));
     }
     return col;
   }
   function outputColumn() {
     const last = model.layers[model.layers.length - 1];
-    const col = el("section", { class: "column output", id: "col-output" }, el("h2", {}, el("a", { href: "#output" }, "Output")));
-    const classes = D.meta.classes;
+    const col = el("section", { class: "column output", id: "col-output" }, el("h2", {}, el("a", { href: "#output" }, tr("Output", "Salida"))));
     if (last.out.data.length === 1) {
       const z = last.pre ? last.pre.data[0] : null, p = last.out.data[0];
       col.append(el("p", {}, z !== null ? `logit z = ${fmt(z)}` : ""), sigmoidPlot(z, p),
-        el("p", {}, `p(${classes[1] || "class 1"}) = ${fmt(p)}`),
-        el("p", { class: "answer" }, `${p > 0.5 ? classes[1] || "class 1" : classes[0] || "class 0"}`));
+        el("p", {}, `p(${className(1)}) = ${fmt(p)}`),
+        el("p", { class: "answer" }, className(p > 0.5 ? 1 : 0)));
     } else {
-      const rows = Array.from(last.out.data).map((p, k) => el("li", {}, `${classes[k] || "class " + k}: ${fmt(p)}`));
+      const rows = Array.from(last.out.data).map((p, k) => el("li", {}, `${className(k)}: ${fmt(p)}`));
       col.append(el("ol", { start: 0 }, rows), el("p", { class: "answer" }, D.meta.predicted));
     }
     return col;
@@ -224,7 +233,7 @@ enum ExplorerScript {
     if (name === "output") return outputDetail();
     if (name === "input") return mapDetail({ name: "input", kind: "Input", out: model.input }, parts);
     const layer = byName[name];
-    if (!layer) return el("p", { class: "error" }, `No layer named ${name}.`);
+    if (!layer) return el("p", { class: "error" }, tr(`No layer named ${name}.`, `No hay ninguna capa llamada ${name}.`));
     if (layer.out.shape.length === 3) return mapDetail(layer, parts);
     if (layer.kind === "Flatten") return flattenDetail(layer, +parts[1] || 0);
     if (layer.kind === "Dense") return denseDetail(layer, +parts[1] || 0);
@@ -246,22 +255,22 @@ enum ExplorerScript {
     });
     big.addEventListener("mousemove", (e) => {
       const box = big.getBoundingClientRect(), rr = clamp(H * (e.clientY - box.top) / box.height, H), cc = clamp(W * (e.clientX - box.left) / box.width, W);
-      big.title = `row ${rr}, column ${cc}: ${fmt(t.data[(rr * W + cc) * C + c])}`;
+      big.title = tr(`row ${rr}, column ${cc}: `, `fila ${rr}, columna ${cc}: `) + fmt(t.data[(rr * W + cc) * C + c]);
     });
     const head = el("div", { class: "cellhead" },
       backLink(), el("h2", {}, `${layer.name} `, el("small", {}, layer.kind)),
-      el("p", { class: "value", id: "cell-value" }, `map ${c}, row ${r}, column ${col}: `, el("b", {}, fmt(value))),
+      el("p", { class: "value", id: "cell-value" }, tr(`map ${c}, row ${r}, column ${col}: `, `mapa ${c}, fila ${r}, columna ${col}: `), el("b", {}, fmt(value))),
       el("p", { class: "controls" },
-        el("button", { onclick: () => go(`${layer.name}/${c - 1 < 0 ? C - 1 : c - 1}/${r}/${col}`) }, "◀ map"),
-        el("button", { onclick: () => go(`${layer.name}/${(c + 1) % C}/${r}/${col}`) }, "map ▶"),
+        el("button", { onclick: () => go(`${layer.name}/${c - 1 < 0 ? C - 1 : c - 1}/${r}/${col}`) }, tr("◀ map", "◀ mapa")),
+        el("button", { onclick: () => go(`${layer.name}/${(c + 1) % C}/${r}/${col}`) }, tr("map ▶", "mapa ▶")),
         layer.kind === "Conv2D" || layer.kind.endsWith("Pooling2D") ? playControls(layer, c) : null));
     return el("div", { class: "detail" }, head, el("div", { class: "split" }, frame, explainCell(layer, c, r, col)));
   }
-  function backLink() { return el("p", { class: "back" }, el("a", { href: "#" }, "← all layers (Escape)")); }
+  function backLink() { return el("p", { class: "back" }, el("a", { href: "#" }, tr("← all layers (Escape)", "← todas las capas (Escape)"))); }
   function playControls(layer, c) {
     return [
-      el("button", { onclick: () => { if (playing) stop(); else playing = setInterval(() => step(layer, c), 350); } }, "▶ play / ❚❚ pause"),
-      el("button", { onclick: () => { stop(); step(layer, c); } }, "step"),
+      el("button", { onclick: () => { if (playing) stop(); else playing = setInterval(() => step(layer, c), 350); } }, tr("▶ play / ❚❚ pause", "▶ reproducir / ❚❚ pausa")),
+      el("button", { onclick: () => { stop(); step(layer, c); } }, tr("step", "un paso")),
     ];
   }
   function step(layer, c) {
@@ -280,10 +289,12 @@ enum ExplorerScript {
     else if (layer.kind === "Input") {
       const rescale = D.meta.rescale || 1, inverse = Math.round(1 / rescale);
       const shown = Math.abs(1 / rescale - inverse) < 1e-3 ? `1/${inverse}` : String(rescale);
-      box.append(el("p", {}, `${["red", "green", "blue"][c] || "channel " + c} value of the resized photo ${Math.round(at(model.input, r, col, c) / rescale)} × rescale ${shown} = `,
+      const pixel = Math.round(at(model.input, r, col, c) / rescale);
+      box.append(el("p", {}, tr(`${channelName(c, 3) || "channel " + c} value of the resized photo ${pixel} × rescale ${shown} = `,
+                               `valor ${pixel} del canal ${channelName(c, 3) || c} en la foto redimensionada × rescale ${shown} = `),
         el("b", {}, fmt(at(model.input, r, col, c)))));
     }
-    else box.append(el("p", {}, `value ${fmt(at(layer.out, r, col, c))}`));
+    else box.append(el("p", {}, tr("value ", "valor ") + fmt(at(layer.out, r, col, c))));
     return box;
   }
   function at(t, r, col, c) { const [, W, C] = t.shape; return t.data[(r * W + col) * C + c]; }
@@ -306,14 +317,16 @@ enum ExplorerScript {
         }
         win.push(wr); ker.push(kr); prod.push(pr);
       }
-      tables.append(el("div", { class: "channel" }, el("h4", {}, Cin === 3 ? ["red", "green", "blue"][ch] : `channel ${ch}`),
-        numberTable("window", win), numberTable("kernel", ker), numberTable("products", prod)));
+      tables.append(el("div", { class: "channel" }, el("h4", {}, channelName(ch, Cin)),
+        numberTable(tr("window", "ventana"), win), numberTable("kernel", ker), numberTable(tr("products", "productos"), prod)));
     }
     const b = layer.bias ? layer.bias.data[f] : 0, z = sum + b, y = (activate[layer.activation] || activate.linear)(z);
-    frag.append(el("p", {}, `Filter ${f} over the ${KH}×${KW}×${Cin} window at row ${r * SH - PT}, column ${col * SW - PL} of the input:`), tables,
-      el("p", { class: "sum" }, `sum of the ${products.length} products = ${fmt(sum)}`, el("br"), `+ bias ${fmt(b)} = z = ${fmt(z)}`, el("br"),
+    frag.append(el("p", {}, tr(`Filter ${f} over the ${KH}×${KW}×${Cin} window at row ${r * SH - PT}, column ${col * SW - PL} of the input:`,
+                              `Filtro ${f} sobre la ventana ${KH}×${KW}×${Cin} en la fila ${r * SH - PT}, columna ${col * SW - PL} de la entrada:`)), tables,
+      el("p", { class: "sum" }, tr(`sum of the ${products.length} products = `, `suma de los ${products.length} productos = `) + fmt(sum), el("br"),
+        tr(`+ bias ${fmt(b)} = z = `, `+ sesgo ${fmt(b)} = z = `) + fmt(z), el("br"),
         `${layer.activation}(z) = `, el("b", {}, fmt(y))),
-      el("p", { class: "note" }, layer.activation === "relu" ? "ReLU keeps a positive z and turns a negative one into 0." : ""));
+      el("p", { class: "note" }, layer.activation === "relu" ? tr("ReLU keeps a positive z and turns a negative one into 0.", "ReLU conserva una z positiva y convierte una negativa en 0.") : ""));
     return frag;
   }
   function numberTable(title, rows) {
@@ -336,19 +349,21 @@ enum ExplorerScript {
       rows.push(row);
     }
     const max = layer.kind === "MaxPooling2D";
-    const table = el("table", { class: "nums" }, el("caption", {}, `the ${KH}×${KW} window`), rows.map((row) => el("tr", {}, row.map((cell) =>
+    const table = el("table", { class: "nums" }, el("caption", {}, tr(`the ${KH}×${KW} window`, `la ventana ${KH}×${KW}`)), rows.map((row) => el("tr", {}, row.map((cell) =>
       cell === null ? el("td", { class: "pad" }, "–") : el("td", { class: max && cell.rr === where[0] && cell.cc === where[1] ? "kept" : "" }, cell.v.toFixed(3))))));
     return el("div", {}, table, max
-      ? el("p", {}, `The largest value, `, el("b", {}, fmt(best)), `, is kept. It came from row ${where[0]}, column ${where[1]} of `,
-        el("a", { href: `#${prevName(layer)}/${ch}/${where[0]}/${where[1]}` }, prevName(layer)), ` (the first one, on a tie).`)
-      : el("p", {}, `The mean of the ${count} values: ${fmt(sum)} / ${count} = `, el("b", {}, fmt(sum / count))));
+      ? el("p", {}, tr(`The largest value, `, `Se conserva el valor más grande, `), el("b", {}, fmt(best)),
+        tr(`, is kept. It came from row ${where[0]}, column ${where[1]} of `, `. Viene de la fila ${where[0]}, columna ${where[1]} de `),
+        el("a", { href: `#${prevName(layer)}/${ch}/${where[0]}/${where[1]}` }, prevName(layer)), tr(` (the first one, on a tie).`, ` (el primero, si hay empate).`))
+      : el("p", {}, tr(`The mean of the ${count} values: `, `La media de los ${count} valores: `) + `${fmt(sum)} / ${count} = `, el("b", {}, fmt(sum / count))));
   }
   function prevName(layer) { const i = model.layers.findIndex((l) => l.name === layer.name); return i > 0 ? model.layers[i - 1].name : "input"; }
   function normCell(layer, c, r, col) {
     const x = at(layer.in, r, col, c), mm = layer.moving_mean.data[c], mv = layer.moving_variance.data[c];
     const g = layer.gamma ? layer.gamma.data[c] : 1, b = layer.beta ? layer.beta.data[c] : 0, eps = layer.epsilon || 1e-3;
     const xhat = (x - mm) / Math.sqrt(mv + eps);
-    return el("p", {}, `x̂ = (x − moving mean) / √(moving variance + ε) = (${fmt(x)} − ${fmt(mm)}) / √(${fmt(mv)} + ${eps}) = ${fmt(xhat)}`, el("br"),
+    return el("p", {}, tr(`x̂ = (x − moving mean) / √(moving variance + ε) = `, `x̂ = (x − media móvil) / √(varianza móvil + ε) = `)
+      + `(${fmt(x)} − ${fmt(mm)}) / √(${fmt(mv)} + ${eps}) = ${fmt(xhat)}`, el("br"),
       `y = γ·x̂ + β = ${fmt(g)} × ${fmt(xhat)} + ${fmt(b)} = `, el("b", {}, fmt(g * xhat + b)));
   }
 
@@ -357,11 +372,12 @@ enum ExplorerScript {
     i = clamp(i, n);
     selection = { layer: layer.name, j: i, n };
     const head = el("h2", {}, `${layer.name} `, el("small", {}, "Flatten"));
-    if (src.length !== 3) return el("div", { class: "detail" }, head, el("p", {}, `value ${i}: ${fmt(layer.out.data[i])}`));
+    if (src.length !== 3) return el("div", { class: "detail" }, head, el("p", {}, tr(`value ${i}: `, `valor ${i}: `) + fmt(layer.out.data[i])));
     const [, W, C] = src, ch = i % C, col = Math.floor(i / C) % W, r = Math.floor(i / (C * W));
     return el("div", { class: "detail" }, backLink(), head,
-      el("p", { class: "value", id: "cell-value" }, `value ${i}: `, el("b", {}, fmt(layer.out.data[i]))),
-      el("p", {}, `Keras flattens row by row, then column by column, then channel by channel: index ${i} = (${r} × ${W} + ${col}) × ${C} + ${ch}, so it is row ${r}, column ${col}, channel ${ch} of `,
+      el("p", { class: "value", id: "cell-value" }, tr(`value ${i}: `, `valor ${i}: `), el("b", {}, fmt(layer.out.data[i]))),
+      el("p", {}, tr(`Keras flattens row by row, then column by column, then channel by channel: index ${i} = (${r} × ${W} + ${col}) × ${C} + ${ch}, so it is row ${r}, column ${col}, channel ${ch} of `,
+                    `Keras aplana fila a fila, después columna a columna, después canal a canal: índice ${i} = (${r} × ${W} + ${col}) × ${C} + ${ch}, así que es la fila ${r}, columna ${col}, canal ${ch} de `),
         el("a", { href: `#${prevName(layer)}/${ch}/${r}/${col}` }, prevName(layer)), "."));
   }
 
@@ -381,49 +397,59 @@ enum ExplorerScript {
     const source = model.layers[model.layers.indexOf(layer) - 1];
     const grid = source && source.kind === "Flatten" && source.in.shape.length === 3 ? source : null;
     const describe = (i) => {
-      if (!grid) return `input ${i}`;
+      if (!grid) return tr(`input ${i}`, `entrada ${i}`);
       const [, W, C] = grid.in.shape, ch = i % C, col = Math.floor(i / C) % W, r = Math.floor(i / (C * W));
-      return el("a", { href: `#${prevName(grid)}/${ch}/${r}/${col}` }, `map ${ch}, row ${r}, column ${col}`);
+      return el("a", { href: `#${prevName(grid)}/${ch}/${r}/${col}` }, tr(`map ${ch}, row ${r}, column ${col}`, `mapa ${ch}, fila ${r}, columna ${col}`));
     };
-    const list = (items) => el("table", { class: "contrib" }, el("tr", {}, el("th", {}, "input"), el("th", {}, "x"), el("th", {}, "w"), el("th", {}, "x·w")),
+    const list = (items) => el("table", { class: "contrib" }, el("tr", {}, el("th", {}, tr("input", "entrada")), el("th", {}, "x"), el("th", {}, "w"), el("th", {}, "x·w")),
       items.map(([i, xv, wv]) => el("tr", {}, el("td", {}, describe(i)), el("td", {}, xv.toFixed(4)), el("td", {}, wv.toFixed(4)), el("td", { class: xv * wv < 0 ? "neg" : "" }, (xv * wv).toFixed(4)))));
-    const classes = D.meta.classes, last = model.layers[model.layers.length - 1];
-    const towards = (positive) => last === layer ? (positive ? classes[1] || "class 1" : classes[0] || "class 0") : positive ? "raise z" : "lower z";
+    const last = model.layers[model.layers.length - 1];
+    // What the listed contributions push toward: a class on the output layer, z elsewhere.
+    const towards = (positive) => last === layer
+      ? tr(`Largest contributions that ${className(positive ? 1 : 0)}`, `Mayores contribuciones hacia ${label(className(positive ? 1 : 0))}`)
+      : positive ? tr("Largest contributions that raise z", "Mayores contribuciones que suben z") : tr("Largest contributions that lower z", "Mayores contribuciones que bajan z");
     return el("div", { class: "detail" }, backLink(),
-      el("h2", {}, `${layer.name} `, el("small", {}, `Dense, unit ${j} of ${units}`)),
-      el("p", { class: "value", id: "cell-value" }, `unit ${j}: z = b + Σ x·w over ${inputs} inputs = ${fmt(z)}; ${layer.activation}(z) = `, el("b", {}, fmt(y))),
-      el("p", { class: "controls" }, el("button", { onclick: () => go(`${layer.name}/${(j + units - 1) % units}`) }, "◀ unit"), el("button", { onclick: () => go(`${layer.name}/${(j + 1) % units}`) }, "unit ▶")),
-      el("p", {}, `bias b = ${fmt(b)}`),
+      el("h2", {}, `${layer.name} `, el("small", {}, tr(`Dense, unit ${j} of ${units}`, `Dense, unidad ${j} de ${units}`))),
+      el("p", { class: "value", id: "cell-value" }, tr(`unit ${j}: z = b + Σ x·w over ${inputs} inputs = `, `unidad ${j}: z = b + Σ x·w sobre ${inputs} entradas = `)
+        + `${fmt(z)}; ${layer.activation}(z) = `, el("b", {}, fmt(y))),
+      el("p", { class: "controls" }, el("button", { onclick: () => go(`${layer.name}/${(j + units - 1) % units}`) }, tr("◀ unit", "◀ unidad")),
+        el("button", { onclick: () => go(`${layer.name}/${(j + 1) % units}`) }, tr("unit ▶", "unidad ▶"))),
+      el("p", {}, tr("bias b = ", "sesgo b = ") + fmt(b)),
       el("div", { class: "split" },
-        el("div", {}, el("h3", {}, `Largest contributions that ${towards(true)}`), list(up)),
-        el("div", {}, el("h3", {}, `Largest contributions that ${towards(false)}`), list(down))),
-      rest !== null ? el("p", { class: "note" }, `The other ${inputs - up.length - down.length} inputs add ${fmt(rest)} together.`) : null,
-      last === layer ? el("p", {}, el("a", { href: "#output" }, "How z becomes the answer →")) : null);
+        el("div", {}, el("h3", {}, towards(true)), list(up)),
+        el("div", {}, el("h3", {}, towards(false)), list(down))),
+      rest !== null ? el("p", { class: "note" }, tr(`The other ${inputs - up.length - down.length} inputs add ${fmt(rest)} together.`,
+                                                   `Las otras ${inputs - up.length - down.length} entradas suman ${fmt(rest)} en conjunto.`)) : null,
+      last === layer ? el("p", {}, el("a", { href: "#output" }, tr("How z becomes the answer →", "Cómo z se convierte en la respuesta →"))) : null);
   }
   function vectorDetail(layer, j) {
     const n = layer.out.data.length;
     j = clamp(j, n);
     selection = { layer: layer.name, j, n };
     let how = "";
-    if (layer.kind === "GlobalAveragePooling2D") how = `the mean of map ${j} of ${prevName(layer)}`;
-    if (layer.kind === "GlobalMaxPooling2D") how = `the largest value of map ${j} of ${prevName(layer)}`;
+    if (layer.kind === "GlobalAveragePooling2D") how = tr(`the mean of map ${j} of `, `la media del mapa ${j} de `) + prevName(layer);
+    if (layer.kind === "GlobalMaxPooling2D") how = tr(`the largest value of map ${j} of `, `el valor más grande del mapa ${j} de `) + prevName(layer);
     return el("div", { class: "detail" }, backLink(), el("h2", {}, `${layer.name} `, el("small", {}, layer.kind)),
-      el("p", { class: "value", id: "cell-value" }, `value ${j}: `, el("b", {}, fmt(layer.out.data[j]))), el("p", {}, how),
+      el("p", { class: "value", id: "cell-value" }, tr(`value ${j}: `, `valor ${j}: `), el("b", {}, fmt(layer.out.data[j]))), el("p", {}, how),
       el("p", { class: "controls" }, el("button", { onclick: () => go(`${layer.name}/${(j + n - 1) % n}`) }, "◀"), el("button", { onclick: () => go(`${layer.name}/${(j + 1) % n}`) }, "▶")));
   }
   function outputDetail() {
     selection = null;
-    const last = model.layers[model.layers.length - 1], classes = D.meta.classes;
+    const last = model.layers[model.layers.length - 1];
     if (last.out.data.length !== 1) {
-      return el("div", { class: "detail" }, el("h2", {}, "Output"), el("p", { id: "cell-value" }, `softmax over ${last.out.data.length} classes; the largest is `, el("b", {}, D.meta.predicted)));
+      return el("div", { class: "detail" }, el("h2", {}, tr("Output", "Salida")),
+        el("p", { id: "cell-value" }, tr(`softmax over ${last.out.data.length} classes; the largest is `, `softmax sobre ${last.out.data.length} clases; la mayor es `), el("b", {}, D.meta.predicted)));
     }
-    const z = last.pre ? last.pre.data[0] : NaN, p = last.out.data[0], one = classes[1] || "class 1", zero = classes[0] || "class 0";
-    return el("div", { class: "detail" }, backLink(), el("h2", {}, "Output: logit → sigmoid → threshold → class"),
+    const z = last.pre ? last.pre.data[0] : NaN, p = last.out.data[0], one = className(1), zero = className(0);
+    return el("div", { class: "detail" }, backLink(), el("h2", {}, tr("Output: logit → sigmoid → threshold → class", "Salida: logit → sigmoide → umbral → clase")),
       el("p", { class: "value", id: "cell-value" }, `z = ${fmt(z)}; p = σ(z) = 1 / (1 + e^(−z)) = `, el("b", {}, fmt(p))),
       sigmoidPlot(z, p),
-      el("p", {}, `p is the probability of “${one}” (class 1, the second folder in alphabetical order). p > 0.5 means ${one}, otherwise ${zero}: here `, el("b", {}, p > 0.5 ? one : zero), "."),
-      el("p", { class: "note" }, `Why “result[0][0] == 1” is the wrong test: predict gives p = ${fmt(p)}, a probability, not a label. It equals 1 only when σ saturates in float32, so the test almost always says “${zero}”. Compare with 0.5 instead: result[0][0] > 0.5.`),
-      el("p", {}, el("a", { href: `#${last.name}/0` }, `← the unit that computed z (${last.name})`)));
+      el("p", {}, tr(`p is the probability of “${one}” (class 1, the second folder in alphabetical order). p > 0.5 means ${one}, otherwise ${zero}: here `,
+                    `p es la probabilidad de ${label(one)} (la clase 1, la segunda carpeta en orden alfabético). p > 0.5 significa ${label(one)} y, si no, ${label(zero)}: aquí `),
+        el("b", {}, p > 0.5 ? label(one) : label(zero)), "."),
+      el("p", { class: "note" }, tr(`Why “result[0][0] == 1” is the wrong test: predict gives p = ${fmt(p)}, a probability, not a label. It equals 1 only when σ saturates in float32, so the test almost always says “${zero}”. Compare with 0.5 instead: result[0][0] > 0.5.`,
+                                   `Por qué “result[0][0] == 1” es una prueba equivocada: predict da p = ${fmt(p)}, una probabilidad, no una etiqueta. Solo vale 1 cuando σ se satura en float32, así que la prueba dice casi siempre ${label(zero)}. Compara con 0.5: result[0][0] > 0.5.`)),
+      el("p", {}, el("a", { href: `#${last.name}/0` }, tr(`← the unit that computed z (${last.name})`, `← la unidad que calculó z (${last.name})`))));
   }
 
   // ---- Navigation --------------------------------------------------------------------------
