@@ -94,6 +94,15 @@ final class ExplorerBrowserTests: XCTestCase {
             let cell = try XCTUnwrap(cellValue(in: dom), "no cell value for #\(link)")
             XCTAssertTrue(cell.contains(String(format: "%.4f", value)), "#\(link): \(cell) should show \(String(format: "%.4f", value))")
         }
+
+        // The image's own cell shows the loss gradient the trace holds for it (dLoss/dx).
+        let gradient = try XCTUnwrap(try trace.load(layer: "conv2d", role: .inputGradient))
+        let g = gradient.data[(20 * 64 + 30) * 3 + 0]
+        let dom = try browser(out, query: "", fragment: "input/0/20/30")
+        let shown = try XCTUnwrap(dom.range(of: "∂loss/∂x here = <b>").map { dom[$0.upperBound...].prefix { $0 != "<" } }, "no gradient line")
+        let number = try XCTUnwrap(Float(shown), String(shown))
+        XCTAssertEqual(number, g, accuracy: abs(g) * 0.01 + 1e-9, "#input/0/20/30 shows dLoss/dx")
+        XCTAssertNotEqual(g, 0)
     }
 
     /// `inspect --lang es`: the page says lang="es", the self-check still passes, and the views the

@@ -39,6 +39,7 @@ public enum ExplorerData {
             "modelName": .string(context.modelName), "classes": .array(context.classNames.map(JSONValue.string)),
             "predicted": .string(context.predictedClass), "probability": .number(Double(context.probability)),
             "rescale": .number(Double(context.preprocessing.rescale)), "loss": .string(context.loss),
+            "gradientTarget": .string(context.gradientTarget),
         ]
         var explain: [String: JSONValue] = [:]
         if let link = context.explainLink { explain["page"] = .string(link) }
@@ -47,6 +48,8 @@ public enum ExplorerData {
             "meta": .object(meta),
             "explain": .object(explain),
             "input": input.map { tensor($0) } ?? .null,
+            // dLoss/dx (the trace's first grad_input): what nudging each input value would do.
+            "inputGradient": try trace.inputGradient().map { tensor($0) } ?? .null,
             "layers": .array(layers),
         ])
         return "// The numbers of one inspection, for index.html (written by cnnviz inspect).\nwindow.CNNVIZ_DATA = "

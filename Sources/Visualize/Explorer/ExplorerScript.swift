@@ -60,6 +60,9 @@ enum ExplorerScript {
   // Every layer with its input and output as full tensors (batch axis dropped).
   const input = decode(D.input);
   const model = { input: { shape: input.shape.slice(1), data: input.data }, layers: [] };
+  // dLoss/dx, (H, W, C) like model.input; null in pages written before inspect recorded it.
+  const gradientOfInput = D.inputGradient ? decode(D.inputGradient) : null;
+  const inputGradient = gradientOfInput ? { shape: gradientOfInput.shape.slice(1), data: gradientOfInput.data } : null;
   let previous = model.input;
   for (const L of D.layers) {
     const layer = Object.assign({}, L);
@@ -293,6 +296,13 @@ enum ExplorerScript {
       box.append(el("p", {}, tr(`${channelName(c, 3) || "channel " + c} value of the resized photo ${pixel} × rescale ${shown} = `,
                                `valor ${pixel} del canal ${channelName(c, 3) || c} en la foto redimensionada × rescale ${shown} = `),
         el("b", {}, fmt(at(model.input, r, col, c)))));
+      if (inputGradient) {
+        const g = at(inputGradient, r, col, c), sign = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toPrecision(2);
+        box.append(el("p", {}, tr("∂loss/∂x here = ", "∂pérdida/∂x aquí = "), el("b", {}, g.toPrecision(3)),
+          tr(`: raising this value by 0.01 would change the loss by about ${sign(g * 0.01)}, and lowering it by ${sign(-g * 0.01)}. `,
+             `: subir este valor 0.01 cambiaría la pérdida en ${sign(g * 0.01)} más o menos, y bajarlo, en ${sign(-g * 0.01)}. `),
+          el("span", { class: "note" }, tr(`(The gradient of ${D.meta.gradientTarget}.)`, `(El gradiente de ${D.meta.gradientTarget}.)`))));
+      }
     }
     else box.append(el("p", {}, tr("value ", "valor ") + fmt(at(layer.out, r, col, c))));
     return box;
