@@ -103,6 +103,7 @@ extension TutorialPage {
     h1 span[lang] { color: #6c757d; font-weight: normal; } .other-language { color: #495057; font-size: 0.92rem; margin: 0.5em 0; } .other-language summary { cursor: pointer; color: #1f5f99; }
     .thumb { flex: 0 0 240px; } .thumb img { width: 240px; height: 150px; object-fit: cover; object-position: left top; border: 1px solid #dee2e6; display: block; }
     .thumb.missing { height: 150px; background: #f1f3f5; border: 1px dashed #adb5bd; }
+    .thumb img { box-sizing: border-box; max-width: 100%; } li.card > div { min-width: 0; } li.card code { overflow-wrap: anywhere; }
     @media (max-width: 600px) { li.card { flex-direction: column; } .thumb, .thumb img { width: 100%; flex-basis: auto; } .thumb.missing { display: none; } }
     """
 }
