@@ -40,10 +40,12 @@ public struct Grid {
 
     /// Size of one enlarged tile cell (the largest tile; smaller tiles sit at its top-left), made
     /// wider when a label is wider than the tiles, so that no label runs into the next one (a
-    /// Spanish "12: muerto (todo 0)" over a 3×3 map of 48 px). Labels that fit change nothing.
+    /// Spanish "12: muerto (todo 0)" over a 3×3 map of 48 px): then the widest label and a
+    /// character's space. Labels that fit change nothing.
     public var tileSize: (width: Int, height: Int) {
+        let tileWidth = (tiles.map(\.image.width).max() ?? 0) * scale
         let widest = tiles.map { BitmapFont.width(of: $0.label) }.max() ?? 0
-        return (max((tiles.map(\.image.width).max() ?? 0) * scale, widest), (tiles.map(\.image.height).max() ?? 0) * scale)
+        return (widest > tileWidth ? widest + BitmapFont.advance : tileWidth, (tiles.map(\.image.height).max() ?? 0) * scale)
     }
 
     /// The label line over each tile: the glyph box with its descenders (9 rows), then 3 rows so a
