@@ -38,10 +38,14 @@ public struct Grid {
         self.colorBar = colorBar
     }
 
-    /// Size of one enlarged tile.
-    /// Size of one enlarged tile cell (the largest tile; smaller tiles sit at its top-left).
+    /// Size of one enlarged tile cell (the largest tile; smaller tiles sit at its top-left), made
+    /// wider when a label is wider than the tiles, so that no label runs into the next one (a
+    /// Spanish "12: muerto (todo 0)" over a 3×3 map of 48 px): then the widest label and a
+    /// character's space. Labels that fit change nothing.
     public var tileSize: (width: Int, height: Int) {
-        ((tiles.map(\.image.width).max() ?? 0) * scale, (tiles.map(\.image.height).max() ?? 0) * scale)
+        let tileWidth = (tiles.map(\.image.width).max() ?? 0) * scale
+        let widest = tiles.map { BitmapFont.width(of: $0.label) }.max() ?? 0
+        return (widest > tileWidth ? widest + BitmapFont.advance : tileWidth, (tiles.map(\.image.height).max() ?? 0) * scale)
     }
 
     /// The label line over each tile: the glyph box with its descenders (9 rows), then 3 rows so a
@@ -70,7 +74,8 @@ public struct Grid {
     public var size: (width: Int, height: Int) {
         let titleWidth = BitmapFont.width(of: title, scale: 2)
         let subWidth = subtitleLines.map { BitmapFont.width(of: $0) }.max() ?? 0
-        let barWidth = colorBar == nil ? 0 : 240
+        // The bar is at least 240 px wide, and its label may be wider than the bar.
+        let barWidth = colorBar.map { max(240, BitmapFont.width(of: $0.label)) } ?? 0
         let width = max(contentWidth, titleWidth, subWidth, barWidth) + 2 * margin
         let body = rows * (labelHeight + tileSize.height) + max(rows - 1, 0) * gap
         let height = margin + headerHeight + body + (colorBar == nil ? 0 : 10 + ColorBar.height) + margin

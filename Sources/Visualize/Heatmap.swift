@@ -67,11 +67,15 @@ public struct ColorBar: Equatable {
     public var map: Colormap
     public var range: ValueRange
     public var label: String
+    /// The language of the one word the bar writes itself ("all 0" under a bar of one value);
+    /// the label is the caller's, already in it.
+    public var language: Language
 
-    public init(map: Colormap, range: ValueRange, label: String = "") {
+    public init(map: Colormap, range: ValueRange, label: String = "", language: Language = .en) {
         self.map = map
         self.range = range
         self.label = label
+        self.language = language
     }
 
     /// Pixels the bar takes vertically: label, bar, ticks and numbers.
@@ -80,7 +84,7 @@ public struct ColorBar: Equatable {
 
     /// The numbers written under the bar, with their positions 0…1 along it.
     public var ticks: [(position: Double, text: String)] {
-        if range.isEmpty { return [(0.5, "all " + Format.short(range.lo))] }
+        if range.isEmpty { return [(0.5, language.pick("all ", "todo ") + Format.short(range.lo))] }
         var t: [(Double, String)] = [(0, Format.short(range.lo)), (1, Format.short(range.hi))]
         if range.lo < 0 && range.hi > 0 { t.insert((range.position(0), "0"), at: 1) }
         return t

@@ -58,8 +58,7 @@ public enum InspectionPage {
                                 language l: Language = .en) throws -> [Picture] {
         guard let layer else {
             guard let x = try trace.input() else { return [] }
-            // LayerPictures names it in English by default; the Spanish title is given here.
-            let input = l == .en ? LayerPictures.input(x) : LayerPictures.input(x, title: "entrada (tras el preprocesado)")
+            let input = LayerPictures.input(x, language: l)
             var pictures = [Picture(file: "00_input.png", image: input,
                                     alt: l.pick("the input image after preprocessing and its three channels", "la imagen de entrada tras el preprocesado y sus tres canales"),
                                     caption: l.pick("The image the network sees, and its red, green and blue channels.", "La imagen que ve la red y sus canales rojo, verde y azul."))]
@@ -67,7 +66,7 @@ public enum InspectionPage {
                 pictures.append(Picture(file: "00_input_gradient.png",
                                         image: LayerPictures.featureMaps(g, title: l.pick("input: gradient of the loss", "entrada: gradiente de la pérdida"),
                                                                          subtitle: l.pick("dLoss/dx per channel; blue: raising the pixel lowers the loss",
-                                                                                          "dLoss/dx por canal; azul: subir el píxel baja la pérdida"), map: .diverging),
+                                                                                          "dLoss/dx por canal; azul: subir el píxel baja la pérdida"), map: .diverging, language: l),
                                         alt: l.pick("gradient of the loss with respect to each input value", "gradiente de la pérdida respecto a cada valor de entrada"),
                                         caption: l.pick("How the loss changes with each number of the image: the pixels that would change the answer most.",
                                                         "Cómo cambia la pérdida con cada número de la imagen: los píxeles que más cambiarían la respuesta.")))
@@ -84,7 +83,7 @@ public enum InspectionPage {
 
         if layer.kind == .conv2D, let k = try trace.tensor(layer.name, .kernel) {
             out.append(Picture(file: prefix + "_kernels.png",
-                               image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, .bias), title: "\(layer.name): " + l.pick("kernels", "kernels (filtros)")),
+                               image: LayerPictures.kernels(k, bias: try trace.tensor(layer.name, .bias), title: "\(layer.name): " + l.pick("kernels", "kernels (filtros)"), language: l),
                                alt: l.pick("the \(k.shape[3]) kernels of \(layer.name)", "los \(k.shape[3]) kernels de \(layer.name)"),
                                caption: l.pick("Every filter's weights per input channel (blue negative, red positive), its bias, and the filter as a colour patch.",
                                                "Los pesos de cada filtro por canal de entrada (azul negativo, rojo positivo), su sesgo y el filtro como una mancha de color.")))
@@ -92,18 +91,18 @@ public enum InspectionPage {
         if layer.kind?.isWindowPooling == true, let input = try trace.input(of: layer), let output,
            input.rank == 4, output.rank == 4 {
             let channels = PoolingPictures.liveliestChannels(input, count: 4)
-            out.append(Picture(file: prefix + "_zoom.png", image: PoolingPictures.zoom(input: input, output: output, layer: layer, channels: channels),
+            out.append(Picture(file: prefix + "_zoom.png", image: PoolingPictures.zoom(input: input, output: output, layer: layer, channels: channels, language: l),
                                alt: l.pick("pooling windows with numbers", "ventanas de pooling con sus números"),
                                caption: l.pick("The top-left corner of \(channels.count) channels, with the numbers: each window and the value it keeps.",
                                                "La esquina superior izquierda de \(channels.count) canales, con los números: cada ventana y el valor que conserva.")))
-            out.append(Picture(file: prefix + "_full.png", image: PoolingPictures.full(input: input, output: output, layer: layer, channels: channels),
+            out.append(Picture(file: prefix + "_full.png", image: PoolingPictures.full(input: input, output: output, layer: layer, channels: channels, language: l),
                                alt: l.pick("whole input and output maps of the pooling layer", "mapas completos de entrada y de salida de la capa de pooling"),
                                caption: l.pick("The whole maps of the same channels: input beside output.", "Los mapas completos de los mismos canales: la entrada junto a la salida.")))
         }
         if let pre, pre.rank == 4 {
             out.append(Picture(file: prefix + "_pre_activation.png",
                                image: LayerPictures.featureMaps(pre, title: "\(layer.name): \(before)",
-                                                                subtitle: l.pick("z = sum of window × filter + bias; blue < 0 < red", "z = suma de ventana × filtro + sesgo; azul < 0 < rojo"), map: .diverging),
+                                                                subtitle: l.pick("z = sum of window × filter + bias; blue < 0 < red", "z = suma de ventana × filtro + sesgo; azul < 0 < rojo"), map: .diverging, language: l),
                                alt: l.pick("feature maps before the activation", "mapas de características antes de la activación"),
                                caption: l.pick("Feature maps before the activation: negative values (blue) are what ReLU will switch off.",
                                                "Mapas de características antes de la activación: los valores negativos (azul) son los que ReLU apagará.")))
@@ -114,7 +113,7 @@ public enum InspectionPage {
             out.append(Picture(file: prefix + "_output.png",
                                image: LayerPictures.featureMaps(output, title: "\(layer.name): \(afterName)",
                                                                 subtitle: l.pick("\(output.shape[3]) maps of \(output.shape[1])×\(output.shape[2])", "\(output.shape[3]) mapas de \(output.shape[1])×\(output.shape[2])"),
-                                                                map: signed ? .diverging : .viridis),
+                                                                map: signed ? .diverging : .viridis, language: l),
                                alt: l.pick("feature maps ", "mapas de características ") + afterName,
                                caption: relu ? l.pick("Feature maps after ReLU: bright where the filter found its pattern, dark (zero) elsewhere.",
                                                       "Mapas de características tras ReLU: claros donde el filtro encontró su patrón, oscuros (cero) en el resto.")
@@ -126,7 +125,7 @@ public enum InspectionPage {
             let image = NormalizationPictures.statistics(
                 gamma: try trace.tensor(layer.name, .weight("gamma")), beta: try trace.tensor(layer.name, .weight("beta")),
                 movingMean: try trace.tensor(layer.name, .weight("moving_mean")), movingVariance: try trace.tensor(layer.name, .weight("moving_variance")),
-                momentum: layer.config["momentum"]?.doubleValue ?? 0.99, layer: layer.name)
+                momentum: layer.config["momentum"]?.doubleValue ?? 0.99, layer: layer.name, language: l)
             out.append(Picture(file: prefix + "_statistics.png", image: image,
                                alt: l.pick("gamma, beta, moving mean and moving variance per channel", "gamma, beta, media móvil y varianza móvil por canal"),
                                caption: l.pick("The four numbers per channel: each map above is (input − moving mean) / √(moving variance + ε), times gamma, plus beta.",
@@ -134,7 +133,7 @@ public enum InspectionPage {
         }
         if globalPooling, let output, let input = try trace.input(of: layer) {
             out.append(Picture(file: prefix + "_output.png",
-                               image: GlobalPoolingPictures.bars(output, kind: layer.kind ?? .globalAveragePooling2D, layer: layer.name, inputShape: Array(input.shape.dropFirst())),
+                               image: GlobalPoolingPictures.bars(output, kind: layer.kind ?? .globalAveragePooling2D, layer: layer.name, inputShape: Array(input.shape.dropFirst()), language: l),
                                alt: l.pick("one bar per channel", "una barra por canal"),
                                caption: l.pick("Each channel's maps of the layer before, summed up in one number: the bar strip a Dense layer reads.",
                                                "El mapa de cada canal de la capa anterior, resumido en un número: la tira de barras que lee una capa Dense.")))
@@ -143,18 +142,18 @@ public enum InspectionPage {
             if units == 1 {
                 let logit = (pre ?? output).data[0]
                 let image = layer.activation == "sigmoid"
-                    ? LayerPictures.sigmoidOutput(logit: logit, classNames: classNames, title: "\(layer.name): " + l.pick("the output neuron", "la neurona de salida"))
-                    : LayerPictures.barStrip(output.data, title: "\(layer.name): " + l.pick("output", "salida"), map: .diverging)
+                    ? LayerPictures.sigmoidOutput(logit: logit, classNames: classNames, title: "\(layer.name): " + l.pick("the output neuron", "la neurona de salida"), language: l)
+                    : LayerPictures.barStrip(output.data, title: "\(layer.name): " + l.pick("output", "salida"), map: .diverging, language: l)
                 out.append(Picture(file: prefix + "_output.png", image: image, alt: l.pick("the output neuron", "la neurona de salida"),
                                    caption: layer.activation == "sigmoid"
                                     ? l.pick("The logit z, the sigmoid probability p, the 0.5 threshold and the class it picks.", "El logit z, la probabilidad p de la sigmoide, el umbral 0.5 y la clase que elige.")
                                     : l.pick("The output value.", "El valor de salida.")))
             } else if units <= 1024 {
-                let labels = layer.activation == "softmax" && classNames.count == units ? classNames : []
+                let labels = layer.activation == "softmax" && classNames.count == units ? classNames.map { l.label($0) } : []
                 if let pre {
                     out.append(Picture(file: prefix + "_pre_activation.png",
                                        image: LayerPictures.barStrip(pre.data, title: "\(layer.name): \(before)",
-                                                                     subtitle: l.pick("one bar per unit: z = weights · inputs + bias", "una barra por unidad: z = pesos · entradas + sesgo"), map: .diverging, labels: labels),
+                                                                     subtitle: l.pick("one bar per unit: z = weights · inputs + bias", "una barra por unidad: z = pesos · entradas + sesgo"), map: .diverging, labels: labels, language: l),
                                        alt: l.pick("dense pre-activations", "preactivaciones de la capa Dense"),
                                        caption: l.pick("Each unit's weighted sum before the activation.", "La suma ponderada de cada unidad antes de la activación.")))
                 }
@@ -164,7 +163,7 @@ public enum InspectionPage {
                     : layer.activation == "softmax" ? l.pick("the probability of each of the \(units) classes (they sum to 1)", "la probabilidad de cada una de las \(units) clases (suman 1)")
                     : l.pick("\(units) values", "\(units) valores")
                 out.append(Picture(file: prefix + "_output.png",
-                                   image: LayerPictures.barStrip(output.data, title: "\(layer.name): \(afterName)", subtitle: subtitle, map: signed ? .diverging : .viridis, labels: labels),
+                                   image: LayerPictures.barStrip(output.data, title: "\(layer.name): \(afterName)", subtitle: subtitle, map: signed ? .diverging : .viridis, labels: labels, language: l),
                                    alt: l.pick("dense activations", "activaciones de la capa Dense"),
                                    caption: relu ? l.pick("The \(units) activations after ReLU: the bars at zero are switched off.", "Las \(units) activaciones tras ReLU: las barras en cero están apagadas.")
                                     : l.pick("The layer's \(units) outputs.", "Las \(units) salidas de la capa.")))
@@ -174,7 +173,7 @@ public enum InspectionPage {
             out.append(Picture(file: prefix + "_gradient.png",
                                image: LayerPictures.featureMaps(g, title: "\(layer.name): " + l.pick("gradient of the loss", "gradiente de la pérdida"),
                                                                 subtitle: l.pick("dLoss/d(output) for the predicted class; blue: raising the value lowers the loss",
-                                                                                 "dPérdida/d(salida) para la clase predicha; azul: subir el valor baja la pérdida"), map: .diverging),
+                                                                                 "dPérdida/d(salida) para la clase predicha; azul: subir el valor baja la pérdida"), map: .diverging, language: l),
                                alt: l.pick("gradient of the loss with respect to the output", "gradiente de la pérdida respecto a la salida"),
                                caption: l.pick("How the loss (against the predicted class) changes with each output value: where this layer's numbers matter for the answer.",
                                                "Cuánto cambia la pérdida (respecto a la clase predicha) con cada valor de salida: dónde importan los números de esta capa para la respuesta.")))

@@ -4,6 +4,9 @@ import ImageFiles
 /// The pictures of one layer, drawn from the tensors of a trace (never from the layer objects):
 /// the input image, kernels, feature maps, pooling with its kept maxima, Dense bar strips and
 /// the output neuron.
+///
+/// Every word drawn inside a picture follows `language` (English by default, so the English
+/// pictures stay as they were); Keras names, formulas and numbers are the same in both.
 public enum LayerPictures {
     /// Enlargement that makes a map about 128 px wide (62 → 2, 31 → 4, 3 → 16 at most).
     public static func scale(forWidth width: Int, target: Int = 128) -> Int {
@@ -11,7 +14,8 @@ public enum LayerPictures {
     }
 
     /// The input after preprocessing: the RGB image and its three channels (gray, 0…1).
-    public static func input(_ x: Tensor, title: String = "input (after preprocessing)") -> RGBImage {
+    /// Without a `title`, the picture is named "input (after preprocessing)" in `language`.
+    public static func input(_ x: Tensor, title: String? = nil, language l: Language = .en) -> RGBImage {
         let (h, w, c) = TensorSlice.spatial(x)
         let range = ValueRange(of: x.data)
         // Values after `rescale` are 0…1; show them as they are when they are, else stretch.
@@ -22,18 +26,21 @@ public enum LayerPictures {
             for i in 0..<(h * w * 3) { pixels[i] = UInt8((shown.position(x.data[i]) * 255).rounded()) }
             tiles.append(Grid.Tile(RGBImage(width: w, height: h, pixels: pixels), label: "RGB"))
         }
-        let names = c == 3 ? ["red", "green", "blue"] : (0..<c).map { "channel \($0)" }
+        let names = c == 3 ? [l.pick("red", "rojo"), l.pick("green", "verde"), l.pick("blue", "azul")] : (0..<c).map { l.pick("channel", "canal") + " \($0)" }
         for ch in 0..<c {
             tiles.append(Grid.Tile(Heatmap.image(TensorSlice.channel(x, ch), width: w, height: h, map: .gray, range: shown), label: names[ch]))
         }
-        return Grid(title: title, subtitle: "\(h)×\(w) pixels, \(c) channels; each channel in gray, black = \(Format.short(shown.lo)), white = \(Format.short(shown.hi))",
+        let lo = Format.short(shown.lo), hi = Format.short(shown.hi)
+        return Grid(title: title ?? l.pick("input (after preprocessing)", "entrada (tras el preprocesado)"),
+                    subtitle: l.pick("\(h)×\(w) pixels, \(c) channels; each channel in gray, black = \(lo), white = \(hi)",
+                                     "\(h)×\(w) píxeles, \(c) canales; cada canal en gris, negro = \(lo), blanco = \(hi)"),
                     tiles: tiles, columns: 4, scale: scale(forWidth: w, target: 192), gap: 10,
-                    colorBar: ColorBar(map: .gray, range: shown, label: "channel value")).render()
+                    colorBar: ColorBar(map: .gray, range: shown, label: l.pick("channel value", "valor del canal"), language: l)).render()
     }
 
     /// Feature maps of a (1, H, W, C) tensor as a grid of C tiles with their channel index.
     public static func featureMaps(_ t: Tensor, title: String, subtitle: String = "", map: Colormap,
-                                   normalization: Normalization = .perLayer, maxTiles: Int = 64) -> RGBImage {
+                                   normalization: Normalization = .perLayer, maxTiles: Int = 64, language l: Language = .en) -> RGBImage {
         let (h, w, c) = TensorSlice.spatial(t)
         let shown = min(c, maxTiles)
         let layerRange: ValueRange
@@ -47,49 +54,63 @@ public enum LayerPictures {
             // Per map, each tile's own range is in its label, so every colour can still be read;
             // a map that is zero everywhere (a filter ReLU switched off here) says so.
             let dead = values.allSatisfy { $0 == 0 }
-            let label = dead ? "\(ch): dead (all 0)"
+            let label = dead ? "\(ch): " + l.pick("dead (all 0)", "muerto (todo 0)")
                 : normalization == .perMap ? "\(ch): \(Format.short(range.lo))…\(Format.short(range.hi))" : "\(ch)"
             return Grid.Tile(Heatmap.image(values, width: w, height: h, map: map, range: range), label: label)
         }
+        let key = map.isSigned ? "-1 = -m, 1 = m" : l.pick("0 = min, 1 = max", "0 = mín, 1 = máx")
         let bar = normalization == .perMap
-            ? ColorBar(map: map, range: ValueRange(lo: map.isSigned ? -1 : 0, hi: 1), label: "each map scaled to its own range, written above it (" + (map.isSigned ? "-1 = -m, 1 = m" : "0 = min, 1 = max") + ")")
-            : ColorBar(map: map, range: layerRange, label: "value (one scale for all \(shown) maps)")
+            ? ColorBar(map: map, range: ValueRange(lo: map.isSigned ? -1 : 0, hi: 1),
+                       label: l.pick("each map scaled to its own range, written above it", "cada mapa en su propia escala, escrita encima") + " (" + key + ")", language: l)
+            : ColorBar(map: map, range: layerRange, label: l.pick("value (one scale for all \(shown) maps)", "valor (una escala para los \(shown) mapas)"), language: l)
         var sub = subtitle
-        if shown < c { sub += (sub.isEmpty ? "" : "; ") + "first \(shown) of \(c) channels" }
+        if shown < c { sub += (sub.isEmpty ? "" : "; ") + l.pick("first \(shown) of \(c) channels", "los primeros \(shown) de \(c) canales") }
         return Grid(title: title, subtitle: sub, tiles: tiles, columns: min(8, shown), scale: scale(forWidth: w), gap: 6, colorBar: bar).render()
     }
 
     /// A Conv2D kernel (KH, KW, C, F): per filter, each input channel as a small matrix (with its
     /// numbers when the kernel is at most 5×5) and, for 3 input channels, an RGB composite
     /// (grey = 0; each channel 127.5 + 127.5·w/m with m the largest |w| of the layer).
-    public static func kernels(_ kernel: Tensor, bias: Tensor?, title: String, maxFilters: Int = 64) -> RGBImage {
+    ///
+    /// The picture is as wide as its longest line: the filter labels, the title and the
+    /// subtitle (wrapped to the blocks' width) never run past the right edge, in either language.
+    public static func kernels(_ kernel: Tensor, bias: Tensor?, title: String, maxFilters: Int = 64, language l: Language = .en) -> RGBImage {
         let (kh, kw, cs, fs) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
         let range = ValueRange(of: kernel.data).symmetric
         // Deep layers have many input channels: show the first 8 of them (the .npy has all).
         let shownChannels = min(cs, 8)
         let numbers = kh * kw <= 25 && cs <= 4
         let cell = numbers ? 34 : max(4, 48 / max(kh, kw))
-        let channelNames = cs == 3 ? ["R", "G", "B"] : (0..<cs).map { "in \($0)" }
+        // "in 0" is short enough for the narrowest matrix (43 px); "canal 0" too, where "entrada 0" is not.
+        let channelNames = cs == 3 ? ["R", "G", "B"] : (0..<cs).map { l.pick("in \($0)", "canal \($0)") }
+        let shown = min(fs, maxFilters)
+        let filterLabels = (0..<shown).map { f in
+            l.pick("filter", "filtro") + " \(f)" + (bias.map { l.pick(" bias ", " sesgo ") + Format.cell($0.data[f], decimals: 3) } ?? "")
+        }
         let matrixWidth = kw * cell + 1, matrixHeight = kh * cell + 1
         let innerGap = 6
-        let blockWidth = (shownChannels + (cs == 3 ? 1 : 0)) * (matrixWidth + innerGap) - innerGap
+        let matricesWidth = (shownChannels + (cs == 3 ? 1 : 0)) * (matrixWidth + innerGap) - innerGap
+        let blockWidth = max(matricesWidth, filterLabels.map { BitmapFont.width(of: $0) }.max() ?? 0)
         let blockHeight = 12 + 12 + matrixHeight
         let columns = max(1, min(fs, 1100 / (blockWidth + 24)))
-        let shown = min(fs, maxFilters)
         let rows = (shown + columns - 1) / columns
-        let margin = 12, header = 22 + 20
-        let width = max(columns * (blockWidth + 24) - 24, 420) + 2 * margin
+        let margin = 12
+        let width = max(columns * (blockWidth + 24) - 24, 420, BitmapFont.width(of: title, scale: 2)) + 2 * margin
+        let subtitle = l.pick("\(shown) filters of \(kh)×\(kw)×\(cs) weights; blue < 0 < red, white = 0", "\(shown) filtros de \(kh)×\(kw)×\(cs) pesos; azul < 0 < rojo, blanco = 0")
+            + (cs == 3 ? l.pick("; RGB: the filter as a colour patch, grey = 0", "; RGB: el filtro como una mancha de color, gris = 0") : "")
+            + (shownChannels < cs ? l.pick("; input channels 0-\(shownChannels - 1) of \(cs) shown", "; se muestran los canales de entrada 0-\(shownChannels - 1) de \(cs)") : "")
+        let subtitleLines = BitmapFont.wrap(subtitle, maxWidth: width - 2 * margin)
+        let header = 22 + 20 + 10 * max(subtitleLines.count - 1, 0)
         let height = margin + header + rows * (blockHeight + 14) + 10 + ColorBar.height + margin
         var canvas = Canvas(width: width, height: height)
         canvas.text(title, x: margin, y: margin, scale: 2)
-        canvas.text("\(shown) filters of \(kh)×\(kw)×\(cs) weights; blue < 0 < red, white = 0" + (cs == 3 ? "; RGB: the filter as a colour patch, grey = 0" : "")
-                    + (shownChannels < cs ? "; input channels 0-\(shownChannels - 1) of \(cs) shown" : ""),
-                    x: margin, y: margin + 22, color: RGB(80, 80, 80))
+        for (i, line) in subtitleLines.enumerated() {
+            canvas.text(line, x: margin, y: margin + 22 + 10 * i, color: RGB(80, 80, 80))
+        }
         for f in 0..<shown {
             let x0 = margin + (f % columns) * (blockWidth + 24)
             let y0 = margin + header + (f / columns) * (blockHeight + 14)
-            let b = bias.map { " bias " + Format.cell($0.data[f], decimals: 3) } ?? ""
-            canvas.text("filter \(f)" + b, x: x0, y: y0, color: .ink)
+            canvas.text(filterLabels[f], x: x0, y: y0, color: .ink)
             for c in 0..<shownChannels {
                 let values = TensorSlice.kernel(kernel, channel: c, filter: f)
                 let mx = x0 + c * (matrixWidth + innerGap), my = y0 + 24
@@ -117,13 +138,15 @@ public enum LayerPictures {
                 canvas.stroke(x: mx - 1, y: my - 1, width: kw * cell + 2, height: kh * cell + 2, .gray)
             }
         }
-        ColorBar(map: .diverging, range: range, label: "weight").draw(on: &canvas, x: margin, y: height - margin - ColorBar.height, width: 360)
+        ColorBar(map: .diverging, range: range, label: l.pick("weight", "peso"), language: l).draw(on: &canvas, x: margin, y: height - margin - ColorBar.height, width: 360)
         return canvas.image
     }
 
     /// Values as vertical bars from a zero line (e.g. the 128 units of a Dense layer), coloured by
     /// `map`, with a value axis and unit indices.
-    public static func barStrip(_ values: [Float], title: String, subtitle: String = "", map: Colormap, labels: [String] = []) -> RGBImage {
+    /// The picture is at least as wide as its title and subtitle.
+    public static func barStrip(_ values: [Float], title: String, subtitle: String = "", map: Colormap, labels: [String] = [],
+                                language l: Language = .en) -> RGBImage {
         let n = max(values.count, 1)
         let barWidth = max(3, min(48, 1024 / n))
         let margin = 12, left = 64, plotHeight = 180
@@ -131,7 +154,7 @@ public enum LayerPictures {
         let range = ValueRange(lo: min(raw.lo, 0), hi: max(raw.hi, 0) == 0 && min(raw.lo, 0) == 0 ? 1 : max(raw.hi, 0))
         // Bars grow from zero, so the colours start at zero too (or are symmetric around it).
         let colorRange = map.isSigned ? raw.symmetric : ValueRange(lo: min(raw.lo, 0), hi: raw.hi)
-        let width = max(left + n * barWidth + margin, 420)
+        let width = max(left + n * barWidth + margin, 420, BitmapFont.width(of: title, scale: 2) + 2 * margin, BitmapFont.width(of: subtitle) + 2 * margin)
         let top = margin + 22 + (subtitle.isEmpty ? 0 : 12) + 10
         let height = top + plotHeight + 26 + ColorBar.height + margin
         var canvas = Canvas(width: width, height: height)
@@ -167,16 +190,17 @@ public enum LayerPictures {
             canvas.line(x, top + plotHeight + 2, x, top + plotHeight + 5, .ink)
             canvas.text(labels.isEmpty ? "\(i)" : labels[i], centerX: x, y: top + plotHeight + 8)
         }
-        canvas.text(labels.isEmpty ? "unit" : "class", x: left - 40, y: top + plotHeight + 8, color: RGB(80, 80, 80))
-        ColorBar(map: map, range: colorRange, label: "value").draw(on: &canvas, x: left, y: height - margin - ColorBar.height, width: min(360, n * barWidth))
+        canvas.text(labels.isEmpty ? l.pick("unit", "unidad") : l.pick("class", "clase"), x: left - 40, y: top + plotHeight + 8, color: RGB(80, 80, 80))
+        ColorBar(map: map, range: colorRange, label: l.pick("value", "valor"), language: l).draw(on: &canvas, x: left, y: height - margin - ColorBar.height, width: min(360, n * barWidth))
         return canvas.image
     }
 
     /// The output neuron of a binary classifier: the logit z on the sigmoid curve, p = σ(z), the
-    /// 0.5 threshold and the class it picks.
-    public static func sigmoidOutput(logit z: Float, classNames: [String], title: String = "output neuron") -> RGBImage {
+    /// 0.5 threshold and the class it picks. Without a `title`, it is "output neuron" in `language`;
+    /// in Spanish the class names read as «labels».
+    public static func sigmoidOutput(logit z: Float, classNames: [String], title: String? = nil, language l: Language = .en) -> RGBImage {
         let p = Activation.sigmoid(z)
-        let names = classNames.count >= 2 ? classNames : ["class 0", "class 1"]
+        let names = (classNames.count >= 2 ? classNames : [l.pick("class 0", "clase 0"), l.pick("class 1", "clase 1")]).map { l.label($0) }
         let chosen = ClassDecision.binaryClass(p)
         let width = 640, height = 400, margin = 12
         let left = 64, right = width - 24, top = 120, bottom = 330
@@ -186,7 +210,7 @@ public enum LayerPictures {
         func px(_ v: Double) -> Int { left + Int(((v + span) / (2 * span) * Double(right - left)).rounded()) }
         func py(_ v: Double) -> Int { bottom - Int((v * Double(bottom - top)).rounded()) }
         var canvas = Canvas(width: width, height: height)
-        canvas.text(title, x: margin, y: margin, scale: 2)
+        canvas.text(title ?? l.pick("output neuron", "neurona de salida"), x: margin, y: margin, scale: 2)
         canvas.text("logit z = \(Format.short(z))", x: margin, y: margin + 26, scale: 2)
         canvas.text("p = σ(z) = 1 / (1 + e^-z) = \(Format.cell(p, decimals: 4))", x: margin, y: margin + 48, scale: 2)
         canvas.text("p \(p > 0.5 ? ">" : "≤") 0.5 → \(names[chosen])", x: margin, y: margin + 70, scale: 2, color: chosen == 1 ? RGB.red : RGB.blue)
@@ -194,7 +218,7 @@ public enum LayerPictures {
             canvas.line(left, py(v), right, py(v), v == 0.5 ? .highlight : .lightGray, thickness: v == 0.5 ? 2 : 1, dash: v == 0.5 ? 6 : 0)
             canvas.text(Format.short(v), rightX: left - 6, y: py(v) - 3)
         }
-        canvas.text("threshold 0.5", rightX: right, y: py(0.5) - 12, color: .highlight)
+        canvas.text(l.pick("threshold 0.5", "umbral 0.5"), rightX: right, y: py(0.5) - 12, color: .highlight)
         canvas.text(names[1] + " ↑", x: left + 4, y: py(1) + 4, color: .red)
         canvas.text(names[0] + " ↓", x: left + 4, y: py(0) - 12, color: .blue)
         for t in LineChart.ticks(-span, span, count: 8) {

@@ -5,6 +5,7 @@ import ImageFiles
 ///
 /// The kept positions are recomputed from the traced input and the layer's config (pool size,
 /// strides, padding) with the reference kernel `PoolNaive`, so the picture needs only the trace.
+/// The words drawn follow `language` (English by default); the layer's Keras name stays.
 public enum PoolingPictures {
     /// For max pooling: for every output cell of channel `c`, the (row, column) of the input
     /// value it kept (the first maximum in row-major window order on ties).
@@ -23,7 +24,8 @@ public enum PoolingPictures {
     /// A zoomed crop (the top-left `windows`×`windows` output cells and the input they read) of a
     /// few channels, as matrices with their numbers: each pooling window outlined, the kept
     /// maximum filled orange, and the pooled values beside it.
-    public static func zoom(input: Tensor, output: Tensor, layer: TraceView.LayerInfo, channels: [Int], windows: Int = 4) -> RGBImage {
+    public static func zoom(input: Tensor, output: Tensor, layer: TraceView.LayerInfo, channels: [Int], windows: Int = 4,
+                            language l: Language = .en) -> RGBImage {
         let pool = layer.pair("pool_size", (2, 2))
         let strides = layer.pair("strides", pool)
         let padding = Padding(rawValue: layer.config["padding"]?.stringValue ?? "valid") ?? .valid
@@ -50,17 +52,22 @@ public enum PoolingPictures {
                     }
                 }
             }
+            let window = "\(pool.0)×\(pool.1)", stride = "\(strides.0)"
             let caption = c == channels.first
-                ? (isMax ? "Each \(pool.0)×\(pool.1) window (outlined) keeps its largest value (orange); stride \(strides.0)." : "Each \(pool.0)×\(pool.1) window (outlined) is replaced by its average; stride \(strides.0).")
+                ? (isMax ? l.pick("Each \(window) window (outlined) keeps its largest value (orange); stride \(stride).",
+                                  "Cada ventana de \(window) (recuadrada) conserva su valor más grande (naranja); paso (stride) \(stride).")
+                         : l.pick("Each \(window) window (outlined) is replaced by its average; stride \(stride).",
+                                  "Cada ventana de \(window) (recuadrada) se sustituye por su media; paso (stride) \(stride)."))
                 : ""
             pictures.append(MatrixPicture.render([
-                LabeledMatrix(title: "input channel \(c), rows 0-\(inRows - 1), columns 0-\(inCols - 1)", rows: inRows, columns: inCols,
+                LabeledMatrix(title: l.pick("input channel \(c), rows 0-\(inRows - 1), columns 0-\(inCols - 1)",
+                                            "canal de entrada \(c), filas 0-\(inRows - 1), columnas 0-\(inCols - 1)"), rows: inRows, columns: inCols,
                               values: inValues, colormap: .viridis, range: range, highlights: marks),
-                LabeledMatrix(title: "output channel \(c)", rows: outRows, columns: outCols,
+                LabeledMatrix(title: l.pick("output channel \(c)", "canal de salida \(c)"), rows: outRows, columns: outCols,
                               values: outValues, colormap: .viridis, range: range),
             ], separators: ["→"], caption: caption))
         }
-        let headline = "\(layer.name): zoom on the top-left corner"
+        let headline = "\(layer.name): " + l.pick("zoom on the top-left corner", "ampliación de la esquina superior izquierda")
         var header = Canvas(width: BitmapFont.width(of: headline, scale: 2) + 24, height: 30)
         header.text(headline, x: 12, y: 8, scale: 2)
         let rows = stride(from: 0, to: pictures.count, by: 2).map { ImageOps.stackHorizontally(Array(pictures[$0..<min($0 + 2, pictures.count)]), gap: 16) }
@@ -69,7 +76,7 @@ public enum PoolingPictures {
 
     /// Whole maps of a few channels: the input with every value pooling dropped faded (so the
     /// kept maxima stand out), beside the pooled output enlarged to the same size.
-    public static func full(input: Tensor, output: Tensor, layer: TraceView.LayerInfo, channels: [Int]) -> RGBImage {
+    public static func full(input: Tensor, output: Tensor, layer: TraceView.LayerInfo, channels: [Int], language l: Language = .en) -> RGBImage {
         let pool = layer.pair("pool_size", (2, 2))
         let strides = layer.pair("strides", pool)
         let padding = Padding(rawValue: layer.config["padding"]?.stringValue ?? "valid") ?? .valid
@@ -89,13 +96,16 @@ public enum PoolingPictures {
                     image[i % g.width, i / g.width] = RGB(p.0, p.1, p.2).mixed(with: .white, 0.75).tuple
                 }
             }
-            tiles.append(Grid.Tile(ImageOps.enlarge(image, scale: inScale), label: "input ch \(c)" + (isMax ? ", kept bright" : "")))
+            tiles.append(Grid.Tile(ImageOps.enlarge(image, scale: inScale), label: l.pick("input ch \(c)", "entrada, canal \(c)") + (isMax ? l.pick(", kept bright", " (vivos: se quedan)") : "")))
             let out = Heatmap.image(TensorSlice.channel(output, c), width: g.outWidth, height: g.outHeight, map: .viridis, range: range)
-            tiles.append(Grid.Tile(ImageOps.enlarge(out, scale: outScale), label: "output ch \(c)"))
+            tiles.append(Grid.Tile(ImageOps.enlarge(out, scale: outScale), label: l.pick("output ch \(c)", "salida, canal \(c)")))
         }
-        return Grid(title: "\(layer.name): input → output",
-                    subtitle: "\(g.height)×\(g.width) → \(g.outHeight)×\(g.outWidth); " + (isMax ? "faded pixels are the values max pooling throws away" : "each output pixel is the average of its window"),
+        return Grid(title: "\(layer.name): " + l.pick("input → output", "entrada → salida"),
+                    subtitle: "\(g.height)×\(g.width) → \(g.outHeight)×\(g.outWidth); "
+                        + (isMax ? l.pick("faded pixels are the values max pooling throws away", "los píxeles pálidos son los valores que el max pooling descarta")
+                                 : l.pick("each output pixel is the average of its window", "cada píxel de salida es la media de su ventana")),
                     tiles: tiles, columns: 4, scale: 1, gap: 10,
-                    colorBar: ColorBar(map: .viridis, range: range, label: "value (input and output share this scale)")).render()
+                    colorBar: ColorBar(map: .viridis, range: range, label: l.pick("value (input and output share this scale)", "valor (entrada y salida comparten esta escala)"),
+                                       language: l)).render()
     }
 }

@@ -22,7 +22,7 @@ public final class EpochPictures {
     public let folder: URL
     public let probes: [Probe]
     public let rescale: Float
-    /// The language of the titles drawn into the pictures.
+    /// The language of the titles and of every word drawn into the pictures.
     public var language: Language = .en
 
     public static let kernelFolder = "kernels"
@@ -57,7 +57,7 @@ public final class EpochPictures {
             let change = Tensor(shape: kernel.shape, data: zip(kernel.data, startKernel.data).map { $0 - $1 })
             let bias = conv.bias.flatMap { b in start["\(conv.name).bias"].map { Tensor(shape: b.value.shape, data: zip(b.value.data, $0.data).map { $0 - $1 }) } }
             let picture = LayerPictures.kernels(change, bias: bias, title: l.pick("\(conv.name): change of the kernels since the start, \(when) (own scale)",
-                                                                                 "\(conv.name): cambio desde el inicio, \(when) (escala propia)"))
+                                                                                 "\(conv.name): cambio desde el inicio, \(when) (escala propia)"), language: l)
             try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.changeFile(epoch: epoch)))
         }
         for probe in probes {
@@ -65,13 +65,13 @@ public final class EpochPictures {
             _ = try model.forward(probe.image.tensor(rescale: rescale), trace: trace)
             if probe.name == probes.first?.name, let kernel = trace.tensor(layer: conv.name, role: .kernel) {
                 let picture = LayerPictures.kernels(kernel, bias: trace.tensor(layer: conv.name, role: .bias),
-                                                    title: l.pick("\(conv.name) kernels \(when)", "\(conv.name): kernels \(when)"))
+                                                    title: l.pick("\(conv.name) kernels \(when)", "\(conv.name): kernels \(when)"), language: l)
                 try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.kernelFile(epoch: epoch)))
             }
             if let maps = trace.tensor(layer: conv.name, role: .output) {
                 let picture = LayerPictures.featureMaps(maps, title: l.pick("\(conv.name) feature maps of \(probe.name) (\(probe.className)) \(when)",
                                                                             "\(conv.name): mapas de características de \(probe.name) («\(probe.className)») \(when)"),
-                                                        map: .viridis, normalization: .perMap)
+                                                        map: .viridis, normalization: .perMap, language: l)
                 try ImageFile.write(picture, to: folder.appendingPathComponent(EpochPictures.probeFile(probe.name, epoch: epoch)))
             }
         }
