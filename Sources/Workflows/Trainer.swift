@@ -177,10 +177,17 @@ public final class Trainer {
     }
 
     /// A training image's path inside the training folder ("cats/cat.1.jpg").
-    func relativePath(_ i: Int) -> String {
-        let folder = training.directory.standardizedFileURL.path + "/", path = training.path(i).standardizedFileURL.path
-        return path.hasPrefix(folder) ? String(path.dropFirst(folder.count)) : path
-    }
+    func relativePath(_ i: Int) -> String { relativePaths[i] }
+
+    /// Every training image's path inside the training folder, worked out once (standardizing a
+    /// URL per line took most of the batch records' time).
+    private lazy var relativePaths: [String] = {
+        let folder = training.directory.standardizedFileURL.path + "/"
+        return (0..<training.count).map { i in
+            let path = training.path(i).standardizedFileURL.path
+            return path.hasPrefix(folder) ? String(path.dropFirst(folder.count)) : path
+        }
+    }()
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break.
     static func csvField(_ text: String) -> String {

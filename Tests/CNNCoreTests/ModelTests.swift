@@ -73,4 +73,20 @@ final class ModelTests: XCTestCase {
         for _ in 0..<100 { last = try model.trainStep(x, targets: y, loss: .binaryCrossentropy, optimizer: adam).loss }
         XCTAssertLessThan(last, first * 0.5)
     }
+
+    /// `forward(_:through:)` stops after a layer with that layer's output of the full pass.
+    func testForwardThroughALayerGivesThatLayersOutput() throws {
+        let model = try Sequential(inputShape: [6, 6, 2], layers: [
+            Conv2D(filters: 3, kernelSize: (3, 3), activation: .relu), Pooling2D(.max, poolSize: (2, 2)), Flatten(), Dense(units: 1, activation: .sigmoid),
+        ], seed: 4)
+        var rng = SeededRNG(seed: 9)
+        let x = Tensor(shape: [1, 6, 6, 2], data: (0..<72).map { _ in rng.nextUnitFloat() })
+        let trace = Trace()
+        _ = try model.forward(x, trace: trace)
+        for last in 0..<model.layers.count {
+            let partial = try model.forward(x, through: last)
+            XCTAssertEqual(partial.data, trace.tensor(layer: model.layers[last].name, role: .output)?.data, "through layer \(last)")
+            XCTAssertEqual(Array(partial.shape.dropFirst()), model.outputShapes[last])
+        }
+    }
 }

@@ -73,12 +73,18 @@ public final class Sequential {
     /// plan (module FastPlan) runs the same layers on fast kernels, some merged, and agrees
     /// within float rounding (bit for bit on its naive twins).
     public func forward(_ input: Tensor, training: Bool = false, trace: Trace? = nil) throws -> Tensor {
+        try forward(input, through: layers.count - 1, training: training, trace: trace)
+    }
+
+    /// The first layers only, 0 through `last`: what a picture of one layer's maps needs (the
+    /// training report draws the first Conv2D's maps every epoch, without the Dense layers above).
+    public func forward(_ input: Tensor, through last: Int, training: Bool = false, trace: Trace? = nil) throws -> Tensor {
         guard input.rank == inputShape.count + 1, Array(input.shape.dropFirst()) == inputShape else {
             throw CNNError.shapeMismatch(layer: layers[0].name, expected: [-1] + inputShape, got: input.shape)
         }
         trace?.recordModelInput(input)
         var x = input
-        for (index, layer) in layers.enumerated() {
+        for (index, layer) in layers.enumerated() where index <= last {
             x = try layer.forward(x, training: training)
             trace?.recordForward(layer: layer, index: index + 1, output: x)
         }
