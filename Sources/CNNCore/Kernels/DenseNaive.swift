@@ -8,10 +8,13 @@ public enum DenseNaive {
                                batch: Int, inputs: Int, outputs: Int) -> [Float] {
         var y = [Float](repeating: 0, count: batch * outputs)
         for n in 0..<batch {
-            for o in 0..<outputs {
-                var sum: Float = b?[o] ?? 0
-                for i in 0..<inputs { sum += x[n * inputs + i] * w[i * outputs + o] }
-                y[n * outputs + o] = sum
+            // Row i of W at a time (W is stored inputs × outputs): each y[n, o] still adds its
+            // terms in the order i = 0, 1, …, so the sums are exactly those of one dot product
+            // per output, without striding through W.
+            for o in 0..<outputs { y[n * outputs + o] = b?[o] ?? 0 }
+            for i in 0..<inputs {
+                let xi = x[n * inputs + i]
+                for o in 0..<outputs { y[n * outputs + o] += xi * w[i * outputs + o] }
             }
         }
         return y
@@ -23,11 +26,13 @@ public enum DenseNaive {
                                 batch: Int, inputs: Int, outputs: Int,
                                 kernelGradient dw: inout [Float], biasGradient db: inout [Float],
                                 inputGradient: Bool) -> [Float] {
+        // dW[i, o] += x[n, i] · dy[n, o], row by row of W (each element still sums over n in
+        // order, so the result is the same as column by column, without striding through W).
         for n in 0..<batch {
-            for o in 0..<outputs {
-                let grad = dy[n * outputs + o]
-                if !db.isEmpty { db[o] += grad }
-                for i in 0..<inputs { dw[i * outputs + o] += x[n * inputs + i] * grad }
+            for o in 0..<outputs where !db.isEmpty { db[o] += dy[n * outputs + o] }
+            for i in 0..<inputs {
+                let xi = x[n * inputs + i]
+                for o in 0..<outputs { dw[i * outputs + o] += xi * dy[n * outputs + o] }
             }
         }
         guard inputGradient else { return [] }
