@@ -167,6 +167,8 @@ public struct TrainingReport {
                                                            " Haz clic en una de las \(inspected) primeras para ver todos los números que hay detrás de su respuesta, o en su «¿por qué?» para ver dónde miró el modelo.")))
         try OutputFolder.create(folder.appendingPathComponent("misclassified"))
         var cells: [String] = []
+        let folderNames = TrainingReport.inspectionFolders(shown.prefix(TrainingReport.inspectedMistakes).map { data.path($0) },
+                                                           classes: shown.prefix(TrainingReport.inspectedMistakes).map { names[data.label($0)] })
         for (k, i) in shown.enumerated() {
             let file = "misclassified/\(k + 1).png"
             var canvas = Canvas(width: data.image(i).width * 2, height: data.image(i).height * 2)
@@ -179,7 +181,7 @@ public struct TrainingReport {
             // Why did it say that? The first few open in the explorer (every number of the answer),
             // with their explanation (where the model looked) one link away.
             if let modelFolder, k < TrainingReport.inspectedMistakes {
-                let name = "inspect/" + data.path(i).deletingPathExtension().lastPathComponent
+                let name = "inspect/" + folderNames[k]
                 try Inspection.run(image: data.path(i), model: .folder(modelFolder), output: folder.appendingPathComponent(name),
                                    indexLink: ("../../index.html", l.pick("the training report", "el informe de entrenamiento")), explain: true, language: l)
                 let explorer = HTMLPage.figure(file, alt: data.path(i).lastPathComponent, caption: caption, href: name + "/index.html")
@@ -190,6 +192,20 @@ public struct TrainingReport {
             }
         }
         page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
+    }
+
+    /// The folder of each inspected mistake inside `inspect/`: the image's name without its
+    /// extension ("dog.4001"), and where two images share it (cats/1.jpg and dogs/1.jpg, or
+    /// 1.jpg and 1.png) the class, then the position, so that no inspection replaces another.
+    static func inspectionFolders(_ images: [URL], classes: [String]) -> [String] {
+        var used = Set<String>()
+        return images.enumerated().map { k, image in
+            let stem = image.deletingPathExtension().lastPathComponent
+            let candidates = [stem, stem + "-" + (classes.indices.contains(k) ? classes[k] : "class"), stem + "-\(k + 1)"]
+            let name = candidates.first { !used.contains($0) } ?? stem + "-\(k + 1)-\(used.count)"
+            used.insert(name)
+            return name
+        }
     }
 
     /// An image with a play button and a slider under it that switch between `files`, each

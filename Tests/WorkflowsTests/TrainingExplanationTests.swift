@@ -36,4 +36,11 @@ final class TrainingExplanationTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: page.deletingLastPathComponent().appendingPathComponent("saliency.npy").path), link)
         }
     }
+
+    /// Two mistakes with the same file name in different class folders get two folders.
+    func testInspectionFoldersNeverShareAName() {
+        let images = ["cats/1.jpg", "dogs/1.jpg", "dogs/1.png", "cats/2.jpg"].map { URL(fileURLWithPath: "/data/" + $0) }
+        XCTAssertEqual(TrainingReport.inspectionFolders(images, classes: ["cats", "dogs", "dogs", "cats"]),
+                       ["1", "1-dogs", "1-3", "2"])
+    }
 }
