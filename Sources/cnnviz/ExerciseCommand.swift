@@ -63,14 +63,14 @@ struct ExerciseSheetCommand: ParsableCommand {
 
     static func seed(_ text: String) throws -> UInt64 {
         guard let v = UInt64(text.trimmingCharacters(in: .whitespaces)), v <= ExerciseLimits.maxSeed else {
-            throw ValidationError("--seed: '\(text.prefix(40))' is not a whole number from 0 to \(ExerciseLimits.maxSeed) (ExerciseLimits.maxSeed). Expected form: --seed 7")
+            throw ValidationError("--seed: '\(text.prefix(40))' is not a whole number from 0 to \(ExerciseLimits.maxSeed). Expected form: --seed 7")
         }
         return v
     }
 
     static func count(_ text: String) throws -> Int {
         guard let v = Int(text.trimmingCharacters(in: .whitespaces)), (1...ExerciseLimits.maxCount).contains(v) else {
-            throw ValidationError("--count: '\(text.prefix(40))' is not a whole number from 1 to \(ExerciseLimits.maxCount) (ExerciseLimits.maxCount). Expected form: --count 4")
+            throw ValidationError("--count: '\(text.prefix(40))' is not a whole number from 1 to \(ExerciseLimits.maxCount). Expected form: --count 4")
         }
         return v
     }

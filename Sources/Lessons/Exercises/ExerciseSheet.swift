@@ -32,7 +32,7 @@ public struct ExerciseSheet: Sendable {
     /// Draws the problems and computes their keys through CNNCore's layers.
     public init(topic: ExerciseTopic, seed: UInt64, count: Int = ExerciseLimits.defaultCount, language: Language = .en) throws {
         guard (1...ExerciseLimits.maxCount).contains(count) else {
-            throw LessonError(source: "--count", problem: "must be from 1 to \(ExerciseLimits.maxCount) (ExerciseLimits.maxCount), got \(count)",
+            throw LessonError(source: "--count", problem: "must be from 1 to \(ExerciseLimits.maxCount), got \(count)",
                               expected: "--count 4")
         }
         self.topic = topic
