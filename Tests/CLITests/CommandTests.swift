@@ -84,20 +84,26 @@ final class CommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(profile.values.reduce(0, +), step * 1.01)
     }
 
-    /// The whole path on a tiny demo set: synth → train → evaluate → predict, with their JSON forms.
+    /// A tiny demo set (12 + 4 images a class) and a 2-epoch run on it, with `extra` options:
+    /// the data folder, the run folder and what `train` printed.
+    func trainOnDemoData(_ extra: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> (data: URL, run: URL, result: CLIResult) {
+        let root = CLI.scratch()
+        let data = root.appendingPathComponent("demo")
+        let r = try CLI.run(["dataset", "synth", "--output", data.path, "--train-per-class", "12", "--test-per-class", "4"])
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        let run = root.appendingPathComponent("run")
+        let trained = try CLI.run(["train", "--train", data.appendingPathComponent("training_set").path,
+                                   "--validation", data.appendingPathComponent("test_set").path,
+                                   "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4", "--image-size", "16",
+                                   "--output", run.path] + extra)
+        XCTAssertEqual(trained.status, 0, trained.stderr, file: file, line: line)
+        return (data, run, trained)
+    }
+
     /// `train --lang es`: the report, its settings and its sliders in Spanish, the inspections of its
     /// mistakes too, and no dead link.
     func testTrainReportInSpanish() throws {
-        let root = CLI.scratch()
-        let data = root.appendingPathComponent("demo")
-        var r = try CLI.run(["dataset", "synth", "--output", data.path, "--train-per-class", "12", "--test-per-class", "4"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let run = root.appendingPathComponent("run")
-        r = try CLI.run(["train", "--train", data.appendingPathComponent("training_set").path,
-                         "--validation", data.appendingPathComponent("test_set").path,
-                         "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4", "--image-size", "16",
-                         "--output", run.path, "--lang", "es"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let (_, run, _) = try trainOnDemoData(["--lang", "es"])
         let report = try String(contentsOf: run.appendingPathComponent("index.html"), encoding: .utf8)
         XCTAssertTrue(report.contains("<html lang=\"es\">"))
         for spanish in ["Informe de entrenamiento: run", "<td>épocas × pasos × lote</td>", "tasa de aprendizaje 0.001",
@@ -118,17 +124,9 @@ final class CommandTests: XCTestCase {
 
     private func ref(_ ref: String, isIn folder: String) -> Bool { ref.hasPrefix(folder) && ref.hasSuffix(".html") }
 
+    /// The whole path on a tiny demo set: synth → train → evaluate → predict, with their JSON forms.
     func testTrainEvaluatePredictOnDemoData() throws {
-        let root = CLI.scratch()
-        let data = root.appendingPathComponent("demo")
-        var r = try CLI.run(["dataset", "synth", "--output", data.path, "--train-per-class", "12", "--test-per-class", "4"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let run = root.appendingPathComponent("run")
-        r = try CLI.run(["train", "--train", data.appendingPathComponent("training_set").path,
-                         "--validation", data.appendingPathComponent("test_set").path,
-                         "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4", "--image-size", "16",
-                         "--output", run.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        var (data, run, r) = try trainOnDemoData()
         XCTAssertTrue(r.stdout.contains("Found 24 images belonging to 2 classes."), r.stdout)
         XCTAssertTrue(r.stdout.contains("2/2 [==============================]"), r.stdout)
         for file in ["model/model.json", "model/weights.safetensors", "history.csv", "index.html", "loss.png",
@@ -164,7 +162,7 @@ final class CommandTests: XCTestCase {
         XCTAssertTrue(["horizontal", "vertical"].contains(first?["class"] as? String ?? ""))
 
         // Bad input: an unreadable image and a batch size of 0.
-        let text = root.appendingPathComponent("notes.jpg")
+        let text = data.deletingLastPathComponent().appendingPathComponent("notes.jpg")
         try Data("not an image".utf8).write(to: text)
         r = try CLI.run(["predict", "--model", run.appendingPathComponent("model").path, text.path])
         XCTAssertNotEqual(r.status, 0)
