@@ -57,11 +57,11 @@ public struct OptimizerChoice: Equatable, Sendable {
 
     /// The same in `language` ("SGD (tasa de aprendizaje 0.01, momento 0.9, Nesterov)").
     public func description(_ l: Language) -> String {
-        let lr = l.pick("learning rate ", "tasa de aprendizaje ") + Self.number(effectiveLearningRate)
+        let lr = l.pick("learning rate ", "tasa de aprendizaje ") + NumberText.plain(effectiveLearningRate)
         switch kind {
         case .adam: return "Adam (\(lr))"
         case .sgd:
-            return "SGD (\(lr)" + (momentum == 0 ? "" : l.pick(", momentum ", ", momento ") + Self.number(momentum)) + (nesterov ? ", Nesterov" : "") + ")"
+            return "SGD (\(lr)" + (momentum == 0 ? "" : l.pick(", momentum ", ", momento ") + NumberText.plain(momentum)) + (nesterov ? ", Nesterov" : "") + ")"
         }
     }
 
@@ -70,6 +70,4 @@ public struct OptimizerChoice: Equatable, Sendable {
         .object(["name": .string(kind.rawValue), "learning_rate": .number(effectiveLearningRate),
                  "momentum": .number(momentum), "nesterov": .bool(nesterov)])
     }
-
-    static func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 }
