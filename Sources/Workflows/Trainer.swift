@@ -26,6 +26,9 @@ public final class Trainer {
     public let training: DirectoryDataset
     public let validation: LabeledImages?
     public private(set) var history: [EpochRecord] = []
+    /// The validation of the last epoch run, on the final weights once `run` has finished (the
+    /// report reuses it rather than evaluating the same images again).
+    public private(set) var lastEvaluation: Evaluation?
     /// ImageDataGenerator's random transform, applied to each training image; nil: none.
     let augmentation: Augmentation?
     let log: (String) -> Void
@@ -123,6 +126,7 @@ public final class Trainer {
                                      valLoss: nil, valAccuracy: nil, seconds: 0)
             if let validation {
                 let result = try timed("validation") { try Evaluation.run(model: model, spec: spec, data: validation) }
+                lastEvaluation = result
                 record.valLoss = result.loss
                 record.valAccuracy = result.accuracy
             }
@@ -214,8 +218,7 @@ public final class Trainer {
     static func describe(_ v: JSONValue) -> String {
         switch v {
         case let .string(s): return s
-        // Whole numbers print without ".0"; an edited file may hold 3e38, which no Int can hold.
-        case let .number(n): return n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
+        case let .number(n): return NumberText.plain(n)
         case let .bool(b): return String(b)
         default: return v.encodedString()
         }

@@ -117,7 +117,7 @@ public enum TrainingSession {
                 : "Saved the trained model in \(trainer.modelFolder.path)")
             if options.report {
                 let reportStarted = StepProfiler.now()
-                let evaluation = try validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
+                let evaluation = try trainer.lastEvaluation ?? validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
                 var report = TrainingReport(
                     title: options.language.pick("Training report: ", "Informe de entrenamiento: ") + options.output.lastPathComponent, history: trainer.history,
                     epochsWithPictures: Array(0...trainer.history.count), probes: probes,
