@@ -44,7 +44,14 @@ public enum Explanation {
     @discardableResult
     public static func run(image imageURL: URL, model source: Inspection.ModelSource, target: Target,
                            occlusion settings: ExplanationMaps.OcclusionSettings = .init(), output: URL, language: Language = .en) throws -> Result {
-        let (spec, model, modelDescription) = try load(source, language: language)
+        try run(image: imageURL, loaded: load(source, language: language), target: target, occlusion: settings, output: output, language: language)
+    }
+
+    /// The same with the model already loaded (`inspect --explain` has it: no second read of
+    /// the weights): its spec, the model and the sentence naming it.
+    static func run(image imageURL: URL, loaded: (ModelSpec, Sequential, String), target: Target,
+                    occlusion settings: ExplanationMaps.OcclusionSettings, output: URL, language: Language) throws -> Result {
+        let (spec, model, modelDescription) = loaded
         guard model.inputShape.count == 3, model.inputShape[2] == 3 else {
             throw CNNError.invalidInput("the model takes input \(CNNError.format(model.inputShape)), but explain feeds RGB images (height, width, 3)",
                                         hint: "use a model whose input_shape ends in 3")

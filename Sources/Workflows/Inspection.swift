@@ -140,7 +140,7 @@ public enum Inspection {
             // Where the model looked for this answer (Grad-CAM, saliency, occlusion), beside the
             // explorer, which lays the Grad-CAM map over the photo and links the page.
             if explain {
-                let explanation = try Explanation.run(image: imageURL, model: source, target: target,
+                let explanation = try Explanation.run(image: imageURL, loaded: (spec, model, modelDescription), target: target,
                                                       occlusion: .suited(toSide: min(model.inputShape[0], model.inputShape[1])),
                                                       output: folder.appendingPathComponent(explainFolder), language: language)
                 context.explainLink = explainFolder + "/" + ExplanationPage.pageName
