@@ -1,7 +1,7 @@
 #ifndef CNNVIZ_CKERNELSHIMS_H
 #define CNNVIZ_CKERNELSHIMS_H
 
-// Two operations Swift has no vector form of, inlined into the Swift kernels.
+// Operations Swift has no form of, inlined into the Swift kernels.
 
 /// Eight floats: imported into Swift as SIMD8<Float>.
 typedef float cnnviz_float8 __attribute__((ext_vector_type(8)));
@@ -22,6 +22,17 @@ static inline void cnnviz_prefetch_for_write(const void *address) {
 /// The same for data that will only be read.
 static inline void cnnviz_prefetch_for_read(const void *address) {
     __builtin_prefetch(address, 0, 3);
+}
+
+/// 1 when the CPU running this has AVX-512F (512-bit vector registers), else 0: the fast kernels'
+/// start-up check for their tile width (`TileWidth.preferred`). Always 0 off x86-64.
+static inline int cnnviz_cpu_has_avx512f(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+#else
+    return 0;
+#endif
 }
 
 #endif
