@@ -34,3 +34,29 @@ public enum TileWidth: String, Sendable, CaseIterable {
         #endif
     }
 }
+
+extension Gemm {
+    /// 16 floats from `p` (any alignment): one 512-bit load with AVX-512.
+    @inline(__always)
+    static func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    /// Stores 16 floats at `p` (any alignment).
+    @inline(__always)
+    static func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+}
+
+extension SIMD16 where Scalar == Float {
+    /// self + a·b, as `SIMD8.plusProduct`: one FMA instruction in native builds.
+    @inline(__always)
+    func plusProduct(_ a: Self, _ b: Self) -> Self {
+        #if CNNVIZ_FMA
+        return addingProduct(a, b)
+        #else
+        return self + a * b
+        #endif
+    }
+}
