@@ -44,12 +44,13 @@ public final class ConvReLUMaxPoolStage: Stage {
 
     public func forward(_ x: Tensor, training: Bool) throws -> Tensor {
         let (kernel, g) = try convInput(conv, x)
+        // Inference skips the argmax; a backward after it finds it again (`maxima(of:)`).
         let (output, maxima) = Kernels.convReLUMaxPoolForward(backend, input: x.data, kernel: kernel.value.data,
                                                               bias: conv.bias?.value.data, geometry: g,
-                                                              filters: conv.filters, pool: pool.poolSize)
+                                                              filters: conv.filters, pool: pool.poolSize, keepArgmax: training)
         let p = pool.geometry(batch: g.batch)
         let shape = [g.batch, p.outHeight, p.outWidth, p.channels]
-        guard output.count == shape.reduce(1, *), maxima.count == output.count else {
+        guard output.count == shape.reduce(1, *), maxima.isEmpty || maxima.count == output.count else {
             throw CNNError.impossibleLayer(layer: pool.name, reason: "the fused forward gave \(output.count) values for an output of shape \(CNNError.format(shape)); run the layers unfused")
         }
         input = x
@@ -66,6 +67,10 @@ public final class ConvReLUMaxPoolStage: Stage {
             throw CNNError.impossibleLayer(layer: conv.name, reason: "the fused backward needs the fused forward of the same batch first")
         }
         let g = conv.geometry(batch: x.shape[0])
+        if argmax.count != pooled.count {  // the forward was an inference pass
+            argmax = Kernels.convReLUMaxPoolForward(backend, input: x.data, kernel: kernel.value.data, bias: conv.bias?.value.data,
+                                                    geometry: g, filters: conv.filters, pool: pool.poolSize).argmax
+        }
         guard conv.needsInputGradient else {
             prepareGradients(pass)
             var biasGradient = conv.bias?.gradient.data ?? []

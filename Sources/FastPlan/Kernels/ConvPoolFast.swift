@@ -24,8 +24,11 @@ import CNNCore
 public enum ConvPoolFast {
     /// pooled[n, ph, pw, f] = max over i < PKH, j < PKW of relu(z[n, ph·PKH + i, pw·PKW + j, f]),
     /// argmax = the conv-output index of the first maximum, z as in `ConvFast.forward`.
+    /// With `keepArgmax` false the argmax comes back empty (inference needs only the maxima).
+    /// `width` picks the register tiles (`ConvPoolWide` for 16 floats, where its shapes apply).
     public static func forward(input x: [Float], kernel k: [Float], bias b: [Float]?, geometry g: ConvGeometry,
-                               filters f: Int, pool window: (Int, Int)) -> (output: [Float], argmax: [Int32]) {
+                               filters f: Int, pool window: (Int, Int), keepArgmax: Bool = true,
+                               width: TileWidth = .preferred) -> (output: [Float], argmax: [Int32]) {
         let (pkh, pkw) = window
         precondition(pkh > 0 && pkw > 0, "a pooling window needs a positive size, got \(pkh)×\(pkw)")
         let ph = g.outHeight / pkh, pw = g.outWidth / pkw
@@ -41,16 +44,25 @@ public enum ConvPoolFast {
         if let b { for col in 0..<f { bias[col] = b[col] } }
         let covered = pw * pkw  // conv columns some window reads
         let rowsOut = g.batch * ph
-        var arg = [Int32](unsafeUninitializedCapacity: count) { _, n in n = count }
+        var arg = [Int32](unsafeUninitializedCapacity: keepArgmax ? count : 0) { _, n in n = keepArgmax ? count : 0 }
+        let wide = width == .wide && ConvPoolWide.applies(g, filters: f, pool: window)
         let pooled: [Float] = .uninitialized(count) { yb in
             padded.data.withUnsafeBufferPointer { xb in
             kernel.withUnsafeBufferPointer { kb in
             bias.withUnsafeBufferPointer { bb in
             arg.withUnsafeMutableBufferPointer { ab in
                 let xp = xb.baseAddress!, kp = kb.baseAddress!, bp = bb.baseAddress!
-                let yp = yb.baseAddress!, ap = ab.baseAddress!
+                let yp = yb.baseAddress!, ap = keepArgmax ? ab.baseAddress : nil
                 let work = max(1, covered * pkh * patch)
                 Parallel.forEachRange(rowsOut, minimumChunk: max(1, 4096 / work)) { _, mine in
+                    if wide {
+                        ConvPoolWide.forward(rows: mine, padded: padded, geometry: g, kernel: kp, bias: bp, output: yp, argmax: ap)
+                        return
+                    }
+                    // The conv rows' sums go to a buffer, pooled from there (argmax into a scratch
+                    // row when the caller wants none).
+                    let scratch = UnsafeMutablePointer<Int32>.allocate(capacity: keepArgmax ? 0 : pw * f)
+                    defer { scratch.deallocate() }
                     // z of the PKH conv rows under one pooled row, covered columns only: (PKH, covered, F).
                     let z = UnsafeMutablePointer<Float>.allocate(capacity: pkh * covered * f)
                     defer { z.deallocate() }
@@ -87,7 +99,7 @@ public enum ConvPoolFast {
                         }
                         pool(z, covered: covered, window: window, filters: f, pooledWidth: pw,
                              firstIndex: (n * g.outHeight + r * pkh) * g.outWidth * f, convRowLength: g.outWidth * f,
-                             output: yp + row * pw * f, argmax: ap + row * pw * f)
+                             output: yp + row * pw * f, argmax: ap.map { $0 + row * pw * f } ?? scratch)
                     }
                 }
             }}}}

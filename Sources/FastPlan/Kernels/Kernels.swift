@@ -176,16 +176,18 @@ public enum Kernels {
     /// Conv2D with ReLU, then max pooling with non-overlapping windows (strides = `pool`, valid
     /// padding), in one call: (pooled (N, PH, PW, F), argmax into the conv output (N, OH, OW, F)).
     /// Fast: `ConvPoolFast.forward`, which never writes the conv output. Naive: the three steps.
+    /// With `keepArgmax` false the fast kernel skips the argmax (returned empty): inference.
     public static func convReLUMaxPoolForward(_ backend: KernelBackend, input: [Float], kernel: [Float], bias: [Float]?,
                                               geometry g: ConvGeometry, filters: Int,
-                                              pool: (Int, Int)) -> (output: [Float], argmax: [Int32]) {
+                                              pool: (Int, Int), keepArgmax: Bool = true) -> (output: [Float], argmax: [Int32]) {
         switch backend {
         case .naive:
             let z = ConvNaive.forward(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters)
             let y = Activation.relu.apply(Tensor(shape: [z.count], data: z)).data
             return PoolNaive.maxForward(input: y, geometry: poolGeometry(g, filters: filters, pool: pool))
         case .fast:
-            return ConvPoolFast.forward(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters, pool: pool)
+            return ConvPoolFast.forward(input: input, kernel: kernel, bias: bias, geometry: g, filters: filters, pool: pool,
+                                        keepArgmax: keepArgmax)
         }
     }
 
