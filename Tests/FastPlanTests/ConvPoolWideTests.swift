@@ -56,6 +56,31 @@ final class ConvPoolWideTests: XCTestCase {
         }
     }
 
+    /// The kernel and bias gradients of the wide backward tiles: bit for bit the 8-wide ones,
+    /// added into gradients that are not zero.
+    func testWideKernelGradientGivesTheNarrowBits() {
+        var rng = SeededRNG(seed: 78)
+        for t in Self.cases {
+            XCTAssert(ConvPoolWide.appliesToKernelGradient(t.geometry, filters: t.f, pool: t.pool) == (t.kw * t.c == 9 || t.kw * t.c == 3), "\(t)")
+            let x = random(t.n * t.h * t.w * t.c, &rng)
+            let k = random(t.kh * t.kw * t.c * t.f, &rng), b = random(t.f, &rng)
+            let forward = ConvPoolFast.forward(input: x, kernel: k, bias: b, geometry: t.geometry, filters: t.f, pool: t.pool)
+            let dPooled = random(forward.output.count, &rng)
+            let start = (random(k.count, &rng), random(t.f, &rng))
+            var gradients: [TileWidth: ([Float], [Float])] = [:]
+            for width in TileWidth.allCases {
+                var (dk, db) = start
+                ConvPoolFast.backward(input: x, outputGradient: dPooled, argmax: forward.argmax, output: forward.output,
+                                      geometry: t.geometry, filters: t.f, pool: t.pool,
+                                      kernelGradient: &dk, biasGradient: &db, width: width)
+                gradients[width] = (dk, db)
+            }
+            assertBitEqual(gradients[.wide]!.0, gradients[.narrow]!.0, "dK \(t)")
+            assertBitEqual(gradients[.wide]!.1, gradients[.narrow]!.1, "db \(t)")
+            XCTAssertNotEqual(gradients[.wide]!.0, start.0, "the gradient was added")
+        }
+    }
+
     /// The stage after an inference forward (no argmax kept) gives the gradients of a training
     /// forward: it finds the argmax again.
     func testBackwardAfterAnInferenceForward() throws {

@@ -175,7 +175,8 @@ extension ConvPoolFast {
     /// No input gradient: the fused path is only taken where the layer's input gradient is unused.
     public static func backward(input x: [Float], outputGradient dPooled: [Float], argmax: [Int32], output pooled: [Float],
                                 geometry g: ConvGeometry, filters f: Int, pool window: (Int, Int),
-                                kernelGradient dk: inout [Float], biasGradient db: inout [Float]) {
+                                kernelGradient dk: inout [Float], biasGradient db: inout [Float],
+                                width: TileWidth = .preferred) {
         let (pkh, pkw) = window
         precondition(pkh > 0 && pkw > 0, "a pooling window needs a positive size, got \(pkh)×\(pkw)")
         let ph = g.outHeight / pkh, pw = g.outWidth / pkw
@@ -190,6 +191,7 @@ extension ConvPoolFast {
         let covered = pw * pkw
         let patchOffsets = ConvFast.patchOffsets(g, paddedWidth: padded.width)
         let rowsOut = g.batch * ph
+        let wide = width == .wide && ConvPoolWide.appliesToKernelGradient(g, filters: f, pool: window)
         let minimumChunk = max(1, 8192 / max(1, covered * pkh * patch))
         let size = patch * fp
         // One partial dK (and db) per core, added up at the end, as in ConvFast.backward.
@@ -212,6 +214,18 @@ extension ConvPoolFast {
                 dz.initialize(repeating: 0, count: pkh * covered * fp)  // columns F..<fp stay zero
                 for row in mine {
                     let (n, r) = row.quotientAndRemainder(dividingBy: ph)
+                    if wide {
+                        ConvPoolWide.unpool(dy: dyp + row * pw * f, argmax: ap + row * pw * f, mask: mp + row * pw * f, into: dz,
+                                            covered: covered, pooledWidth: pw,
+                                            firstIndex: (n * g.outHeight + r * pkh) * g.outWidth * f, convRowLength: g.outWidth * f)
+                        for i in 0..<pkh {
+                            ConvPoolWide.addKernelGradientRow(x: xp + padded.offset(n, (r * pkh + i) * g.strideHeight, 0), geometry: g,
+                                                              rowStride: padded.width * g.channels, pixels: covered,
+                                                              dz: dz + i * covered * fp, into: sum,
+                                                              biasSum: wantBias ? pbb.baseAddress! + part * fp : nil)
+                        }
+                        continue
+                    }
                     unpool(dy: dyp + row * pw * f, argmax: ap + row * pw * f, mask: mp + row * pw * f,
                            into: dz, covered: covered, window: window, filters: f, paddedFilters: fp, pooledWidth: pw,
                            firstIndex: (n * g.outHeight + r * pkh) * g.outWidth * f, convRowLength: g.outWidth * f)

@@ -155,9 +155,9 @@ enum ConvPoolWide {
         Gemm.store16(best, y)
         guard let argmax else { return }
         var kept = SIMD16<Int32>(repeating: 0)
-        kept.replace(with: 32, where: takeB)
-        kept.replace(with: Int32(convRowLength), where: takeC)
-        kept.replace(with: Int32(convRowLength + 32), where: takeD)
+        kept.replace(with: SIMD16(repeating: 32), where: takeB)
+        kept.replace(with: SIMD16(repeating: Int32(convRowLength)), where: takeC)
+        kept.replace(with: SIMD16(repeating: Int32(convRowLength + 32)), where: takeD)
         let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         UnsafeMutableRawPointer(argmax).storeBytes(of: kept &+ lanes &+ Int32(index), as: SIMD16<Int32>.self)
     }
@@ -165,4 +165,95 @@ enum ConvPoolWide {
     /// max(z, 0) as `ActivationFast.reluForward`: z < 0 → 0; −0 and NaN kept.
     @inline(__always)
     static func relu(_ v: SIMD16<Float>) -> SIMD16<Float> { v.replacing(with: 0, where: v .< 0) }
+}
+
+extension ConvPoolWide {
+    /// Patch values per kernel row (KW · C), known at compile time: 9 (3×3 over RGB) or 3 (3×3 over grey).
+    protocol SegmentLength { static var value: Int { get } }
+    enum Segment9: SegmentLength { static var value: Int { 9 } }
+    enum Segment3: SegmentLength { static var value: Int { 3 } }
+
+    /// Whether `addKernelGradientRow` covers these shapes (the backward's wide path).
+    static func appliesToKernelGradient(_ g: ConvGeometry, filters f: Int, pool window: (Int, Int)) -> Bool {
+        applies(g, filters: f, pool: window) && [3, 9].contains(g.kernelWidth * g.channels)
+    }
+
+    /// dK (patch × 32) += Σ over one conv row's `pixels` of patch(p)ᵀ · dz(p), the wide twin of
+    /// `ConvFast.addKernelGradientRow` for 32 filters: per kernel row, its KW·C patch values × 32
+    /// filters in 2·KW·C registers (18 for RGB), summed over the row's pixels from zero and then
+    /// added to `sum`, in the order of the 8-wide path, so the same bits.
+    /// `x` is the row's first patch's first value, `dz` the row's (pixels × 32) conv gradient.
+    /// With `biasSum`, also adds the row's Σ dz to it (in the pass of the first kernel row, which
+    /// loads dz anyway), in the order of `ConvFast.sumRows`.
+    static func addKernelGradientRow(x: UnsafePointer<Float>, geometry g: ConvGeometry, rowStride: Int, pixels: Int,
+                                     dz: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>,
+                                     biasSum: UnsafeMutablePointer<Float>?) {
+        let rows = g.kernelHeight
+        switch (g.strideWidth * g.channels, g.kernelWidth * g.channels) {
+        case (3, 9): kernelGradientRow(Step3.self, Segment9.self, x: x, kernelRows: rows, rowStride: rowStride, pixels: pixels, dz: dz, sum: sum, biasSum: biasSum)
+        case (3, 3): kernelGradientRow(Step3.self, Segment3.self, x: x, kernelRows: rows, rowStride: rowStride, pixels: pixels, dz: dz, sum: sum, biasSum: biasSum)
+        case (1, 9): kernelGradientRow(Step1.self, Segment9.self, x: x, kernelRows: rows, rowStride: rowStride, pixels: pixels, dz: dz, sum: sum, biasSum: biasSum)
+        default: kernelGradientRow(Step1.self, Segment3.self, x: x, kernelRows: rows, rowStride: rowStride, pixels: pixels, dz: dz, sum: sum, biasSum: biasSum)
+        }
+    }
+
+    @inline(never)
+    static func kernelGradientRow<Step: PixelStep, Segment: SegmentLength>(_: Step.Type, _: Segment.Type, x: UnsafePointer<Float>,
+                                                                          kernelRows: Int, rowStride: Int, pixels: Int,
+                                                                          dz: UnsafePointer<Float>, sum: UnsafeMutablePointer<Float>,
+                                                                          biasSum: UnsafeMutablePointer<Float>?) {
+        let step = Step.value, length = Segment.value
+        for kh in 0..<kernelRows {
+            let zero = Sums(lo: SIMD16(), hi: SIMD16())
+            var s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero, s6 = zero, s7 = zero, s8 = zero
+            let withBias = kh == 0 ? biasSum : nil
+            var bias = withBias.map { Sums(lo: Gemm.load16($0), hi: Gemm.load16($0 + 16)) } ?? zero
+            var px = x + kh &* rowStride
+            var pd = dz
+            for _ in 0..<pixels {
+                let d0 = Gemm.load16(pd), d1 = Gemm.load16(pd + 16)
+                if withBias != nil { bias.lo += d0; bias.hi += d1 }
+                s0.add(px[0], d0, d1); s1.add(px[1], d0, d1); s2.add(px[2], d0, d1)
+                if length > 3 {
+                    s3.add(px[3], d0, d1); s4.add(px[4], d0, d1); s5.add(px[5], d0, d1)
+                    s6.add(px[6], d0, d1); s7.add(px[7], d0, d1); s8.add(px[8], d0, d1)
+                }
+                px += step; pd += 32
+            }
+            let row = sum + kh * length * 32
+            func add(_ s: Sums, _ t: Int) {
+                Gemm.store16(s.lo + Gemm.load16(row + t * 32), row + t * 32)
+                Gemm.store16(s.hi + Gemm.load16(row + t * 32 + 16), row + t * 32 + 16)
+            }
+            add(s0, 0); add(s1, 1); add(s2, 2)
+            if length > 3 { add(s3, 3); add(s4, 4); add(s5, 5); add(s6, 6); add(s7, 7); add(s8, 8) }
+            if let withBias { Gemm.store16(bias.lo, withBias); Gemm.store16(bias.hi, withBias + 16) }
+        }
+    }
+
+    /// `ConvPoolFast.unpool` for 2×2 windows and 32 filters, 16 lanes at a time: dz of one pooled
+    /// row's two conv rows (2, covered, 32), dy + 0 on each window's kept maximum where
+    /// !(mask ≤ 0), 0 elsewhere (the same values).
+    static func unpool(dy: UnsafePointer<Float>, argmax a: UnsafePointer<Int32>, mask m: UnsafePointer<Float>,
+                       into dz: UnsafeMutablePointer<Float>, covered: Int, pooledWidth pw: Int, firstIndex: Int, convRowLength: Int) {
+        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let below = covered * 32
+        for q in 0..<pw {
+            for half in stride(from: 0, to: 32, by: 16) {
+                let at = q * 32 + half
+                var d = Gemm.load16(dy + at)
+                d.replace(with: 0, where: Gemm.load16(m + at) .<= 0)
+                d = d + 0
+                // Int32 lanes against a vector: `.==` with a scalar compiled to a loop over the lanes.
+                let kept = UnsafeRawPointer(a + at).loadUnaligned(as: SIMD16<Int32>.self)
+                let first = lanes &+ Int32(firstIndex + 2 * at - half)
+                let cell = dz + 2 * at - half
+                let zero = SIMD16<Float>()
+                Gemm.store16(zero.replacing(with: d, where: kept .== first), cell)
+                Gemm.store16(zero.replacing(with: d, where: kept .== first &+ 32), cell + 32)
+                Gemm.store16(zero.replacing(with: d, where: kept .== first &+ Int32(convRowLength)), cell + below)
+                Gemm.store16(zero.replacing(with: d, where: kept .== first &+ Int32(convRowLength + 32)), cell + below + 32)
+            }
+        }
+    }
 }
