@@ -1,5 +1,6 @@
 import ArgumentParser
 import CNNCore
+import FastPlan
 import Foundation
 import ImageFiles
 import Workflows
@@ -13,7 +14,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         With --all: training, inference, one-image latency and decoding in one run, printed as \
         one JSON object (--json) with the keys train_images_per_second, infer_images_per_second, \
-        one_image_ms, decode_images_per_second and peak_memory_mb.
+        one_image_ms, decode_images_per_second and peak_memory_mb, and the machine they came \
+        from: cpu (its model name), cores and vector_floats (the kernels' register width: 16 with \
+        AVX-512, 8 otherwise).
         """,
         subcommands: [BenchTrainCommand.self, BenchInferCommand.self, BenchDecodeCommand.self]
     )
@@ -42,7 +45,8 @@ struct BenchCommand: ParsableCommand {
             if json {
                 try printJSON(["train_images_per_second": train.median, "infer_images_per_second": infer.median,
                                "one_image_ms": one, "decode_images_per_second": decode.imagesPerSecond,
-                               "peak_memory_mb": memory])
+                               "peak_memory_mb": memory, "cpu": Machine.cpuName, "cores": Machine.cores,
+                               "vector_floats": TileWidth.preferred.floats])
             } else {
                 print(String(format: """
                     training:  %8.0f images/s (batch 32)
@@ -50,7 +54,9 @@ struct BenchCommand: ParsableCommand {
                     one image: %8.3f ms
                     decoding:  %8.0f images/s (%d images)
                     peak memory: %6.0f MB
-                    """, train.median, infer.median, one, decode.imagesPerSecond, decode.images, memory))
+                    machine: %@, %d cores, kernels %@
+                    """, train.median, infer.median, one, decode.imagesPerSecond, decode.images, memory,
+                    Machine.cpuName, Machine.cores, TileWidth.preferred.machineDescription))
             }
         }
     }
@@ -62,4 +68,23 @@ struct BenchCommand: ParsableCommand {
 struct BenchOutputOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of text (with 'bench': use --all).")
     var json = false
+}
+
+/// The machine a benchmark ran on, to print beside its figures (they mean nothing without it).
+enum Machine {
+    /// The CPU's model name from /proc/cpuinfo (Linux), or the architecture where there is none.
+    static var cpuName: String {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        for line in info.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") { return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
+        }
+        #if arch(arm64)
+        return "arm64"
+        #else
+        return "x86-64"
+        #endif
+    }
+
+    /// Cores the kernels share their work between.
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 }
