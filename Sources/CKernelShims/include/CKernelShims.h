@@ -13,6 +13,14 @@ static inline cnnviz_float8 cnnviz_sqrt8(cnnviz_float8 x) {
     return __builtin_elementwise_sqrt(x);
 }
 
+/// Sixteen floats: imported into Swift as SIMD16<Float>.
+typedef float cnnviz_float16 __attribute__((ext_vector_type(16)));
+
+/// `cnnviz_sqrt8` for sixteen lanes (one vsqrtps on a 512-bit register with AVX-512).
+static inline cnnviz_float16 cnnviz_sqrt16(cnnviz_float16 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
 /// Asks the CPU to start loading the cache line at `address` (for writing, kept in all cache
 /// levels) without waiting for it.
 static inline void cnnviz_prefetch_for_write(const void *address) {

@@ -25,7 +25,8 @@ extension DenseFast {
     /// input (N, I), kernel (I, O) read and written through `w`, output gradient (N, O).
     public static func backwardUpdatingKernel(input x: [Float], kernel w: UnsafeMutablePointer<Float>, outputGradient dy: [Float],
                                               batch: Int, inputs: Int, outputs: Int, biasGradient db: inout [Float],
-                                              inputGradient: Bool, update: SliceUpdate) -> [Float] {
+                                              inputGradient: Bool, width: TileWidth = .preferred,
+                                              update: SliceUpdate) -> [Float] {
         if !db.isEmpty {
             for n in 0..<batch { for o in 0..<outputs { db[o] += dy[n * outputs + o] } }
         }
@@ -35,11 +36,14 @@ extension DenseFast {
             zeros.withUnsafeBufferPointer { update(0..<(inputs * outputs), w, $0.baseAddress!) }
             return inputGradient ? [Float](repeating: 0, count: batch * inputs) : []
         }
-        let outPadded = Gemm.paddedColumns(outputs)
-        let dyPadded = Gemm.padColumns(dy, rows: batch, columns: outputs)
-        // dYᵀ (O × N, N padded to whole panels): B of the input-gradient tiles.
-        let batchPadded = Gemm.paddedColumns(batch)
-        let dyT = Gemm.transposedPadded(dy, rows: batch, columns: outputs)
+        // B of the tiles: dY and dYᵀ (O × N) with zero columns up to whole tiles (16 columns
+        // narrow, 32 wide).
+        let wide = width == .wide
+        let outPadded = wide ? (outputs + wideColumns - 1) / wideColumns * wideColumns : Gemm.paddedColumns(outputs)
+        let batchPadded = wide ? (batch + wideColumns - 1) / wideColumns * wideColumns : Gemm.paddedColumns(batch)
+        let dyPadded = padColumns(dy, rows: batch, columns: outputs, toMultipleOf: wide ? wideColumns : Gemm.tileColumns)
+        let dyT = padColumns(Gemm.transposedPadded(dy, rows: batch, columns: outputs), rows: outputs,
+                             columns: Gemm.paddedColumns(batch), toMultipleOf: wide ? wideColumns : Gemm.tileColumns)
         var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
         let zeros = [Float](repeating: 0, count: 32)
         let blocks = (inputs + updateBlockRows - 1) / updateBlockRows
@@ -52,7 +56,7 @@ extension DenseFast {
             let (xp, dyp, tp, zeros32) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!, zb.baseAddress!)
             Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
                 let rowsPerBlock = updateBlockRows
-                let gradient = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * outputs)
+                let gradient = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * outPadded)
                 // X[:, block]ᵀ and dx[:, block]ᵀ, one block row per row: read and written with
                 // stride 1 by the tiles, instead of one value per image row of X (30752 apart).
                 let xT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batch)
@@ -73,6 +77,11 @@ extension DenseFast {
                             }
                         }
                     }
+                    if wide {
+                        wideBlockGradients(x: xp + firstRow, w: w + firstRow * outputs, dy: dyp, dyT: tp, blockRows: blockRows,
+                                           batch: batch, inputs: inputs, outputs: outputs, outPadded: outPadded,
+                                           batchPadded: batchPadded, inputGradient: inputGradient, gradient: gradient, dxT: dxT)
+                    } else {
                     for n in 0..<batch {
                         for r in 0..<blockRows { xT[r * batch + n] = xp[n * inputs + firstRow + r] }
                     }
@@ -124,6 +133,7 @@ extension DenseFast {
                                       cols: min(Gemm.tileColumns, outputs - first), accumulate: false)
                         }
                     }
+                    }
                     if inputGradient {
                         for n in 0..<batch {
                             for r in 0..<blockRows { dxb[n * inputs + firstRow + r] = dxT[r * batchPadded + n] }
@@ -134,5 +144,42 @@ extension DenseFast {
             }
         }}}}}
         return dx
+    }
+
+    /// One block's dx and dW at AVX-512's width (`wideTile`, 8 rows × 32 columns):
+    ///   dxᵀ[r, n] = Σ_o W[r, o] · dYᵀ[o, n]   A = the block's rows of W, B = dYᵀ (ld batchPadded)
+    ///   dW[r, o]  = Σ_n X[n, r] · dY[n, o]    A = the block's columns of X read in place
+    ///                                          (kStep I: no transposed copy), B = dY (ld outPadded)
+    /// `x` and `w` point at the block's first column of X and first row of W. dW is left in
+    /// `gradient` with rows `outputs` apart (compacted when O is not a multiple of 32), dxᵀ in
+    /// `dxT` with rows `batchPadded` apart. Each value is the same sequence of products from zero
+    /// as the narrow tiles compute, so the bits are the same.
+    static func wideBlockGradients(x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                   dyT: UnsafePointer<Float>, blockRows: Int, batch: Int, inputs: Int, outputs: Int,
+                                   outPadded: Int, batchPadded: Int, inputGradient: Bool,
+                                   gradient: UnsafeMutablePointer<Float>, dxT: UnsafeMutablePointer<Float>) {
+        if inputGradient {
+            for r0 in stride(from: 0, to: blockRows, by: wideRows) {
+                let rows = min(wideRows, blockRows - r0)
+                for first in stride(from: 0, to: batchPadded, by: wideColumns) {
+                    wideTile(rows: rows, a: w + r0 * outputs, lda: outputs, kStep: 1, depth: outputs,
+                             b: dyT + first, ldb: batchPadded, c: dxT + r0 * batchPadded + first, ldc: batchPadded,
+                             bias: nil, accumulate: false)
+                }
+            }
+        }
+        for r0 in stride(from: 0, to: blockRows, by: wideRows) {
+            let rows = min(wideRows, blockRows - r0)
+            for first in stride(from: 0, to: outPadded, by: wideColumns) {
+                wideTile(rows: rows, a: x + r0, lda: 1, kStep: inputs, depth: batch,
+                         b: dy + first, ldb: outPadded, c: gradient + r0 * outPadded + first, ldc: outPadded,
+                         bias: nil, accumulate: false)
+            }
+        }
+        guard outPadded != outputs else { return }
+        // Rows `outPadded` apart → `outputs` apart, in place: each row moves to a lower address.
+        for r in 1..<max(blockRows, 1) {
+            for j in 0..<outputs { gradient[r * outputs + j] = gradient[r * outPadded + j] }
+        }
     }
 }
