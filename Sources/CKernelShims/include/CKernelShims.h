@@ -32,6 +32,12 @@ static inline void cnnviz_prefetch_for_read(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// Start loading the cache line at `address` into L2 only (prefetcht1): for data needed a few
+/// thousand cycles later, which would only push the data in use out of the small L1.
+static inline void cnnviz_prefetch_to_l2(const void *address) {
+    __builtin_prefetch(address, 0, 2);
+}
+
 /// 1 when the CPU running this has AVX-512F (512-bit vector registers), else 0: the fast kernels'
 /// start-up check for their tile width (`TileWidth.preferred`). Always 0 off x86-64.
 static inline int cnnviz_cpu_has_avx512f(void) {

@@ -33,10 +33,13 @@ extension DenseFast {
                     var k0 = 0
                     while k0 < inputs {
                         let kLength = min(kBlock, inputs - k0)
+                        // 32 floats at a time (the copy call it replaces cost more than the copy).
                         for row in 0..<kLength {
+                            let src = wp + (k0 + row) * outputs
                             for (slot, pair) in mine.enumerated() {
-                                (packed + slot * pairSize + row * pairColumns)
-                                    .update(from: wp + (k0 + row) * outputs + pair * pairColumns, count: pairColumns)
+                                let from = src + pair * pairColumns, to = packed + slot * pairSize + row * pairColumns
+                                Gemm.store16(Gemm.load16(from), to)
+                                Gemm.store16(Gemm.load16(from + 16), to + 16)
                             }
                         }
                         for (slot, pair) in mine.enumerated() {
@@ -44,11 +47,20 @@ extension DenseFast {
                             let b = UnsafePointer(packed + slot * pairSize)
                             var m0 = 0
                             if width == .wide {
+                                // Each group of rows asks L2 for its share of this pair's next block
+                                // of W (2 lines a row), which the copy above reads next.
+                                let next = k0 + kLength, nextLength = min(kBlock, inputs - next)
+                                let groups = (batch + wideRows - 1) / wideRows
+                                let share = (nextLength + groups - 1) / groups
                                 while m0 < batch {
                                     let rows = min(wideRows, batch - m0)
+                                    let firstAhead = m0 / wideRows * share
+                                    let ahead = Ahead(start: UnsafeRawPointer(wp + (next + firstAhead) * outputs + first),
+                                                      lines: 2 * max(0, min(share, nextLength - firstAhead)), run: 2,
+                                                      stride: outputs * MemoryLayout<Float>.stride)
                                     wideTile(rows: rows, a: xp + m0 * inputs + k0, lda: inputs, kStep: 1, depth: kLength,
                                              b: b, ldb: pairColumns, c: yp + m0 * outputs + first, ldc: outputs,
-                                             bias: k0 == 0 ? bp + first : nil, accumulate: k0 > 0)
+                                             bias: k0 == 0 ? bp + first : nil, accumulate: k0 > 0, ahead: ahead)
                                     m0 += rows
                                 }
                                 continue

@@ -68,7 +68,7 @@ extension DenseFast {
                     let blockRows = min(rowsPerBlock, inputs - firstRow)
                     // The next block's columns of X and dx are one 512 B run per image, 123 KB
                     // apart, which the hardware prefetcher does not follow: ask one block ahead.
-                    if block + 1 < mine.upperBound {
+                    if !wide && block + 1 < mine.upperBound {
                         let next = firstRow + rowsPerBlock
                         for n in 0..<batch {
                             for r in stride(from: 0, to: min(rowsPerBlock, inputs - next), by: 16) {
@@ -78,7 +78,9 @@ extension DenseFast {
                         }
                     }
                     if wide {
+                        let nextRows = block + 1 < mine.upperBound ? min(rowsPerBlock, inputs - firstRow - rowsPerBlock) : 0
                         wideBlockGradients(x: xp + firstRow, w: w + firstRow * outputs, dy: dyp, dyT: tp, blockRows: blockRows,
+                                           nextRows: nextRows, dx: inputGradient ? UnsafeRawPointer(dxb.baseAddress! + firstRow) : nil,
                                            batch: batch, inputs: inputs, outputs: outputs, outPadded: outPadded,
                                            batchPadded: batchPadded, inputGradient: inputGradient, gradient: gradient, dxT: dxT)
                     } else {
@@ -154,26 +156,50 @@ extension DenseFast {
     /// `gradient` with rows `outputs` apart (compacted when O is not a multiple of 32), dxᵀ in
     /// `dxT` with rows `batchPadded` apart. Each value is the same sequence of products from zero
     /// as the narrow tiles compute, so the bits are the same.
+    ///
+    /// While they compute, the tiles ask L2 for the next block's memory (`nextRows` rows, 0 when
+    /// this core has no next block): the dx tiles for its rows of W (contiguous), the dW tiles
+    /// for its columns of X (first tile of each row group) and of dx (second tile), one run per
+    /// image. (One block ahead, all at once, the requests for X and dx stalled the core.)
     static func wideBlockGradients(x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                                   dyT: UnsafePointer<Float>, blockRows: Int, batch: Int, inputs: Int, outputs: Int,
+                                   dyT: UnsafePointer<Float>, blockRows: Int, nextRows: Int, dx: UnsafeRawPointer?,
+                                   batch: Int, inputs: Int, outputs: Int,
                                    outPadded: Int, batchPadded: Int, inputGradient: Bool,
                                    gradient: UnsafeMutablePointer<Float>, dxT: UnsafeMutablePointer<Float>) {
+        let groups = (blockRows + wideRows - 1) / wideRows
+        let lineFloats = 16, row = MemoryLayout<Float>.stride * inputs
         if inputGradient {
+            let nextW = UnsafeRawPointer(w + blockRows * outputs)
+            let wLines = (nextRows * outputs + lineFloats - 1) / lineFloats, wShare = (wLines + groups - 1) / groups
             for r0 in stride(from: 0, to: blockRows, by: wideRows) {
                 let rows = min(wideRows, blockRows - r0)
+                let firstLine = r0 / wideRows * wShare
+                var ahead = Ahead(start: nextW + firstLine * 64, lines: max(0, min(wShare, wLines - firstLine)), run: 1 << 30)
                 for first in stride(from: 0, to: batchPadded, by: wideColumns) {
                     wideTile(rows: rows, a: w + r0 * outputs, lda: outputs, kStep: 1, depth: outputs,
                              b: dyT + first, ldb: batchPadded, c: dxT + r0 * batchPadded + first, ldc: batchPadded,
-                             bias: nil, accumulate: false)
+                             bias: nil, accumulate: false, ahead: ahead)
+                    ahead.lines = 0
                 }
             }
         }
+        let runLines = (nextRows + lineFloats - 1) / lineFloats, images = (batch + groups - 1) / groups
         for r0 in stride(from: 0, to: blockRows, by: wideRows) {
             let rows = min(wideRows, blockRows - r0)
+            let firstImage = r0 / wideRows * images, count = max(0, min(images, batch - firstImage))
             for first in stride(from: 0, to: outPadded, by: wideColumns) {
+                var ahead = Ahead()
+                if runLines > 0 && count > 0 {
+                    let xNext = UnsafeRawPointer(x + blockRows) + firstImage * row
+                    if first == 0 { ahead = Ahead(start: xNext, lines: count * runLines, run: runLines, stride: row) }
+                    if first == wideColumns, let dx {
+                        ahead = Ahead(start: dx + MemoryLayout<Float>.stride * blockRows + firstImage * row,
+                                      lines: count * runLines, run: runLines, stride: row)
+                    }
+                }
                 wideTile(rows: rows, a: x + r0, lda: 1, kStep: inputs, depth: batch,
                          b: dy + first, ldb: outPadded, c: gradient + r0 * outPadded + first, ldc: outPadded,
-                         bias: nil, accumulate: false)
+                         bias: nil, accumulate: false, ahead: ahead)
             }
         }
         guard outPadded != outputs else { return }

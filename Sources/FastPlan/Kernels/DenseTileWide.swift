@@ -1,4 +1,5 @@
 import CNNCore
+import CKernelShims
 /// The Dense layer's register tile at AVX-512's width (`TileWidth.wide`): up to 8 rows × 32
 /// columns of C in sixteen SIMD16 accumulators, two per row.
 ///
@@ -38,8 +39,8 @@ extension DenseFast {
     @inline(__always)
     static func wideTile(rows: Int, a: UnsafePointer<Float>, lda: Int, kStep: Int, depth: Int,
                          b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                         bias: UnsafePointer<Float>?, accumulate: Bool) {
-        let s = WideShape(lda: lda, kStep: kStep, depth: depth, ldb: ldb, ldc: ldc, accumulate: accumulate)
+                         bias: UnsafePointer<Float>?, accumulate: Bool, ahead: Ahead = Ahead()) {
+        let s = WideShape(lda: lda, kStep: kStep, depth: depth, ldb: ldb, ldc: ldc, accumulate: accumulate, ahead: ahead)
         switch rows {
         case 8: wideBlock(WideRows8.self, a, b, c, bias, s)
         case 7: wideBlock(WideRows7.self, a, b, c, bias, s)
@@ -56,6 +57,17 @@ extension DenseFast {
     struct WideShape {
         var lda, kStep, depth, ldb, ldc: Int
         var accumulate: Bool
+        var ahead = Ahead()
+    }
+
+    /// Cache lines a tile asks L2 to load while it computes, one per step of its k loop (the
+    /// memory a later tile needs: the next block of W, the next columns of X). Spread like this
+    /// the requests overlap the arithmetic; issued all at once they fill the core's few
+    /// outstanding-miss slots and the core waits on the prefetch instructions themselves.
+    /// The lines are `lines` lines in runs of `run` consecutive lines, runs `stride` bytes apart.
+    struct Ahead {
+        var start: UnsafeRawPointer? = nil
+        var lines = 0, run = 1, stride = 0
     }
 
     /// The tile body for R = `Count.value` rows.
@@ -72,7 +84,20 @@ extension DenseFast {
         let p6 = a + (R > 6 ? 6 &* s.lda : 0), p7 = a + (R > 7 ? 7 &* s.lda : 0)
         var pb = b
         var k = 0
+        var (pf, runStart, left, inRun) = (s.ahead.start, s.ahead.start, s.ahead.lines, 0)
         for _ in 0..<s.depth {
+            if left > 0, let line = pf {
+                cnnviz_prefetch_to_l2(line)
+                left &-= 1
+                inRun &+= 1
+                if inRun == s.ahead.run {
+                    inRun = 0
+                    runStart = runStart.map { $0 + s.ahead.stride }
+                    pf = runStart
+                } else {
+                    pf = line + 64
+                }
+            }
             let b0 = Gemm.load16(pb), b1 = Gemm.load16(pb + 16)
             var x = SIMD16<Float>(repeating: p0[k])
             c0 = c0.plusProduct(x, b0); d0 = d0.plusProduct(x, b1)
