@@ -13,6 +13,14 @@ static inline cnnviz_float8 cnnviz_sqrt8(cnnviz_float8 x) {
     return __builtin_elementwise_sqrt(x);
 }
 
+/// Sixteen floats: imported into Swift as SIMD16<Float>.
+typedef float cnnviz_float16 __attribute__((ext_vector_type(16)));
+
+/// `cnnviz_sqrt8` for sixteen lanes (one vsqrtps on a 512-bit register with AVX-512).
+static inline cnnviz_float16 cnnviz_sqrt16(cnnviz_float16 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
 /// Asks the CPU to start loading the cache line at `address` (for writing, kept in all cache
 /// levels) without waiting for it.
 static inline void cnnviz_prefetch_for_write(const void *address) {
@@ -22,6 +30,12 @@ static inline void cnnviz_prefetch_for_write(const void *address) {
 /// The same for data that will only be read.
 static inline void cnnviz_prefetch_for_read(const void *address) {
     __builtin_prefetch(address, 0, 3);
+}
+
+/// Start loading the cache line at `address` into L2 only (prefetcht1): for data needed a few
+/// thousand cycles later, which would only push the data in use out of the small L1.
+static inline void cnnviz_prefetch_to_l2(const void *address) {
+    __builtin_prefetch(address, 0, 2);
 }
 
 /// 1 when the CPU running this has AVX-512F (512-bit vector registers), else 0: the fast kernels'

@@ -16,8 +16,10 @@ public enum DenseFast {
     /// contiguous buffer first. Why copy: W's rows are 512 B apart for O = 128, so a panel's rows
     /// fall into 8 of the 64 sets of the L1 cache and evict each other (measured: half the time
     /// waiting on those loads); packed, the block stays in L1 while every batch row uses it.
+    /// `width` picks the register tiles of the one-or-two-image and 32-column-pair paths
+    /// (`TileWidth.preferred`; the tests run both).
     public static func forward(input x: [Float], kernel w: [Float], bias b: [Float]?,
-                               batch: Int, inputs: Int, outputs: Int) -> [Float] {
+                               batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred) -> [Float] {
         let panels = Gemm.paddedColumns(outputs) / Gemm.tileColumns
         var biasPadded = [Float](repeating: 0, count: panels * Gemm.tileColumns)
         if let b { for o in 0..<outputs { biasPadded[o] = b[o] } }
@@ -25,10 +27,10 @@ public enum DenseFast {
             return (0..<(batch * outputs)).map { biasPadded[$0 % outputs] }
         }
         if batch <= 2 && outputs % narrowColumns == 0 && inputs >= 4096 {
-            return forwardFewRows(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs)
+            return forwardFewRows(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs, width: width)
         }
         if batch >= 3 && outputs % pairColumns == 0 {
-            return forwardPairs(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs)
+            return forwardPairs(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs, width: width)
         }
         let rowOffsets = (0..<batch).map { $0 * inputs }
         return .uninitialized(batch * outputs) { y in
@@ -79,55 +81,6 @@ public enum DenseFast {
                     }
                 }
             }}}}
-        }
-    }
-
-    /// Columns of W one pass of `forwardFewRows` covers: eight SIMD8 accumulators.
-    static let narrowColumns = 64
-
-    /// The same product for one or two images (`cnnviz predict`): a matrix-vector product,
-    /// limited by reading W (15.7 MB) once. W is read row after row, 64 columns at a time into
-    /// eight independent accumulators (a 1-row `Gemm.tile` has only two, and waits on the FMA
-    /// latency); the rows of W are split between the cores and the partial sums added at the end.
-    /// Rows whose input is exactly 0 are skipped: 0·w adds nothing for any finite w (the sum keeps
-    /// its bits), and after ReLU and max pooling about a third of the coursework's inputs are 0,
-    /// so a third of W is never read.
-    static func forwardFewRows(input x: [Float], kernel w: [Float], bias: [Float],
-                               batch: Int, inputs: Int, outputs: Int) -> [Float] {
-        let parts = Parallel.ranges(inputs, minimumChunk: 4096).count
-        var partial = [Float](repeating: 0, count: parts * batch * outputs)
-        x.withUnsafeBufferPointer { xb in
-        w.withUnsafeBufferPointer { wb in
-        partial.withUnsafeMutableBufferPointer { pb in
-            let xp = xb.baseAddress!, wp = wb.baseAddress!
-            Parallel.forEachRange(inputs, minimumChunk: 4096) { part, rows in
-                var used = [Int]()
-                used.reserveCapacity(rows.count)
-                for n in 0..<batch {
-                    used.removeAll(keepingCapacity: true)
-                    for k in rows where xp[n * inputs + k] != 0 { used.append(k) }
-                    for c0 in stride(from: 0, to: outputs, by: narrowColumns) {
-                        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
-                        for k in used {
-                            let v = SIMD8<Float>(repeating: xp[n * inputs + k])
-                            let row = wp + k * outputs + c0
-                            a0 = a0.plusProduct(v, Gemm.load(row)); a1 = a1.plusProduct(v, Gemm.load(row + 8))
-                            a2 = a2.plusProduct(v, Gemm.load(row + 16)); a3 = a3.plusProduct(v, Gemm.load(row + 24))
-                            a4 = a4.plusProduct(v, Gemm.load(row + 32)); a5 = a5.plusProduct(v, Gemm.load(row + 40))
-                            a6 = a6.plusProduct(v, Gemm.load(row + 48)); a7 = a7.plusProduct(v, Gemm.load(row + 56))
-                        }
-                        let out = UnsafeMutableRawPointer(pb.baseAddress! + (part * batch + n) * outputs + c0)
-                        for (i, a) in [a0, a1, a2, a3, a4, a5, a6, a7].enumerated() {
-                            out.storeBytes(of: a, toByteOffset: i * 32, as: SIMD8<Float>.self)
-                        }
-                    }
-                }
-            }
-        }}}
-        return (0..<(batch * outputs)).map { i in
-            var sum = bias[i % outputs]
-            for part in 0..<parts { sum += partial[part * batch * outputs + i] }
-            return sum
         }
     }
 

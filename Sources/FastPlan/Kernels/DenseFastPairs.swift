@@ -1,7 +1,9 @@
 import CNNCore
 /// `DenseFast.forward` for outputs in whole 32-column pairs of panels and batches of 3 or more
-/// (the coursework's 30752 → 128 layer on batches of 32): `Gemm.tile3x32` instead of 4 × 16
-/// tiles, so each value of X is broadcast once per 32 columns instead of once per 16.
+/// (the coursework's 30752 → 128 layer on batches of 32): tiles 32 columns wide, so each value
+/// of X is broadcast once per 32 columns instead of once per 16. `TileWidth.wide`: 8 rows of X at
+/// a time in SIMD16 accumulators (`wideTile`); narrow: 3 rows (`Gemm.tile3x32`), the last 1–2
+/// through `Gemm.tile`.
 extension DenseFast {
     /// Columns per unit of work: two 16-column panels.
     static let pairColumns = 32
@@ -9,10 +11,10 @@ extension DenseFast {
     /// y[n, o] = bias[o] + Σ_i x[n, i] · W[i, o], as `forward` (the same sums, the same bits).
     /// The pairs are shared between the cores; each core walks I in blocks of `kBlock` rows,
     /// copies each block of its pairs into a contiguous buffer (W's rows are 512 B apart), and
-    /// runs 3 rows of X at a time over it. A block's 3 × 32 sums go to a small buffer and are
-    /// added to y, as `Gemm.tile` adds a block's sums when it accumulates.
+    /// runs the rows of X over it. A block's sums start from the bias (first block) or zero and
+    /// are then added to y, as `Gemm.tile` adds a block's sums when it accumulates.
     static func forwardPairs(input x: [Float], kernel w: [Float], bias: [Float],
-                             batch: Int, inputs: Int, outputs: Int) -> [Float] {
+                             batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred) -> [Float] {
         let pairs = outputs / pairColumns
         let zeros = [Float](repeating: 0, count: pairColumns)
         let work = pairs * batch * inputs
@@ -31,16 +33,38 @@ extension DenseFast {
                     var k0 = 0
                     while k0 < inputs {
                         let kLength = min(kBlock, inputs - k0)
+                        // 32 floats at a time (the copy call it replaces cost more than the copy).
                         for row in 0..<kLength {
+                            let src = wp + (k0 + row) * outputs
                             for (slot, pair) in mine.enumerated() {
-                                (packed + slot * pairSize + row * pairColumns)
-                                    .update(from: wp + (k0 + row) * outputs + pair * pairColumns, count: pairColumns)
+                                let from = src + pair * pairColumns, to = packed + slot * pairSize + row * pairColumns
+                                Gemm.store16(Gemm.load16(from), to)
+                                Gemm.store16(Gemm.load16(from + 16), to + 16)
                             }
                         }
                         for (slot, pair) in mine.enumerated() {
                             let first = pair * pairColumns
                             let b = UnsafePointer(packed + slot * pairSize)
                             var m0 = 0
+                            if width == .wide {
+                                // Each group of rows asks L2 for its share of this pair's next block
+                                // of W (2 lines a row), which the copy above reads next.
+                                let next = k0 + kLength, nextLength = min(kBlock, inputs - next)
+                                let groups = (batch + wideRows - 1) / wideRows
+                                let share = (nextLength + groups - 1) / groups
+                                while m0 < batch {
+                                    let rows = min(wideRows, batch - m0)
+                                    let firstAhead = m0 / wideRows * share
+                                    let ahead = Ahead(start: UnsafeRawPointer(wp + (next + firstAhead) * outputs + first),
+                                                      lines: 2 * max(0, min(share, nextLength - firstAhead)), run: 2,
+                                                      stride: outputs * MemoryLayout<Float>.stride)
+                                    wideTile(rows: rows, a: xp + m0 * inputs + k0, lda: inputs, kStep: 1, depth: kLength,
+                                             b: b, ldb: pairColumns, c: yp + m0 * outputs + first, ldc: outputs,
+                                             bias: k0 == 0 ? bp + first : nil, accumulate: k0 > 0, ahead: ahead)
+                                    m0 += rows
+                                }
+                                continue
+                            }
                             while m0 + 3 <= batch {
                                 let row = m0 * inputs + k0
                                 Gemm.tile3x32(a: xp, offsets: (row, row + inputs, row + 2 * inputs), segments: 1,

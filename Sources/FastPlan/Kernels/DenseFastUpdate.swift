@@ -25,7 +25,8 @@ extension DenseFast {
     /// input (N, I), kernel (I, O) read and written through `w`, output gradient (N, O).
     public static func backwardUpdatingKernel(input x: [Float], kernel w: UnsafeMutablePointer<Float>, outputGradient dy: [Float],
                                               batch: Int, inputs: Int, outputs: Int, biasGradient db: inout [Float],
-                                              inputGradient: Bool, update: SliceUpdate) -> [Float] {
+                                              inputGradient: Bool, width: TileWidth = .preferred,
+                                              update: SliceUpdate) -> [Float] {
         if !db.isEmpty {
             for n in 0..<batch { for o in 0..<outputs { db[o] += dy[n * outputs + o] } }
         }
@@ -35,11 +36,14 @@ extension DenseFast {
             zeros.withUnsafeBufferPointer { update(0..<(inputs * outputs), w, $0.baseAddress!) }
             return inputGradient ? [Float](repeating: 0, count: batch * inputs) : []
         }
-        let outPadded = Gemm.paddedColumns(outputs)
-        let dyPadded = Gemm.padColumns(dy, rows: batch, columns: outputs)
-        // dYᵀ (O × N, N padded to whole panels): B of the input-gradient tiles.
-        let batchPadded = Gemm.paddedColumns(batch)
-        let dyT = Gemm.transposedPadded(dy, rows: batch, columns: outputs)
+        // B of the tiles: dY and dYᵀ (O × N) with zero columns up to whole tiles (16 columns
+        // narrow, 32 wide).
+        let wide = width == .wide
+        let outPadded = wide ? (outputs + wideColumns - 1) / wideColumns * wideColumns : Gemm.paddedColumns(outputs)
+        let batchPadded = wide ? (batch + wideColumns - 1) / wideColumns * wideColumns : Gemm.paddedColumns(batch)
+        let dyPadded = padColumns(dy, rows: batch, columns: outputs, toMultipleOf: wide ? wideColumns : Gemm.tileColumns)
+        let dyT = padColumns(Gemm.transposedPadded(dy, rows: batch, columns: outputs), rows: outputs,
+                             columns: Gemm.paddedColumns(batch), toMultipleOf: wide ? wideColumns : Gemm.tileColumns)
         var dx: [Float] = inputGradient ? .uninitialized(batch * inputs) { _ in } : []
         let zeros = [Float](repeating: 0, count: 32)
         let blocks = (inputs + updateBlockRows - 1) / updateBlockRows
@@ -52,7 +56,7 @@ extension DenseFast {
             let (xp, dyp, tp, zeros32) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!, zb.baseAddress!)
             Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
                 let rowsPerBlock = updateBlockRows
-                let gradient = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * outputs)
+                let gradient = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * outPadded)
                 // X[:, block]ᵀ and dx[:, block]ᵀ, one block row per row: read and written with
                 // stride 1 by the tiles, instead of one value per image row of X (30752 apart).
                 let xT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batch)
@@ -64,7 +68,7 @@ extension DenseFast {
                     let blockRows = min(rowsPerBlock, inputs - firstRow)
                     // The next block's columns of X and dx are one 512 B run per image, 123 KB
                     // apart, which the hardware prefetcher does not follow: ask one block ahead.
-                    if block + 1 < mine.upperBound {
+                    if !wide && block + 1 < mine.upperBound {
                         let next = firstRow + rowsPerBlock
                         for n in 0..<batch {
                             for r in stride(from: 0, to: min(rowsPerBlock, inputs - next), by: 16) {
@@ -73,6 +77,13 @@ extension DenseFast {
                             }
                         }
                     }
+                    if wide {
+                        let nextRows = block + 1 < mine.upperBound ? min(rowsPerBlock, inputs - firstRow - rowsPerBlock) : 0
+                        wideBlockGradients(x: xp + firstRow, w: w + firstRow * outputs, dy: dyp, dyT: tp, blockRows: blockRows,
+                                           nextRows: nextRows, dx: inputGradient ? UnsafeRawPointer(dxb.baseAddress! + firstRow) : nil,
+                                           batch: batch, inputs: inputs, outputs: outputs, outPadded: outPadded,
+                                           batchPadded: batchPadded, inputGradient: inputGradient, gradient: gradient, dxT: dxT)
+                    } else {
                     for n in 0..<batch {
                         for r in 0..<blockRows { xT[r * batch + n] = xp[n * inputs + firstRow + r] }
                     }
@@ -124,9 +135,17 @@ extension DenseFast {
                                       cols: min(Gemm.tileColumns, outputs - first), accumulate: false)
                         }
                     }
-                    if inputGradient {
+                    }
+                    if inputGradient {  // dxᵀ's columns to dx's rows (pointers and wrapping
+                        // arithmetic: with checked indices this copy was 5% of a training step)
+                        let first = dxb.baseAddress! + firstRow
                         for n in 0..<batch {
-                            for r in 0..<blockRows { dxb[n * inputs + firstRow + r] = dxT[r * batchPadded + n] }
+                            let out = first + n &* inputs
+                            var from = UnsafePointer(dxT + n)
+                            for r in 0..<blockRows {
+                                out[r] = from.pointee
+                                from += batchPadded
+                            }
                         }
                     }
                     update((firstRow * outputs)..<((firstRow + blockRows) * outputs), w + firstRow * outputs, UnsafePointer(gradient))
@@ -134,5 +153,66 @@ extension DenseFast {
             }
         }}}}}
         return dx
+    }
+
+    /// One block's dx and dW at AVX-512's width (`wideTile`, 8 rows × 32 columns):
+    ///   dxᵀ[r, n] = Σ_o W[r, o] · dYᵀ[o, n]   A = the block's rows of W, B = dYᵀ (ld batchPadded)
+    ///   dW[r, o]  = Σ_n X[n, r] · dY[n, o]    A = the block's columns of X read in place
+    ///                                          (kStep I: no transposed copy), B = dY (ld outPadded)
+    /// `x` and `w` point at the block's first column of X and first row of W. dW is left in
+    /// `gradient` with rows `outputs` apart (compacted when O is not a multiple of 32), dxᵀ in
+    /// `dxT` with rows `batchPadded` apart. Each value is the same sequence of products from zero
+    /// as the narrow tiles compute, so the bits are the same.
+    ///
+    /// While they compute, the tiles ask L2 for the next block's memory (`nextRows` rows, 0 when
+    /// this core has no next block): the dx tiles for its rows of W (contiguous), the dW tiles
+    /// for its columns of X (first tile of each row group) and of dx (second tile), one run per
+    /// image. (One block ahead, all at once, the requests for X and dx stalled the core.)
+    static func wideBlockGradients(x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                   dyT: UnsafePointer<Float>, blockRows: Int, nextRows: Int, dx: UnsafeRawPointer?,
+                                   batch: Int, inputs: Int, outputs: Int,
+                                   outPadded: Int, batchPadded: Int, inputGradient: Bool,
+                                   gradient: UnsafeMutablePointer<Float>, dxT: UnsafeMutablePointer<Float>) {
+        let groups = (blockRows + wideRows - 1) / wideRows
+        let lineFloats = 16, row = MemoryLayout<Float>.stride * inputs
+        if inputGradient {
+            let nextW = UnsafeRawPointer(w + blockRows * outputs)
+            let wLines = (nextRows * outputs + lineFloats - 1) / lineFloats, wShare = (wLines + groups - 1) / groups
+            for r0 in stride(from: 0, to: blockRows, by: wideRows) {
+                let rows = min(wideRows, blockRows - r0)
+                let firstLine = r0 / wideRows * wShare
+                var ahead = Ahead(start: nextW + firstLine * 64, lines: max(0, min(wShare, wLines - firstLine)), run: 1 << 30)
+                for first in stride(from: 0, to: batchPadded, by: wideColumns) {
+                    wideTile(rows: rows, a: w + r0 * outputs, lda: outputs, kStep: 1, depth: outputs,
+                             b: dyT + first, ldb: batchPadded, c: dxT + r0 * batchPadded + first, ldc: batchPadded,
+                             bias: nil, accumulate: false, ahead: ahead)
+                    ahead.lines = 0
+                }
+            }
+        }
+        let runLines = (nextRows + lineFloats - 1) / lineFloats, images = (batch + groups - 1) / groups
+        for r0 in stride(from: 0, to: blockRows, by: wideRows) {
+            let rows = min(wideRows, blockRows - r0)
+            let firstImage = r0 / wideRows * images, count = max(0, min(images, batch - firstImage))
+            for first in stride(from: 0, to: outPadded, by: wideColumns) {
+                var ahead = Ahead()
+                if runLines > 0 && count > 0 {
+                    let xNext = UnsafeRawPointer(x + blockRows) + firstImage * row
+                    if first == 0 { ahead = Ahead(start: xNext, lines: count * runLines, run: runLines, stride: row) }
+                    if first == wideColumns, let dx {
+                        ahead = Ahead(start: dx + MemoryLayout<Float>.stride * blockRows + firstImage * row,
+                                      lines: count * runLines, run: runLines, stride: row)
+                    }
+                }
+                wideTile(rows: rows, a: x + r0, lda: 1, kStep: inputs, depth: batch,
+                         b: dy + first, ldb: outPadded, c: gradient + r0 * outPadded + first, ldc: outPadded,
+                         bias: nil, accumulate: false, ahead: ahead)
+            }
+        }
+        guard outPadded != outputs else { return }
+        // Rows `outPadded` apart → `outputs` apart, in place: each row moves to a lower address.
+        for r in 1..<max(blockRows, 1) {
+            for j in 0..<outputs { gradient[r * outputs + j] = gradient[r * outPadded + j] }
+        }
     }
 }
