@@ -107,8 +107,14 @@ public enum TrainingSession {
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
         pictures.language = options.language
         if options.report {
-            if !trainer.resumesFromCheckpoint { try timed("report pictures per epoch") { try pictures.write(epoch: 0, model: trainer.model) } }
-            trainer.onEpochEnd = { epoch, model in try pictures.write(epoch: epoch + 1, model: model) }
+            // Drawn and written beside the training loop, from a copy of the conv layer taken
+            // at the end of each epoch.
+            if !trainer.resumesFromCheckpoint {
+                try timed(Trainer.picturePhase) { try pictures.start(trainer.model, on: trainer.background) }
+            }
+            trainer.onEpochEnd = { [background = trainer.background] epoch, model in
+                try pictures.drawInBackground(epoch: epoch + 1, model: model, on: background)
+            }
         }
         let outcome = try trainer.run()
         if outcome == .finished {
@@ -133,21 +139,42 @@ public enum TrainingSession {
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        if let profiler { log(profileText(profiler, total: seconds)) }
+        if let profiler {
+            let background = trainer.background.phases
+                + [(name: "batches built ahead (augmentation, rescale)", seconds: trainer.backgroundBatchSeconds)]
+            log(profileText(profiler, total: seconds, background: background, cpuSeconds: ProcessTimes.cpuSeconds()))
+        }
         return Result(outcome: outcome, history: trainer.history, output: options.output, seconds: seconds)
     }
 
-    /// `--profile`: each phase's wall time and share of the run, longest first, and the rest.
-    static func profileText(_ p: StepProfiler, total: Double) -> String {
+    /// `--profile`: each phase's wall time and share of the run, longest first, and the rest;
+    /// they add up to the run. Then what ran beside them in the background (overlapping them, so
+    /// not added), and the CPU time of the whole process.
+    static func profileText(_ p: StepProfiler, total: Double, background: [(name: String, seconds: Double)] = [],
+                            cpuSeconds: Double? = nil) -> String {
         let measured = p.phases.map { ($0, p.seconds[$0] ?? 0) }
         let other = max(0, total - measured.reduce(0) { $0 + $1.1 })
         let rows = (measured + [("everything else (model summary, logs, checks)", other)]).sorted { $0.1 > $1.1 }
-        let width = rows.map(\.0.count).max() ?? 0
-        return (["Where the wall time went (\(String(format: "%.2f", total)) s in all):"] + rows.map { name, s in
+        let side = background.filter { $0.seconds > 0 }.sorted { $0.seconds > $1.seconds }
+        let width = (rows.map(\.0.count) + side.map(\.name.count)).max() ?? 0
+        func row(_ name: String, _ s: Double) -> String {
             "  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
                 + String(format: "  %7.2f s  %5.1f%%  ", s, 100 * s / max(total, 1e-9)) + String(repeating: "█", count: Int((40 * s / max(total, 1e-9)).rounded()))
-        }).joined(separator: "\n")
+        }
+        var lines = ["Where the wall time went (\(String(format: "%.2f", total)) s in all):"] + rows.map(row)
+        if !side.isEmpty {
+            lines.append(profileBackgroundHeading)
+            lines += side.map { row($0.name, $0.seconds) }
+        }
+        if let cpuSeconds {
+            lines.append(String(format: "CPU time: %.2f s (user and system, every thread) in %.2f s of wall time: %.2f cores busy on average.",
+                                cpuSeconds, total, cpuSeconds / max(total, 1e-9)))
+        }
+        return lines.joined(separator: "\n")
     }
+
+    /// The line above the background jobs of `--profile`.
+    static let profileBackgroundHeading = "Beside the lines above, on another thread (overlapping them, so not part of the sum):"
 
     /// Two fixed images the report follows: the first of class 0 and the first of class 1.
     static func probeImages(_ data: DirectoryDataset) -> [EpochPictures.Probe] {

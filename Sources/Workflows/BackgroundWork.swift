@@ -1,0 +1,71 @@
+import Foundation
+
+/// Work that runs beside the training loop, one job at a time, on a thread of its own: the
+/// report's pictures of an epoch and the epoch's checkpoint, drawn and written from copies of the
+/// weights while the next epoch trains.
+///
+/// Why one job at a time: the training step already uses both cores of the machine it was tuned
+/// on; background work only fills the moments the step leaves a core idle, and two jobs at once
+/// would only take cores from it. Why a copy: the step updates the weights in place.
+///
+/// A job's error is kept and thrown by the next `wait()` (the trainer waits at the end of every
+/// epoch, before an interrupted run saves its checkpoint, and before it returns), so a full disk
+/// still gives one clear message and a non-zero exit, and no job is still writing when the
+/// command ends. The seconds each kind of job took are kept apart from the foreground profile:
+/// they overlap it.
+public final class BackgroundWork: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "cnnviz.background-work")
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var firstError: Error?
+    private var seconds: [String: Double] = [:]
+    private var order: [String] = []
+
+    public init() {}
+
+    /// Starts `job` after the jobs already submitted; `phase` names it in the profile.
+    public func submit(_ phase: String, _ job: @escaping () throws -> Void) {
+        queue.async(group: group) { [self] in
+            let started = Date()
+            // After a failure the later jobs are skipped: the run is about to stop with the error.
+            guard failure == nil else { return }
+            do {
+                try job()
+            } catch {
+                record { if firstError == nil { firstError = error } }
+            }
+            let elapsed = Date().timeIntervalSince(started)
+            record {
+                if seconds[phase] == nil { order.append(phase) }
+                seconds[phase, default: 0] += elapsed
+            }
+        }
+    }
+
+    /// Waits until every submitted job has finished, then throws the first error one of them
+    /// met (once: the error is then forgotten).
+    public func wait() throws {
+        group.wait()
+        let error: Error? = record {
+            defer { firstError = nil }
+            return firstError
+        }
+        if let error { throw error }
+    }
+
+    /// Waits like `wait()` without throwing: for paths that are already leaving with an error.
+    public func waitQuietly() { group.wait() }
+
+    /// The seconds each kind of job took, in the order the kinds first ran.
+    public var phases: [(name: String, seconds: Double)] {
+        record { order.map { ($0, seconds[$0] ?? 0) } }
+    }
+
+    private var failure: Error? { record { firstError } }
+
+    private func record<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+}
