@@ -21,24 +21,41 @@ public final class BackgroundWork: @unchecked Sendable {
     private var seconds: [String: Double] = [:]
     private var order: [String] = []
 
-    public init() {}
+    /// Jobs run at once on the caller's thread instead, in the order submitted.
+    public let inline: Bool
+
+    /// `inline` defaults to true when the writes' kill points are counted (`CNNVIZ_KILL_AT` or
+    /// `CNNVIZ_KILL_POINTS`, see CNNCore's `KillPoints`): a kill point's number must name the same
+    /// write in every run, which writes on two threads would not give. The writes are the same.
+    public init(inline: Bool = BackgroundWork.killPointsCounted) {
+        self.inline = inline
+    }
+
+    /// Whether this process counts kill points (then jobs run inline by default).
+    public static let killPointsCounted = ["CNNVIZ_KILL_AT", "CNNVIZ_KILL_POINTS"].contains { ProcessInfo.processInfo.environment[$0] != nil }
 
     /// Starts `job` after the jobs already submitted; `phase` names it in the profile.
     public func submit(_ phase: String, _ job: @escaping () throws -> Void) {
-        queue.async(group: group) { [self] in
-            let started = Date()
-            // After a failure the later jobs are skipped: the run is about to stop with the error.
-            guard failure == nil else { return }
-            do {
-                try job()
-            } catch {
-                record { if firstError == nil { firstError = error } }
-            }
-            let elapsed = Date().timeIntervalSince(started)
-            record {
-                if seconds[phase] == nil { order.append(phase) }
-                seconds[phase, default: 0] += elapsed
-            }
+        if inline {
+            run(phase, job)
+        } else {
+            queue.async(group: group) { [self] in run(phase, job) }
+        }
+    }
+
+    private func run(_ phase: String, _ job: () throws -> Void) {
+        let started = Date()
+        // After a failure the later jobs are skipped: the run is about to stop with the error.
+        guard failure == nil else { return }
+        do {
+            try job()
+        } catch {
+            record { if firstError == nil { firstError = error } }
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        record {
+            if seconds[phase] == nil { order.append(phase) }
+            seconds[phase, default: 0] += elapsed
         }
     }
 

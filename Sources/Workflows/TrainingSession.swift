@@ -67,6 +67,55 @@ public enum TrainingSession {
     public static func run(_ options: TrainOptions, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
         let started = Date()
         let profiler = options.profile ? StepProfiler() : nil
+        let trained = try train(options, profiler: profiler, log: log)
+        if trained.outcome == .finished {
+            log(options.epochs == 0
+                ? "Saved the initial model (no training: --epochs 0) in \(trained.modelFolder.path)"
+                : "Saved the trained model in \(trained.modelFolder.path)")
+            if options.report {
+                let reportStarted = StepProfiler.now()
+                var report = TrainingReport(
+                    title: options.language.pick("Training report: ", "Informe de entrenamiento: ") + options.output.lastPathComponent, history: trained.history,
+                    epochsWithPictures: Array(0...trained.history.count), probes: trained.probes,
+                    evaluation: trained.evaluation, validation: trained.validation, settings: trained.settings)
+                report.movement = trained.movement
+                report.indexLink = options.indexLink
+                report.modelFolder = trained.modelFolder
+                report.language = options.language
+                try report.write(to: options.output)
+                profiler?.add(reportPhase, since: reportStarted)
+                log("Report: \(options.output.appendingPathComponent("index.html").path)")
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        if let profiler { log(profileText(profiler, total: seconds, background: trained.background, cpuSeconds: ProcessTimes.cpuSeconds())) }
+        return Result(outcome: trained.outcome, history: trained.history, output: options.output, seconds: seconds)
+    }
+
+    /// The profile's name for the report.
+    static let reportPhase = "the report (curves, mistakes inspected and explained)"
+
+    /// What the training leaves for the report and the profile.
+    struct Trained {
+        var outcome: Trainer.Outcome
+        var history: [EpochRecord]
+        var modelFolder: URL
+        /// The validation on the final weights, and how far the weights moved (with the report).
+        var evaluation: Evaluation?
+        var movement: [(name: String, relative: Double?, distance: Double)] = []
+        var validation: DirectoryDataset?
+        var probes: [EpochPictures.Probe]
+        var settings: [(String, String)]
+        /// What ran beside the training loop, and for how long.
+        var background: [(name: String, seconds: Double)]
+    }
+
+    /// Everything before the report: the checks, the images, the training with its pictures and
+    /// checkpoints; then, with the report, the final validation and how far the weights moved.
+    /// A function of its own so that what only the training needs (the training images, the
+    /// optimizer's moments, the plan's buffers: about 100 MB for the coursework) is freed before
+    /// the report inspects its mistakes two at a time.
+    static func train(_ options: TrainOptions, profiler: StepProfiler?, log: @escaping (String) -> Void) throws -> Trained {
         func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
             guard let profiler else { return try body() }
             return try profiler.measure(phase, body)
@@ -117,34 +166,17 @@ public enum TrainingSession {
             }
         }
         let outcome = try trainer.run()
-        if outcome == .finished {
-            log(options.epochs == 0
-                ? "Saved the initial model (no training: --epochs 0) in \(trainer.modelFolder.path)"
-                : "Saved the trained model in \(trainer.modelFolder.path)")
-            if options.report {
-                let reportStarted = StepProfiler.now()
-                let evaluation = try trainer.lastEvaluation ?? validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
-                var report = TrainingReport(
-                    title: options.language.pick("Training report: ", "Informe de entrenamiento: ") + options.output.lastPathComponent, history: trainer.history,
-                    epochsWithPictures: Array(0...trainer.history.count), probes: probes,
-                    evaluation: evaluation, validation: validation,
-                    settings: settings(options, spec: spec, training: training, validation: validation))
-                report.movement = try pictures.movement(trainer.model)
-                report.indexLink = options.indexLink
-                report.modelFolder = trainer.modelFolder
-                report.language = options.language
-                try report.write(to: options.output)
-                profiler?.add("the report (curves, mistakes inspected and explained)", since: reportStarted)
-                log("Report: \(options.output.appendingPathComponent("index.html").path)")
-            }
+        var trained = Trained(outcome: outcome, history: trainer.history, modelFolder: trainer.modelFolder, validation: validation, probes: probes,
+                              settings: settings(options, spec: spec, training: training, validation: validation),
+                              background: trainer.background.phases
+                                  + [(name: "batches built ahead (augmentation, rescale)", seconds: trainer.backgroundBatchSeconds)])
+        if outcome == .finished, options.report {
+            let reportStarted = StepProfiler.now()
+            trained.evaluation = try trainer.lastEvaluation ?? validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
+            trained.movement = try pictures.movement(trainer.model)
+            profiler?.add(reportPhase, since: reportStarted)
         }
-        let seconds = Date().timeIntervalSince(started)
-        if let profiler {
-            let background = trainer.background.phases
-                + [(name: "batches built ahead (augmentation, rescale)", seconds: trainer.backgroundBatchSeconds)]
-            log(profileText(profiler, total: seconds, background: background, cpuSeconds: ProcessTimes.cpuSeconds()))
-        }
-        return Result(outcome: outcome, history: trainer.history, output: options.output, seconds: seconds)
+        return trained
     }
 
     /// `--profile`: each phase's wall time and share of the run, longest first, and the rest;
