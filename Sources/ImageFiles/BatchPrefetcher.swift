@@ -15,7 +15,7 @@ import Foundation
 public final class BatchPrefetcher {
     /// The batches' source, positioned after every batch taken or being built.
     public private(set) var iterator: BatchIterator
-    private let queue = DispatchQueue(label: "cnnviz.batch-prefetch")
+    private let thread = BackgroundThread(name: "cnnviz batch prefetch")
     private let lock = NSLock()
     private var pending: (done: DispatchGroup, box: Box, indices: [Int], stream: UInt64)?
     private var seconds = 0.0
@@ -39,14 +39,17 @@ public final class BatchPrefetcher {
         return seconds
     }
 
-    /// Starts building the next batch on the prefetch thread, on one core (the caller's training
-    /// step uses the others). Does nothing if one is already being built.
+    /// Starts building the next batch on the prefetch thread, on one core at a lower priority
+    /// (`BackgroundThread`: the caller's training step uses the cores). Does nothing if one is
+    /// already being built.
     public func prefetch() {
         guard pending == nil else { return }
         let stream = UInt64(iterator.totalBatchesSeen)
         let indices = iterator.nextIndices()
         let source = iterator, box = Box(), done = DispatchGroup()
-        queue.async(group: done) { [lock] in
+        done.enter()
+        thread.async { [lock] in
+            defer { done.leave() }
             let started = Date()
             box.batch = source.makeBatch(indices, augmentationStream: stream, parallel: false)
             let elapsed = Date().timeIntervalSince(started)

@@ -1,6 +1,8 @@
 import Foundation
+import ImageFiles
 
-/// Work that runs beside the training loop, one job at a time, on a thread of its own: the
+/// Work that runs beside the training loop, one job at a time, on a thread of its own at a lower
+/// priority (`BackgroundThread`: it takes a core when the training step leaves one idle): the
 /// report's pictures of an epoch and the epoch's checkpoint, drawn and written from copies of the
 /// weights while the next epoch trains.
 ///
@@ -14,7 +16,7 @@ import Foundation
 /// command ends. The seconds each kind of job took are kept apart from the foreground profile:
 /// they overlap it.
 public final class BackgroundWork: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "cnnviz.background-work")
+    private let thread = BackgroundThread(name: "cnnviz background work")
     private let group = DispatchGroup()
     private let lock = NSLock()
     private var firstError: Error?
@@ -39,7 +41,11 @@ public final class BackgroundWork: @unchecked Sendable {
         if inline {
             run(phase, job)
         } else {
-            queue.async(group: group) { [self] in run(phase, job) }
+            group.enter()
+            thread.async { [self] in
+                run(phase, job)
+                group.leave()
+            }
         }
     }
 

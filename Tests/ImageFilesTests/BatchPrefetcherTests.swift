@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import ImageFiles
 
@@ -72,5 +73,28 @@ final class BatchPrefetcherTests: XCTestCase {
         let it = iterator(.keras3)
         let indices = Array(0..<dataset.count)
         XCTAssertEqual(it.makeBatch(indices, augmentationStream: 3, parallel: false).x, it.makeBatch(indices, augmentationStream: 3).x)
+    }
+
+    /// The prefetch thread runs its jobs in order, off the caller's thread, at nice 10 on Linux
+    /// (10 nicer than the process, so that it takes a core from the training step only when the step leaves one idle),
+    /// while the caller keeps its own priority.
+    func testBackgroundThreadRunsJobsInOrderAtALowerPriority() throws {
+        let thread = BackgroundThread(name: "test", niceness: 10)
+        let callerPriority = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        var seen: [Int] = []
+        var priority: Int32 = -100
+        var onCaller = true
+        for k in 0..<5 { thread.async { seen.append(k) } }
+        thread.async {
+            onCaller = Thread.isMainThread
+            if let tid = BackgroundThread.currentThreadID() { priority = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(tid)) }
+        }
+        thread.waitUntilIdle()
+        XCTAssertEqual(seen, [0, 1, 2, 3, 4])
+        XCTAssertFalse(onCaller)
+        #if os(Linux)
+        XCTAssertEqual(priority, min(callerPriority + 10, 19), "the thread's own niceness")
+        #endif
+        XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), callerPriority, "the caller's is unchanged")
     }
 }
