@@ -117,14 +117,17 @@ public struct BatchIterator {
         }
     }
 
-    /// Builds x and y for the given image indices.
-    public func makeBatch(_ indices: [Int], augmentationStream: UInt64) -> (x: Tensor, y: Tensor) {
+    /// Builds x and y for the given image indices: on every core, or with `parallel` false on
+    /// the calling thread alone (`BatchPrefetcher`, beside a training step that uses the cores).
+    /// The images are independent, so both give the same bytes.
+    public func makeBatch(_ indices: [Int], augmentationStream: UInt64, parallel: Bool = true) -> (x: Tensor, y: Tensor) {
         let h = dataset.height, w = dataset.width, size = h * w * 3
         var x = [Float](repeating: 0, count: indices.count * size)
         let draws = augmentationParameters(count: indices.count, augmentationStream: augmentationStream)
         let rescale = self.rescale, dataset = self.dataset
-        x.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: indices.count) { j in
+        x.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            let fill = { (j: Int) in
                 let target = UnsafeMutableBufferPointer(rebasing: out[(j * size)..<((j + 1) * size)])
                 dataset.withPixels(indices[j]) { pixels in
                     if let draws {
@@ -133,6 +136,11 @@ public struct BatchIterator {
                         for k in 0..<size { target[k] = Float(pixels[k]) * rescale }
                     }
                 }
+            }
+            if parallel {
+                DispatchQueue.concurrentPerform(iterations: indices.count, execute: fill)
+            } else {
+                for j in indices.indices { fill(j) }
             }
         }
         let y = indices.map { Float(dataset.labels[$0]) }

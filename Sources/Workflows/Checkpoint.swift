@@ -21,21 +21,55 @@ struct Checkpoint {
     static let optimizerFile = "optimizer.safetensors"
 
     func save(model: Sequential, spec: ModelSpec, optimizer: Optimizer, to folder: URL) throws {
-        var slots: [(String, Tensor)] = []
-        for (name, arrays) in optimizer.state.slots.sorted(by: { $0.key < $1.key }) {
+        try snapshot(model: model, spec: spec, optimizer: optimizer).write(to: folder)
+    }
+
+    /// The checkpoint's files as they are now, held in memory: the weights (copies that cost
+    /// nothing until the next step writes the model's arrays), Adam's moments (copied) and the
+    /// state. Written by `Snapshot.write`, on another thread while training goes on.
+    func snapshot(model: Sequential, spec: ModelSpec, optimizer: Optimizer) -> Snapshot {
+        var slots: [(name: String, tensor: Tensor)] = []
+        let names = SavedModel.namedParameters(model).map(\.name)
+        let optimizerState = optimizer.state  // one copy of the moments (each read of `state` copies them)
+        for (name, arrays) in optimizerState.slots.sorted(by: { $0.key < $1.key }) {
             for (i, values) in arrays.enumerated() {
-                let key = SavedModel.namedParameters(model)[i].name
-                slots.append(("\(name).\(key)", Tensor(shape: [values.count], data: values)))
+                slots.append(("\(name).\(names[i])", Tensor(shape: [values.count], data: values)))
             }
         }
         let state: JSONValue = .object([
-            "epoch": .int(epoch), "step": .int(step), "optimizer_iterations": .int(optimizer.state.iterations),
+            "epoch": .int(epoch), "step": .int(step), "optimizer_iterations": .int(optimizerState.iterations),
             "running_loss": .number(runningLoss), "running_correct": .number(runningCorrect), "running_samples": .int(runningSamples),
             "history": .array(history.map(\.json)), "options": .object(fingerprint),
         ])
-        try SavedModel(spec: spec, model: model).save(to: folder,
-                                                      extraFiles: [Checkpoint.stateFile: Data(state.encodedString().utf8)],
-                                                      extraTensors: [Checkpoint.optimizerFile: slots])
+        return Snapshot(architecture: Data(spec.encoded().utf8), weights: SavedModel.namedWeights(model), slots: slots,
+                        state: Data(state.encodedString().utf8))
+    }
+
+    /// A checkpoint's files in memory (`Checkpoint.snapshot`).
+    struct Snapshot {
+        var architecture: Data
+        var weights: [(name: String, tensor: Tensor)]
+        var slots: [(name: String, tensor: Tensor)]
+        var state: Data
+
+        /// Writes the folder atomically, byte for byte what `SavedModel.save` writes for the
+        /// model with the state and the optimizer's slots as extra files (CheckpointSnapshotTests),
+        /// without needing the model itself.
+        func write(to folder: URL) throws {
+            try AtomicWrite.folder(at: folder) { temp in
+                do {
+                    try architecture.write(to: temp.appendingPathComponent(SavedModel.architectureFile))
+                    try Safetensors.write(weights, metadata: ["format": "cnnviz", "layout": "keras"],
+                                          to: temp.appendingPathComponent(SavedModel.weightsFile))
+                    try state.write(to: temp.appendingPathComponent(Checkpoint.stateFile))
+                    try Safetensors.write(slots, to: temp.appendingPathComponent(Checkpoint.optimizerFile))
+                } catch let error as CNNError {
+                    throw error
+                } catch {
+                    throw CNNError.writeFailed(path: folder.path, reason: FileErrorText.describe(error))
+                }
+            }
+        }
     }
 
     /// Loads a checkpoint into `model` and `optimizer`, which must have the same architecture,

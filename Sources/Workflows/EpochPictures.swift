@@ -45,11 +45,33 @@ public final class EpochPictures {
     /// Draws and writes the pictures of one epoch (epoch 0 = before training, when the start
     /// is also saved).
     public func write(epoch: Int, model: Sequential) throws {
+        guard model.layers.contains(where: { $0 is Conv2D }) else { return }
+        if epoch == 0 { try saveInitial(model) }
+        try draw(epoch: epoch, model: model)
+    }
+
+    /// A copy of `model`'s layers up to its first Conv2D with their weights as they are now:
+    /// all that `draw` needs, so that an epoch's pictures can be drawn on another thread while
+    /// the model trains on (`TrainingSession` does). The weights are copy-on-write arrays, so
+    /// the copy costs nothing until the next step writes the model's own. Nil without a Conv2D.
+    public static func pictureModel(_ model: Sequential) throws -> Sequential? {
+        guard let index = model.layers.firstIndex(where: { $0 is Conv2D }) else { return nil }
+        let layers = model.layers.prefix(through: index).map { (className: $0.kind.rawValue, config: $0.config) }
+        let copy = try ModelSpec(inputShape: model.inputShape, layers: layers).build()
+        for (target, source) in zip(copy.layers, model.layers) {
+            for (t, s) in zip(target.parameters + target.buffers, source.parameters + source.buffers) { t.value = s.value }
+        }
+        return copy
+    }
+
+    /// Draws the pictures of one epoch from `model` (the trained model, or its `pictureModel`),
+    /// which is only read. The start must be known by then (`write` at epoch 0, or the file a
+    /// resumed run left).
+    public func draw(epoch: Int, model: Sequential) throws {
         guard let conv = model.layers.first(where: { $0 is Conv2D }) as? Conv2D else { return }
         for sub in [EpochPictures.kernelFolder, EpochPictures.probeFolder] {
             try OutputFolder.create(folder.appendingPathComponent(sub))
         }
-        if epoch == 0 { try saveInitial(model) }
         let l = language
         let when = epoch == 0 ? l.pick("before training", "antes de entrenar") : l.pick("after epoch \(epoch)", "tras la época \(epoch)")
         if epoch > 0, let start = try initialWeights(), let kernel = conv.kernel?.value,
@@ -95,7 +117,9 @@ public final class EpochPictures {
         }
     }
 
-    func saveInitial(_ model: Sequential) throws {
+    /// Writes the start (`initial-weights.safetensors`) and keeps it for the change pictures.
+    public func saveInitial(_ model: Sequential) throws {
+        try OutputFolder.create(folder)
         let weights = SavedModel.namedParameters(model)
         try AtomicWrite.file(Safetensors.encode(weights), to: folder.appendingPathComponent(EpochPictures.initialWeightsFile))
         initial = Dictionary(weights.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
@@ -111,5 +135,23 @@ public final class EpochPictures {
         }
         initial = try Safetensors.decode(data, path: url.path)
         return initial
+    }
+}
+
+extension EpochPictures {
+    /// Before the first epoch: saves the start and has epoch 0's pictures drawn by `background`
+    /// (nothing for a model without Conv2D, as `write`).
+    public func start(_ model: Sequential, on background: BackgroundWork) throws {
+        guard model.layers.contains(where: { $0 is Conv2D }) else { return }
+        try saveInitial(model)
+        try drawInBackground(epoch: 0, model: model, on: background)
+    }
+
+    /// Copies what the pictures of `epoch` need from `model` (its `pictureModel`) and hands the
+    /// drawing and writing to `background`, so that the training goes on meanwhile. The start
+    /// must be saved first (`saveInitial`) or left by the run being resumed.
+    public func drawInBackground(epoch: Int, model: Sequential, on background: BackgroundWork) throws {
+        guard let copy = try EpochPictures.pictureModel(model) else { return }
+        background.submit("report pictures per epoch") { [self] in try draw(epoch: epoch, model: copy) }
     }
 }

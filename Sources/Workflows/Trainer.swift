@@ -32,10 +32,16 @@ public final class Trainer {
     /// ImageDataGenerator's random transform, applied to each training image; nil: none.
     let augmentation: Augmentation?
     let log: (String) -> Void
-    /// Called at the end of each epoch with the model (the report draws kernels and probes).
+    /// Called at the end of each epoch with the model (the report draws kernels and probes): it
+    /// should copy what it needs and hand the work to `background`.
     public var onEpochEnd: ((Int, Sequential) throws -> Void)?
     /// Where the wall time goes, phase by phase ("batches", "steps", "validation" …), when set.
     public var profiler: StepProfiler?
+    /// Jobs beside the training loop: each epoch's checkpoint, and what `onEpochEnd` hands it
+    /// (the report's pictures). Waited for at the end of every epoch and before `run` returns.
+    public let background = BackgroundWork()
+    /// The seconds the batches took to build beside the training steps, once `run` has returned.
+    public private(set) var backgroundBatchSeconds = 0.0
 
     public var checkpointFolder: URL { options.output.appendingPathComponent("checkpoint") }
     public var modelFolder: URL { options.output.appendingPathComponent("model") }
@@ -91,7 +97,15 @@ public final class Trainer {
             log("Resuming from epoch \(position.epoch + 1), step \(position.step + 1) (checkpoint \(checkpointFolder.path)).")
         }
         var stepsThisRun = 0
-        var iterator = batches(from: position.epoch, step: position.step)
+        let upcoming = BatchPrefetcher(batches(from: position.epoch, step: position.step))
+        // Whatever way run() leaves, no batch is still being built and no background job is
+        // still writing when it returns.
+        defer {
+            upcoming.cancel()
+            background.waitQuietly()
+            backgroundBatchSeconds = upcoming.backgroundSeconds
+        }
+        var epochStart = upcoming.iterator  // for the epoch's batch record, before any batch is taken
         for epoch in position.epoch..<options.epochs {
             log("Epoch \(epoch + 1)/\(options.epochs)")
             let started = Date()
@@ -101,14 +115,18 @@ public final class Trainer {
                                   output: live ? ProgressBar.writeStdout : { [log] in log($0.trimmingCharacters(in: .newlines)) })
             let firstStep = epoch == position.epoch ? position.step : 0
             if epoch != position.epoch { running = (0, 0, 0) }
-            try timed("batch records") { try recordBatches(epoch: epoch, from: firstStep == 0 ? iterator : batches(from: epoch, step: 0)) }
+            try timed("batch records") { try recordBatches(epoch: epoch, from: firstStep == 0 ? epochStart : batches(from: epoch, step: 0)) }
             for step in firstStep..<options.stepsPerEpoch {
                 if Interrupt.requested || options.stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
+                    upcoming.cancel()
+                    try timed("waiting for background work") { try background.wait() }
                     try saveCheckpoint(epoch: epoch, step: step, running: running)
                     log("\nStopped at epoch \(epoch + 1), step \(step + 1). Checkpoint saved in \(checkpointFolder.path); continue with --resume.")
                     return .interrupted(epoch: epoch, step: step)
                 }
-                let (x, y) = timed("batches (resize was done at load; augmentation, rescale)") { iterator.nextBatch() }
+                let (x, y) = timed(Trainer.batchPhase) { upcoming.next() }
+                // The next batch is built while this one trains.
+                if step + 1 < options.stepsPerEpoch { upcoming.prefetch() }
                 let (loss, accuracy) = try timed("training steps") { try plan.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer) }
                 guard loss.isFinite else {
                     throw Failure(description: "the loss became \(loss) at epoch \(epoch + 1), step \(step + 1): training stopped. "
@@ -121,6 +139,10 @@ public final class Trainer {
                 stepsThisRun += 1
                 bar.update(done: step + 1, metrics: Trainer.metrics(running))
             }
+            // The next epoch's first batch is built during the validation, pictures and checkpoint.
+            upcoming.endEpoch()
+            epochStart = upcoming.iterator
+            if epoch + 1 < options.epochs { upcoming.prefetch() }
             var record = EpochRecord(epoch: epoch + 1, loss: running.loss / Double(max(running.samples, 1)),
                                      accuracy: running.correct / Double(max(running.samples, 1)),
                                      valLoss: nil, valAccuracy: nil, seconds: 0)
@@ -134,16 +156,28 @@ public final class Trainer {
             var shown = [("loss", record.loss), ("accuracy", record.accuracy)]
             if let l = record.valLoss, let a = record.valAccuracy { shown += [("val_loss", l), ("val_accuracy", a)] }
             bar.finish(metrics: shown, steps: options.stepsPerEpoch - firstStep)
-            iterator.endEpoch()
             history.append(record)
             try AtomicWrite.file(Data(EpochRecord.csv(history).utf8), to: options.output.appendingPathComponent("history.csv"))
-            try timed("report pictures per epoch") { try onEpochEnd?(epoch, model) }
+            // The last epoch's pictures and checkpoint must be written before new ones are copied:
+            // one epoch's copies in memory at a time.
+            try timed("waiting for background work") { try background.wait() }
+            try timed(Trainer.picturePhase) { try onEpochEnd?(epoch, model) }
             running = (0, 0, 0)
-            try timed("checkpoints") { try saveCheckpoint(epoch: epoch + 1, step: 0, running: running) }
+            let checkpoint = timed("checkpoints (copying the weights; written in the background)") {
+                Checkpoint(epoch: epoch + 1, step: 0, runningLoss: 0, runningCorrect: 0, runningSamples: 0, history: history,
+                           fingerprint: options.fingerprint).snapshot(model: model, spec: spec, optimizer: optimizer)
+            }
+            background.submit("checkpoints (writing)") { [checkpointFolder] in try checkpoint.write(to: checkpointFolder) }
         }
+        try timed("waiting for background work") { try background.wait() }
         try timed("saving the model") { try SavedModel(spec: spec, model: model).save(to: modelFolder) }
         return .finished
     }
+
+    /// The profile's name for taking the next batch (waiting for it when it is built ahead).
+    static let batchPhase = "batches (taking the next; built ahead in the background)"
+    /// The profile's name for what `onEpochEnd` does in the foreground.
+    static let picturePhase = "report pictures per epoch (copying the conv layer)"
 
     /// Runs `body`, adding its wall time to `phase` of the profiler when there is one.
     func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {

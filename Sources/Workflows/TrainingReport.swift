@@ -169,6 +169,8 @@ public struct TrainingReport {
         var cells: [String] = []
         let folderNames = TrainingReport.inspectionFolders(shown.prefix(TrainingReport.inspectedMistakes).map { data.path($0) },
                                                            classes: shown.prefix(TrainingReport.inspectedMistakes).map { names[data.label($0)] })
+        let inspectedFolders = try inspect(Array(shown.prefix(modelFolder == nil ? 0 : TrainingReport.inspectedMistakes)), data,
+                                           folders: folderNames, into: folder)
         for (k, i) in shown.enumerated() {
             let file = "misclassified/\(k + 1).png"
             var canvas = Canvas(width: data.image(i).width * 2, height: data.image(i).height * 2)
@@ -180,10 +182,8 @@ public struct TrainingReport {
                 + " (p = \(String(format: "%.2f", p)))"
             // Why did it say that? The first few open in the explorer (every number of the answer),
             // with their explanation (where the model looked) one link away.
-            if let modelFolder, k < TrainingReport.inspectedMistakes {
-                let name = "inspect/" + folderNames[k]
-                try Inspection.run(image: data.path(i), model: .folder(modelFolder), output: folder.appendingPathComponent(name),
-                                   indexLink: ("../../index.html", l.pick("the training report", "el informe de entrenamiento")), explain: true, language: l)
+            if k < inspectedFolders.count {
+                let name = inspectedFolders[k]
                 let explorer = HTMLPage.figure(file, alt: data.path(i).lastPathComponent, caption: caption, href: name + "/index.html")
                 let why = HTMLPage.link(name + "/" + Inspection.explainFolder + "/" + ExplanationPage.pageName, l.pick("why?", "¿por qué?"))
                 cells.append("<div>" + explorer + "<p>" + why + "</p></div>")
@@ -192,6 +192,31 @@ public struct TrainingReport {
             }
         }
         page.raw("<div class=\"thumbs\">" + cells.joined() + "</div>")
+    }
+
+    /// Inspects and explains `images` (`inspect --explain`) into `inspect/<folders[k]>/` with the
+    /// trained model, two at a time: after training the cores are free, and each inspection runs
+    /// the reference engine on one core. Each loads its own copy of the model (a trace writes
+    /// into the layers). Returns the folders, relative to `folder`; throws the first failure, in
+    /// image order, once all have finished.
+    func inspect(_ images: [Int], _ data: LabeledImages, folders: [String], into folder: URL) throws -> [String] {
+        guard let modelFolder, !images.isEmpty else { return [] }
+        let l = language
+        let names = images.indices.map { "inspect/" + folders[$0] }
+        var failures = [Error?](repeating: nil, count: images.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: images.count) { k in
+            do {
+                try Inspection.run(image: data.path(images[k]), model: .folder(modelFolder), output: folder.appendingPathComponent(names[k]),
+                                   indexLink: ("../../index.html", l.pick("the training report", "el informe de entrenamiento")), explain: true, language: l)
+            } catch {
+                lock.lock()
+                failures[k] = error
+                lock.unlock()
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return names
     }
 
     /// The folder of each inspected mistake inside `inspect/`: the image's name without its

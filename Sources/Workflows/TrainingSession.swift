@@ -67,6 +67,55 @@ public enum TrainingSession {
     public static func run(_ options: TrainOptions, log: @escaping (String) -> Void = { print($0) }) throws -> Result {
         let started = Date()
         let profiler = options.profile ? StepProfiler() : nil
+        let trained = try train(options, profiler: profiler, log: log)
+        if trained.outcome == .finished {
+            log(options.epochs == 0
+                ? "Saved the initial model (no training: --epochs 0) in \(trained.modelFolder.path)"
+                : "Saved the trained model in \(trained.modelFolder.path)")
+            if options.report {
+                let reportStarted = StepProfiler.now()
+                var report = TrainingReport(
+                    title: options.language.pick("Training report: ", "Informe de entrenamiento: ") + options.output.lastPathComponent, history: trained.history,
+                    epochsWithPictures: Array(0...trained.history.count), probes: trained.probes,
+                    evaluation: trained.evaluation, validation: trained.validation, settings: trained.settings)
+                report.movement = trained.movement
+                report.indexLink = options.indexLink
+                report.modelFolder = trained.modelFolder
+                report.language = options.language
+                try report.write(to: options.output)
+                profiler?.add(reportPhase, since: reportStarted)
+                log("Report: \(options.output.appendingPathComponent("index.html").path)")
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        if let profiler { log(profileText(profiler, total: seconds, background: trained.background, cpuSeconds: ProcessTimes.cpuSeconds())) }
+        return Result(outcome: trained.outcome, history: trained.history, output: options.output, seconds: seconds)
+    }
+
+    /// The profile's name for the report.
+    static let reportPhase = "the report (curves, mistakes inspected and explained)"
+
+    /// What the training leaves for the report and the profile.
+    struct Trained {
+        var outcome: Trainer.Outcome
+        var history: [EpochRecord]
+        var modelFolder: URL
+        /// The validation on the final weights, and how far the weights moved (with the report).
+        var evaluation: Evaluation?
+        var movement: [(name: String, relative: Double?, distance: Double)] = []
+        var validation: DirectoryDataset?
+        var probes: [EpochPictures.Probe]
+        var settings: [(String, String)]
+        /// What ran beside the training loop, and for how long.
+        var background: [(name: String, seconds: Double)]
+    }
+
+    /// Everything before the report: the checks, the images, the training with its pictures and
+    /// checkpoints; then, with the report, the final validation and how far the weights moved.
+    /// A function of its own so that what only the training needs (the training images, the
+    /// optimizer's moments, the plan's buffers: about 100 MB for the coursework) is freed before
+    /// the report inspects its mistakes two at a time.
+    static func train(_ options: TrainOptions, profiler: StepProfiler?, log: @escaping (String) -> Void) throws -> Trained {
         func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
             guard let profiler else { return try body() }
             return try profiler.measure(phase, body)
@@ -107,47 +156,57 @@ public enum TrainingSession {
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
         pictures.language = options.language
         if options.report {
-            if !trainer.resumesFromCheckpoint { try timed("report pictures per epoch") { try pictures.write(epoch: 0, model: trainer.model) } }
-            trainer.onEpochEnd = { epoch, model in try pictures.write(epoch: epoch + 1, model: model) }
-        }
-        let outcome = try trainer.run()
-        if outcome == .finished {
-            log(options.epochs == 0
-                ? "Saved the initial model (no training: --epochs 0) in \(trainer.modelFolder.path)"
-                : "Saved the trained model in \(trainer.modelFolder.path)")
-            if options.report {
-                let reportStarted = StepProfiler.now()
-                let evaluation = try trainer.lastEvaluation ?? validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
-                var report = TrainingReport(
-                    title: options.language.pick("Training report: ", "Informe de entrenamiento: ") + options.output.lastPathComponent, history: trainer.history,
-                    epochsWithPictures: Array(0...trainer.history.count), probes: probes,
-                    evaluation: evaluation, validation: validation,
-                    settings: settings(options, spec: spec, training: training, validation: validation))
-                report.movement = try pictures.movement(trainer.model)
-                report.indexLink = options.indexLink
-                report.modelFolder = trainer.modelFolder
-                report.language = options.language
-                try report.write(to: options.output)
-                profiler?.add("the report (curves, mistakes inspected and explained)", since: reportStarted)
-                log("Report: \(options.output.appendingPathComponent("index.html").path)")
+            // Drawn and written beside the training loop, from a copy of the conv layer taken
+            // at the end of each epoch.
+            if !trainer.resumesFromCheckpoint {
+                try timed(Trainer.picturePhase) { try pictures.start(trainer.model, on: trainer.background) }
+            }
+            trainer.onEpochEnd = { [background = trainer.background] epoch, model in
+                try pictures.drawInBackground(epoch: epoch + 1, model: model, on: background)
             }
         }
-        let seconds = Date().timeIntervalSince(started)
-        if let profiler { log(profileText(profiler, total: seconds)) }
-        return Result(outcome: outcome, history: trainer.history, output: options.output, seconds: seconds)
+        let outcome = try trainer.run()
+        var trained = Trained(outcome: outcome, history: trainer.history, modelFolder: trainer.modelFolder, validation: validation, probes: probes,
+                              settings: settings(options, spec: spec, training: training, validation: validation),
+                              background: trainer.background.phases
+                                  + [(name: "batches built ahead (augmentation, rescale)", seconds: trainer.backgroundBatchSeconds)])
+        if outcome == .finished, options.report {
+            let reportStarted = StepProfiler.now()
+            trained.evaluation = try trainer.lastEvaluation ?? validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
+            trained.movement = try pictures.movement(trainer.model)
+            profiler?.add(reportPhase, since: reportStarted)
+        }
+        return trained
     }
 
-    /// `--profile`: each phase's wall time and share of the run, longest first, and the rest.
-    static func profileText(_ p: StepProfiler, total: Double) -> String {
+    /// `--profile`: each phase's wall time and share of the run, longest first, and the rest;
+    /// they add up to the run. Then what ran beside them in the background (overlapping them, so
+    /// not added), and the CPU time of the whole process.
+    static func profileText(_ p: StepProfiler, total: Double, background: [(name: String, seconds: Double)] = [],
+                            cpuSeconds: Double? = nil) -> String {
         let measured = p.phases.map { ($0, p.seconds[$0] ?? 0) }
         let other = max(0, total - measured.reduce(0) { $0 + $1.1 })
         let rows = (measured + [("everything else (model summary, logs, checks)", other)]).sorted { $0.1 > $1.1 }
-        let width = rows.map(\.0.count).max() ?? 0
-        return (["Where the wall time went (\(String(format: "%.2f", total)) s in all):"] + rows.map { name, s in
+        let side = background.filter { $0.seconds > 0 }.sorted { $0.seconds > $1.seconds }
+        let width = (rows.map(\.0.count) + side.map(\.name.count)).max() ?? 0
+        func row(_ name: String, _ s: Double) -> String {
             "  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
                 + String(format: "  %7.2f s  %5.1f%%  ", s, 100 * s / max(total, 1e-9)) + String(repeating: "█", count: Int((40 * s / max(total, 1e-9)).rounded()))
-        }).joined(separator: "\n")
+        }
+        var lines = ["Where the wall time went (\(String(format: "%.2f", total)) s in all):"] + rows.map(row)
+        if !side.isEmpty {
+            lines.append(profileBackgroundHeading)
+            lines += side.map { row($0.name, $0.seconds) }
+        }
+        if let cpuSeconds {
+            lines.append(String(format: "CPU time: %.2f s (user and system, every thread) in %.2f s of wall time: %.2f cores busy on average.",
+                                cpuSeconds, total, cpuSeconds / max(total, 1e-9)))
+        }
+        return lines.joined(separator: "\n")
     }
+
+    /// The line above the background jobs of `--profile`.
+    static let profileBackgroundHeading = "Beside the lines above, on another thread (overlapping them, so not part of the sum):"
 
     /// Two fixed images the report follows: the first of class 0 and the first of class 1.
     static func probeImages(_ data: DirectoryDataset) -> [EpochPictures.Probe] {

@@ -46,7 +46,7 @@ struct TrainCommand: ParsableCommand {
     var order: String = "keras3"
     @Flag(help: "Continue the run in --output from its checkpoint.") var resume = false
     @Flag(name: .customLong("no-report"), help: "Skip the pictures and the HTML report.") var noReport = false
-    @Flag(help: "Print where the wall time went at the end: loading, batches, steps, validation, pictures, checkpoints, the report.")
+    @Flag(help: "Print where the wall time went at the end: loading, batches, steps, validation, pictures, checkpoints, the report; then what ran in the background beside them, and the CPU time.")
     var profile = false
     @Option(help: "Language of the report and of its pictures' labels: en or es.") var lang: Language = .en
 

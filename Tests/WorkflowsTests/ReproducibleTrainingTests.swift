@@ -147,22 +147,34 @@ final class ReproducibleTrainingTests: XCTestCase {
         XCTAssertThrowsError(try TrainingSession.run(both, log: { _ in })) { XCTAssertTrue("\($0)".contains("--architecture"), "\($0)") }
     }
 
-    /// `--profile` ends the run with where its wall time went, phase by phase, adding up to the whole.
+    /// `--profile` ends the run with where its wall time went, phase by phase, adding up to the
+    /// whole; then what ran in the background beside those phases (not added), and the CPU time.
     func testProfileSaysWhereTheTimeWent() throws {
         var o = options(scratchFolder().appendingPathComponent("profile"))
-        o.epochs = 1
+        o.epochs = 2
         o.profile = true
+        o.report = true
         let log = LogLines()
         let result = try TrainingSession.run(o, log: log.sink)
         let lines = log.lines.last?.split(separator: "\n").map(String.init) ?? []
         XCTAssertTrue(lines.first?.hasPrefix("Where the wall time went") == true, log.text)
-        for phase in ["loading the images", "batches", "training steps", "checkpoints", "batch records", "everything else"] {
-            XCTAssertTrue(lines.contains { $0.contains(phase) }, "\(phase) in \(lines)")
+        let heading = try XCTUnwrap(lines.firstIndex(of: TrainingSession.profileBackgroundHeading), log.text)
+        let foreground = Array(lines[1..<heading])
+        let background = Array(lines[(heading + 1)...].prefix { $0.hasPrefix("  ") })
+        for phase in ["loading the images", "batches", "training steps", "checkpoints (copying", "batch records", "the report", "everything else"] {
+            XCTAssertTrue(foreground.contains { $0.contains(phase) }, "\(phase) in \(foreground)")
         }
-        let seconds = lines.dropFirst().compactMap { line in
-            line.components(separatedBy: "  ").compactMap { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " s", with: "")) }.first
+        for phase in ["report pictures per epoch", "checkpoints (writing)", "batches built ahead"] {
+            XCTAssertTrue(background.contains { $0.contains(phase) }, "\(phase) in the background: \(background)")
         }
-        XCTAssertEqual(seconds.count, lines.count - 1)
-        XCTAssertEqual(seconds.reduce(0, +), result.seconds, accuracy: 0.05 + 0.02 * result.seconds, "the phases add up to the run")
+        func seconds(_ rows: [String]) -> [Double] {
+            rows.compactMap { line in
+                line.components(separatedBy: "  ").compactMap { Double($0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " s", with: "")) }.first
+            }
+        }
+        XCTAssertEqual(seconds(foreground).count, foreground.count)
+        XCTAssertEqual(seconds(background).count, background.count)
+        XCTAssertEqual(seconds(foreground).reduce(0, +), result.seconds, accuracy: 0.05 + 0.02 * result.seconds, "the foreground phases add up to the run")
+        XCTAssertTrue(lines.last?.hasPrefix("CPU time: ") == true, "\(lines.last ?? "")")
     }
 }
