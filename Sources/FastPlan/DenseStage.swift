@@ -22,6 +22,10 @@ public final class DenseStage: Stage {
     private var input: Tensor?
     private var output: Tensor?
     public private(set) var lastPreActivation: Tensor?
+    /// Inference only: the kernel in `DenseFast.packPairs` order and the kernel version it was
+    /// made from. Packing once instead of for every batch saves a sixth of an inference pass of
+    /// the coursework model; any change to the kernel (its `version`) makes a new one.
+    private var packedKernel: (version: Int, data: [Float])?
 
     public init(_ dense: Dense, updatesKernelInPass: Bool, backend: KernelBackend, how: String) {
         self.dense = dense
@@ -36,12 +40,24 @@ public final class DenseStage: Stage {
         let batch = x.shape[0]
         let z = Tensor(shape: [batch, dense.units],
                        data: Kernels.denseForward(backend, input: x.data, kernel: kernel.value.data, bias: dense.bias?.value.data,
-                                                  batch: batch, inputs: dense.inputs, outputs: dense.units))
+                                                  batch: batch, inputs: dense.inputs, outputs: dense.units,
+                                                  packed: training ? nil : packed(kernel, batch: batch)))
         let y = Kernels.activationForward(backend, dense.activation, z)
         input = x
         lastPreActivation = z
         output = y
         return y
+    }
+
+    /// The kernel packed for inference on this batch size, or nil where the kernel would not read it.
+    /// Training never keeps one (its weights change every step; its copy per block is in the pass).
+    private func packed(_ kernel: Parameter, batch: Int) -> [Float]? {
+        guard backend == .fast, DenseFast.readsPackedPairs(batch: batch, inputs: dense.inputs, outputs: dense.units) else { return nil }
+        if let packedKernel, packedKernel.version == kernel.version { return packedKernel.data }
+        packedKernel = nil  // let the old copy go before the new one is made
+        let data = DenseFast.packPairs(kernel.value.data, inputs: dense.inputs, outputs: dense.units)
+        packedKernel = (kernel.version, data)
+        return data
     }
 
     public func backward(_ gradient: Tensor, _ pass: BackwardPass) throws -> Tensor {

@@ -4,7 +4,10 @@
 public final class Parameter {
     /// Keras' weight name within the layer: "kernel" or "bias".
     public let name: String
-    public var value: Tensor
+    public var value: Tensor { didSet { version &+= 1 } }
+    /// Counts changes to `value` (any write, in place or whole), so a fast plan can tell when a
+    /// copy it keeps of the weights, rearranged for its kernels, is out of date.
+    public private(set) var version = 0
     /// dLoss/dvalue, accumulated (+=) by `backward` and cleared by `zeroGradient()`.
     public var gradient: Tensor
 

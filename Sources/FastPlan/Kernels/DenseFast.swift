@@ -18,8 +18,11 @@ public enum DenseFast {
     /// waiting on those loads); packed, the block stays in L1 while every batch row uses it.
     /// `width` picks the register tiles of the one-or-two-image and 32-column-pair paths
     /// (`TileWidth.preferred`; the tests run both).
+    /// `packed`: W already in `packPairs` order (inference keeps one, `DenseStage`); used where
+    /// the 32-column-pair path runs, which then skips its per-block copies.
     public static func forward(input x: [Float], kernel w: [Float], bias b: [Float]?,
-                               batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred) -> [Float] {
+                               batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred,
+                               packed: [Float]? = nil) -> [Float] {
         let panels = Gemm.paddedColumns(outputs) / Gemm.tileColumns
         var biasPadded = [Float](repeating: 0, count: panels * Gemm.tileColumns)
         if let b { for o in 0..<outputs { biasPadded[o] = b[o] } }
@@ -30,7 +33,8 @@ public enum DenseFast {
             return forwardFewRows(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs, width: width)
         }
         if batch >= 3 && outputs % pairColumns == 0 {
-            return forwardPairs(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs, width: width)
+            return forwardPairs(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs, width: width,
+                                packed: packed)
         }
         let rowOffsets = (0..<batch).map { $0 * inputs }
         return .uninitialized(batch * outputs) { y in

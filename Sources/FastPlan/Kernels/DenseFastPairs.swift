@@ -13,9 +13,14 @@ extension DenseFast {
     /// copies each block of its pairs into a contiguous buffer (W's rows are 512 B apart), and
     /// runs the rows of X over it. A block's sums start from the bias (first block) or zero and
     /// are then added to y, as `Gemm.tile` adds a block's sums when it accumulates.
+    /// With `packed` (W in `packPairs` order, made once for many batches) the blocks are read
+    /// from it instead of being copied for each batch: the same values in the same order.
     static func forwardPairs(input x: [Float], kernel w: [Float], bias: [Float],
-                             batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred) -> [Float] {
+                             batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred,
+                             packed prepacked: [Float]? = nil) -> [Float] {
+        precondition(prepacked == nil || prepacked!.count == inputs * outputs, "a packed kernel has the kernel's size")
         let pairs = outputs / pairColumns
+        let ready = prepacked ?? []
         let zeros = [Float](repeating: 0, count: pairColumns)
         let work = pairs * batch * inputs
         return .uninitialized(batch * outputs) { y in
@@ -23,7 +28,9 @@ extension DenseFast {
             w.withUnsafeBufferPointer { wb in
             bias.withUnsafeBufferPointer { bb in
             zeros.withUnsafeBufferPointer { zb in
+            ready.withUnsafeBufferPointer { rb in
                 let (xp, wp, yp, bp, zp) = (xb.baseAddress!, wb.baseAddress!, y.baseAddress!, bb.baseAddress!, zb.baseAddress!)
+                let pre = prepacked == nil ? nil : rb.baseAddress
                 Parallel.forEachRange(pairs, minimumChunk: work > 1 << 16 ? 1 : pairs) { _, mine in
                     let pairSize = kBlock * pairColumns
                     let packed = UnsafeMutablePointer<Float>.allocate(capacity: mine.count * pairSize)
@@ -34,7 +41,7 @@ extension DenseFast {
                     while k0 < inputs {
                         let kLength = min(kBlock, inputs - k0)
                         // 32 floats at a time (the copy call it replaces cost more than the copy).
-                        for row in 0..<kLength {
+                        for row in 0..<kLength where pre == nil {
                             let src = wp + (k0 + row) * outputs
                             for (slot, pair) in mine.enumerated() {
                                 let from = src + pair * pairColumns, to = packed + slot * pairSize + row * pairColumns
@@ -44,7 +51,7 @@ extension DenseFast {
                         }
                         for (slot, pair) in mine.enumerated() {
                             let first = pair * pairColumns
-                            let b = UnsafePointer(packed + slot * pairSize)
+                            let b = pre.map { $0 + k0 * outputs + pair * kLength * pairColumns } ?? UnsafePointer(packed + slot * pairSize)
                             var m0 = 0
                             if width == .wide {
                                 // Each group of rows asks L2 for its share of this pair's next block
@@ -55,7 +62,7 @@ extension DenseFast {
                                 while m0 < batch {
                                     let rows = min(wideRows, batch - m0)
                                     let firstAhead = m0 / wideRows * share
-                                    let ahead = Ahead(start: UnsafeRawPointer(wp + (next + firstAhead) * outputs + first),
+                                    let ahead = pre != nil ? Ahead() : Ahead(start: UnsafeRawPointer(wp + (next + firstAhead) * outputs + first),
                                                       lines: 2 * max(0, min(share, nextLength - firstAhead)), run: 2,
                                                       stride: outputs * MemoryLayout<Float>.stride)
                                     wideTile(rows: rows, a: xp + m0 * inputs + k0, lda: inputs, kStep: 1, depth: kLength,
@@ -96,7 +103,34 @@ extension DenseFast {
                         k0 += kLength
                     }
                 }
-            }}}}
+            }}}}}
         }
+    }
+
+    /// W (inputs × outputs, outputs a multiple of 32) rearranged as `forwardPairs` reads it:
+    /// block by block of `kBlock` rows, and within a block pair by pair, each pair's rows of 32
+    /// contiguous. Block k0 starts at k0 · outputs, its pair p at k0 · outputs + p · length · 32.
+    public static func packPairs(_ w: [Float], inputs: Int, outputs: Int) -> [Float] {
+        precondition(outputs % pairColumns == 0 && w.count == inputs * outputs, "packPairs: W is inputs × (a multiple of 32)")
+        return .uninitialized(w.count) { out in
+            w.withUnsafeBufferPointer { wb in
+                var k0 = 0
+                while k0 < inputs {
+                    let length = min(kBlock, inputs - k0)
+                    for pair in 0..<(outputs / pairColumns) {
+                        for row in 0..<length {
+                            let from = wb.baseAddress! + (k0 + row) * outputs + pair * pairColumns
+                            (out.baseAddress! + k0 * outputs + (pair * length + row) * pairColumns).update(from: from, count: pairColumns)
+                        }
+                    }
+                    k0 += length
+                }
+            }
+        }
+    }
+
+    /// Whether `forward` takes the 32-column-pair path (and would read a `packPairs` kernel).
+    public static func readsPackedPairs(batch: Int, inputs: Int, outputs: Int) -> Bool {
+        batch >= 3 && outputs % pairColumns == 0 && inputs > 0
     }
 }

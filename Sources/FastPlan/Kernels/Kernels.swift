@@ -61,13 +61,16 @@ public enum Kernels {
     }
 
     /// Dense forward. Shapes: see `DenseNaive.forward`.
+    /// `packed`: the kernel in `DenseFast.packPairs` order, which the fast kernel reads instead
+    /// of copying blocks (the naive one ignores it).
     public static func denseForward(_ backend: KernelBackend, input: [Float], kernel: [Float], bias: [Float]?,
-                                    batch: Int, inputs: Int, outputs: Int) -> [Float] {
+                                    batch: Int, inputs: Int, outputs: Int, packed: [Float]? = nil) -> [Float] {
         switch backend {
         case .naive:
             return DenseNaive.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
         case .fast:
-            return DenseFast.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs)
+            return DenseFast.forward(input: input, kernel: kernel, bias: bias, batch: batch, inputs: inputs, outputs: outputs,
+                                     packed: packed)
         }
     }
 
