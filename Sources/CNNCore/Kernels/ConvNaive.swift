@@ -7,30 +7,37 @@
 public enum ConvNaive {
     public static func forward(input x: [Float], kernel k: [Float], bias b: [Float]?,
                                geometry g: ConvGeometry, filters f: Int) -> [Float] {
-        var y = [Float](repeating: 0, count: g.batch * g.outHeight * g.outWidth * f)
+        var output = [Float](repeating: 0, count: g.batch * g.outHeight * g.outWidth * f)
+        // Through buffer pointers: the same indexing, without a bounds check per term.
+        output.withUnsafeMutableBufferPointer { y in
+        k.withUnsafeBufferPointer { k in
         for n in 0..<g.batch {
             for oh in 0..<g.outHeight {
                 for ow in 0..<g.outWidth {
-                    for filter in 0..<f {
-                        var sum: Float = b?[filter] ?? 0
-                        for i in 0..<g.kernelHeight {
-                            let ih = oh * g.strideHeight - g.padTop + i
-                            guard ih >= 0 && ih < g.height else { continue }
-                            for j in 0..<g.kernelWidth {
-                                let iw = ow * g.strideWidth - g.padLeft + j
-                                guard iw >= 0 && iw < g.width else { continue }
-                                for c in 0..<g.channels {
-                                    sum += x[((n * g.height + ih) * g.width + iw) * g.channels + c]
-                                        * k[((i * g.kernelWidth + j) * g.channels + c) * f + filter]
-                                }
+                    // All F sums of this output pixel at once, the filter loop innermost: each
+                    // sum still starts from its bias and adds the patch in (i, j, c) order, so the
+                    // numbers are those of one filter at a time, but K's row and y are read in
+                    // order (one filter at a time strode through K, 50 times slower).
+                    let out = ((n * g.outHeight + oh) * g.outWidth + ow) * f
+                    for filter in 0..<f { y[out + filter] = b?[filter] ?? 0 }
+                    for i in 0..<g.kernelHeight {
+                        let ih = oh * g.strideHeight - g.padTop + i
+                        guard ih >= 0 && ih < g.height else { continue }
+                        for j in 0..<g.kernelWidth {
+                            let iw = ow * g.strideWidth - g.padLeft + j
+                            guard iw >= 0 && iw < g.width else { continue }
+                            for c in 0..<g.channels {
+                                let value = x[((n * g.height + ih) * g.width + iw) * g.channels + c]
+                                let row = ((i * g.kernelWidth + j) * g.channels + c) * f
+                                for filter in 0..<f { y[out + filter] += value * k[row + filter] }
                             }
                         }
-                        y[((n * g.outHeight + oh) * g.outWidth + ow) * f + filter] = sum
                     }
                 }
             }
         }
-        return y
+        }}
+        return output
     }
 
     /// Gradients from dy (N, OH, OW, F): adds into dK (KH, KW, C, F) and db (F); returns dx
