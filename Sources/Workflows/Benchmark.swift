@@ -123,7 +123,7 @@ public enum ModelBenchmark {
         #endif
     }
 
-    /// User + system CPU seconds of the whole process so far (every thread).
+    /// User + system CPU seconds of the whole process so far (every thread); also `train --profile`'s CPU line.
     public static func cpuSeconds() -> Double {
         var usage = rusage()
         #if os(Linux)

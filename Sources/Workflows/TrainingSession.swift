@@ -88,7 +88,7 @@ public enum TrainingSession {
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        if let profiler { log(profileText(profiler, total: seconds, background: trained.background, cpuSeconds: ProcessTimes.cpuSeconds())) }
+        if let profiler { log(profileText(profiler, total: seconds, background: trained.background, cpuSeconds: ModelBenchmark.cpuSeconds())) }
         return Result(outcome: trained.outcome, history: trained.history, output: options.output, seconds: seconds)
     }
 
