@@ -34,12 +34,13 @@ struct BenchCommand: ParsableCommand {
         guard all else { throw CleanExit.helpRequest(self) }
         try CLIError.guarding {
             let say: (String) -> Void = json ? { _ in } : { print($0) }
+            // The folder is checked first: a wrong path is refused at once, not after the model benchmarks.
+            let files = try DecodeBenchmark.files(under: URL(fileURLWithPath: decodeDir))
             let s = ModelBenchmark.Settings()
             let train = try ModelBenchmark.train(s, progress: say)
             let infer = try ModelBenchmark.infer(s, progress: say)
             let one = try ModelBenchmark.oneImageMilliseconds(s, progress: say)
             say("decoding \(decodeDir) (DCT-scaled JPEG decode + nearest resize to 64×64, all cores)")
-            let files = try DecodeBenchmark.files(under: URL(fileURLWithPath: decodeDir))
             let decode = DecodeBenchmark.run(files: files, width: 64, height: 64, mode: .dctScaled)
             let memory = ModelBenchmark.peakMemoryMB()
             if json {
