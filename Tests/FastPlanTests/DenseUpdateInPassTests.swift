@@ -38,7 +38,9 @@ final class DenseUpdateInPassTests: XCTestCase {
                 let fused = Parameter(name: "kernel", value: Tensor(shape: [inputs, outputs], data: w0))
                 let fusedAdam = Adam(learningRate: 0.01)
                 var fusedDx: [Float] = [], fusedDb = [Float](repeating: 0, count: outputs)
+                // The update runs on both cores for the larger shapes, so the count takes a lock.
                 var covered = 0
+                let coveredLock = NSLock()
                 for _ in 0..<2 {
                     let update = AdamFast(fusedAdam.beginStep([fused])).sliceUpdate(of: 0, count: inputs * outputs)
                     fusedDx = fused.value.data.withUnsafeMutableBufferPointer { w in
@@ -46,7 +48,7 @@ final class DenseUpdateInPassTests: XCTestCase {
                         return DenseFast.backwardUpdatingKernel(input: x, kernel: base, outputGradient: dy, batch: batch,
                                                                 inputs: inputs, outputs: outputs, biasGradient: &fusedDb,
                                                                 inputGradient: inputGradient) { range, w, g in
-                            covered += range.count
+                            coveredLock.withLock { covered += range.count }
                             update(range, w, g)
                         }
                     }

@@ -77,12 +77,16 @@ final class DenseWideTests: XCTestCase {
                 for inputGradient in [true, false] {
                     let what = "N=\(batch) I=\(inputs) O=\(outputs) \(width) dx=\(inputGradient)"
                     var kernel = w, db = [Float](repeating: 0, count: outputs)
+                    // The update may run on both cores at once (disjoint ranges), so it writes
+                    // through a buffer pointer rather than into a captured array.
                     var dw = [Float](repeating: .nan, count: w.count)
-                    let dx = kernel.withUnsafeMutableBufferPointer { wp in
-                        DenseFast.backwardUpdatingKernel(input: x, kernel: wp.baseAddress!, outputGradient: dy, batch: batch,
-                                                         inputs: inputs, outputs: outputs, biasGradient: &db,
-                                                         inputGradient: inputGradient, width: width) { range, _, g in
-                            for (k, i) in range.enumerated() { dw[i] = g[k] }
+                    let dx = dw.withUnsafeMutableBufferPointer { dwp in
+                        kernel.withUnsafeMutableBufferPointer { wp in
+                            DenseFast.backwardUpdatingKernel(input: x, kernel: wp.baseAddress!, outputGradient: dy, batch: batch,
+                                                             inputs: inputs, outputs: outputs, biasGradient: &db,
+                                                             inputGradient: inputGradient, width: width) { range, _, g in
+                                for (k, i) in range.enumerated() { dwp[i] = g[k] }
+                            }
                         }
                     }
                     assertClose(dw, dwNaive, "\(what): kernel gradient")
