@@ -43,6 +43,21 @@ final class DensePackedTests: XCTestCase {
         XCTAssertEqual(p.version, v3, "reading is not a change")
     }
 
+    /// Writing in place from another module (this test's, like the fast plan's and the
+    /// optimizers') changes the array where it is: no copy of the weights per write. An observed
+    /// property (`didSet`) copied the coursework's 15.7 MB kernel at every training step.
+    func testWritingInPlaceKeepsTheSameArray() {
+        let p = Parameter(name: "kernel", value: Tensor.zeros([1000]))
+        func address() -> UnsafeRawPointer? { p.value.data.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
+        let before = address(), version = p.version
+        p.value.data.withUnsafeMutableBufferPointer { $0[7] = 1 }
+        XCTAssertEqual(address(), before, "the weights were copied to be written in place")
+        p.value.data[8] = 2  // (checked apart: a second copy may land where the first was freed)
+        XCTAssertEqual(address(), before, "the weights were copied to be written by subscript")
+        XCTAssertEqual(p.version, version + 2)
+        XCTAssertEqual(p.value.data[7 ... 8], [1, 2])
+    }
+
     /// Inference through the plan after the weights change (a training step, a write into the
     /// kernel) gives the new weights' output, as the reference model does.
     func testInferenceFollowsTheWeights() throws {

@@ -4,7 +4,16 @@
 public final class Parameter {
     /// Keras' weight name within the layer: "kernel" or "bias".
     public let name: String
-    public var value: Tensor { didSet { version &+= 1 } }
+    /// The weights. Written in place (`value.data.withUnsafeMutableBufferPointer`) by the
+    /// optimizers and the fast plan, through `_modify`: a `didSet` here would make every such
+    /// write from another module copy the whole array first (15.7 MB per training step for the
+    /// coursework's dense kernel), because an observed property hands out a copy to modify.
+    public var value: Tensor {
+        get { storage }
+        set { storage = newValue; version &+= 1 }
+        _modify { version &+= 1; yield &storage }
+    }
+    private var storage: Tensor
     /// Counts changes to `value` (any write, in place or whole), so a fast plan can tell when a
     /// copy it keeps of the weights, rearranged for its kernels, is out of date.
     public private(set) var version = 0
@@ -13,7 +22,7 @@ public final class Parameter {
 
     public init(name: String, value: Tensor) {
         self.name = name
-        self.value = value
+        self.storage = value
         self.gradient = Tensor.zeros(value.shape)
     }
 
