@@ -42,7 +42,12 @@ public struct TraceView {
     /// A view of an in-memory trace; tensors of more than `largestFile` values are listed without
     /// a file (as `Trace.write` leaves them) but can still be drawn.
     public init(_ trace: Trace, largestFile: Int = .max) {
-        self.init(manifest: trace.manifest(largestFile: largestFile)) { layer, role in trace.tensor(layer: layer, role: role) }
+        self.init(trace, manifest: trace.manifest(largestFile: largestFile))
+    }
+
+    /// A view of an in-memory trace through the manifest `Trace.write` returned.
+    public init(_ trace: Trace, manifest: JSONValue) {
+        self.init(manifest: manifest) { layer, role in trace.tensor(layer: layer, role: role) }
     }
 
     /// A view of a trace folder.

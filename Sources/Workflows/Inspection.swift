@@ -147,13 +147,13 @@ public enum Inspection {
                 context.gradCAM = explanation.gradCAM
                 files += explanation.files.map { explainFolder + "/" + $0 }
             }
-            try trace.write(to: folder, extra: [
+            let manifest = try trace.write(to: folder, extra: [
                 "image": .string(imageURL.path), "model": .string(modelDescription),
                 "predicted_class": .string(className), "probability_of_predicted_class": .number(Double(probability)),
                 "probability_of_class_1": .number(Double(ExplanationMaps.probability(of: 1, in: Array(out.data.prefix(out.shape.last ?? 1))))),
                 "gradient_target": .string(gradientTarget), "gradient_target_class": .int(targetClass),
             ], largestFile: largestFile)
-            files += try writePages(TraceView(trace, largestFile: largestFile), context: context, to: folder)
+            files += try writePages(TraceView(trace, manifest: manifest), context: context, to: folder)
         }
         files += trace.entries.filter { $0.tensor.count <= largestFile }.map { "tensors/" + $0.fileName } + ["manifest.json"]
         return Result(folder: output, modelDescription: modelDescription, predictedClass: className, probability: probability, files: files)

@@ -123,8 +123,10 @@ public final class Trace {
     public static let largeTensor = 1 << 20
 
     /// Writes `tensors/*.npy` and `manifest.json` into `folder` (which must exist); tensors of
-    /// more than `largestFile` values are listed in the manifest but not written.
-    public func write(to folder: URL, extra: [String: JSONValue] = [:], largestFile: Int = .max) throws {
+    /// more than `largestFile` values are listed in the manifest but not written. Returns the
+    /// manifest, so a page drawn next need not compute every tensor's statistics again.
+    @discardableResult
+    public func write(to folder: URL, extra: [String: JSONValue] = [:], largestFile: Int = .max) throws -> JSONValue {
         let tensorFolder = folder.appendingPathComponent("tensors")
         do {
             try FileManager.default.createDirectory(at: tensorFolder, withIntermediateDirectories: true)
@@ -134,8 +136,9 @@ public final class Trace {
         for e in entries where e.tensor.count <= largestFile {
             try AtomicWrite.file(NPY.encode(e.tensor), to: tensorFolder.appendingPathComponent(e.fileName))
         }
-        try AtomicWrite.file(Data(manifest(extra: extra, largestFile: largestFile).encodedString().utf8),
-                             to: folder.appendingPathComponent("manifest.json"))
+        let manifest = manifest(extra: extra, largestFile: largestFile)
+        try AtomicWrite.file(Data(manifest.encodedString().utf8), to: folder.appendingPathComponent("manifest.json"))
+        return manifest
     }
 }
 

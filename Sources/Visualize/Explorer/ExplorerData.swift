@@ -121,18 +121,27 @@ public enum ExplorerData {
         let (inputs, units) = (k.shape[0], k.shape[1])
         if k.count <= wholeKernelLimit { return ["kernel": tensor(k)] }
         let xs = Array(x.data.prefix(inputs))
+        // One pass over the kernel for all units, row by row as it is stored (a pass per unit
+        // strode through 15.7 MB 128 times): each unit still sees its inputs in order, so its
+        // total and its largest contributions each way are the same.
+        var ups = [Largest](repeating: Largest(count: topContributions), count: units)
+        var downs = ups
+        var totals = [Double](repeating: 0, count: units)
+        k.data.withUnsafeBufferPointer { k in
+            for i in 0..<inputs {
+                let row = i * units, xi = xs[i]
+                for j in 0..<units {
+                    let value = xi * k[row + j]
+                    totals[j] += Double(value)
+                    if value > 0 { ups[j].offer(i, value) } else if value < 0 { downs[j].offer(i, -value) }
+                }
+            }
+        }
         var top: [JSONValue] = []
         for j in 0..<units {
-            // One pass per unit: the total, and the largest contributions each way.
-            var up = Largest(count: topContributions), down = Largest(count: topContributions)
-            var total = 0.0
-            for i in 0..<inputs {
-                let value = xs[i] * k.data[i * units + j]
-                total += Double(value)
-                if value > 0 { up.offer(i, value) } else if value < 0 { down.offer(i, -value) }
-            }
+            let (up, down) = (ups[j], downs[j])
             let listed = up.items + down.items
-            let rest = listed.reduce(total) { $0 - Double(xs[$1.index] * k.data[$1.index * units + j]) }
+            let rest = listed.reduce(totals[j]) { $0 - Double(xs[$1.index] * k.data[$1.index * units + j]) }
             func list(_ items: [(index: Int, value: Float)]) -> JSONValue {
                 .array(items.map { .array([.int($0.index), .number(Double(xs[$0.index])), .number(Double(k.data[$0.index * units + j]))]) })
             }
@@ -172,8 +181,12 @@ public enum ExplorerData {
 
     /// {shape, data}: the data as base64 of little-endian float32.
     static func tensor(_ t: Tensor) -> JSONValue {
+        #if _endian(little)
+        let bytes = t.data.withUnsafeBytes { Data($0) }  // already little-endian float32: one copy
+        #else
         var bytes = Data(capacity: t.count * 4)
         for v in t.data { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        #endif
         return .object(["shape": .ints(t.shape), "data": .string(bytes.base64EncodedString())])
     }
 }
