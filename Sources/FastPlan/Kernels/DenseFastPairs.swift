@@ -55,16 +55,22 @@ extension DenseFast {
                             var m0 = 0
                             if width == .wide {
                                 // Each group of rows asks L2 for its share of this pair's next block
-                                // of W (2 lines a row), which the copy above reads next.
+                                // of W (2 lines a row): the copy above reads it next, or, packed,
+                                // the tiles of the next block read it in place.
                                 let next = k0 + kLength, nextLength = min(kBlock, inputs - next)
                                 let groups = (batch + wideRows - 1) / wideRows
                                 let share = (nextLength + groups - 1) / groups
                                 while m0 < batch {
                                     let rows = min(wideRows, batch - m0)
                                     let firstAhead = m0 / wideRows * share
-                                    let ahead = pre != nil ? Ahead() : Ahead(start: UnsafeRawPointer(wp + (next + firstAhead) * outputs + first),
-                                                      lines: 2 * max(0, min(share, nextLength - firstAhead)), run: 2,
-                                                      stride: outputs * MemoryLayout<Float>.stride)
+                                    let lines = 2 * max(0, min(share, nextLength - firstAhead))
+                                    let ahead = if let pre {
+                                        Ahead(start: UnsafeRawPointer(pre + next * outputs + (pair * nextLength + firstAhead) * pairColumns),
+                                              lines: lines, run: 2, stride: pairColumns * MemoryLayout<Float>.stride)
+                                    } else {
+                                        Ahead(start: UnsafeRawPointer(wp + (next + firstAhead) * outputs + first),
+                                              lines: lines, run: 2, stride: outputs * MemoryLayout<Float>.stride)
+                                    }
                                     wideTile(rows: rows, a: xp + m0 * inputs + k0, lda: inputs, kStep: 1, depth: kLength,
                                              b: b, ldb: pairColumns, c: yp + m0 * outputs + first, ldc: outputs,
                                              bias: k0 == 0 ? bp + first : nil, accumulate: k0 > 0, ahead: ahead)
