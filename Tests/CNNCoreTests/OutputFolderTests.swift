@@ -25,6 +25,31 @@ final class OutputFolderTests: XCTestCase {
         FileManager.default.contents(atPath: root.appendingPathComponent(path).path).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Folders written at once from several threads into a parent none of them found (the
+    /// training report's inspections, two at a time, into `inspect/`): every write succeeds,
+    /// and the parent's marker lists them all, so a later run may replace them.
+    func testFoldersWrittenAtOnceIntoANewParentAllSucceedAndAreListed() throws {
+        for round in 0..<20 {
+            let parent = root.appendingPathComponent("run-\(round)/inspect")
+            let names = (0..<4).map { "image-\($0)" }
+            var failures = [String](repeating: "", count: names.count)
+            let lock = NSLock()
+            DispatchQueue.concurrentPerform(iterations: names.count) { k in
+                do {
+                    try AtomicWrite.folder(at: parent.appendingPathComponent(names[k])) { temp in
+                        try Data("page \(k)".utf8).write(to: temp.appendingPathComponent("index.html"))
+                    }
+                } catch {
+                    lock.withLock { failures[k] = "\(error)" }
+                }
+            }
+            XCTAssertEqual(failures, [String](repeating: "", count: names.count), "round \(round)")
+            XCTAssertEqual(OutputMarker.read(in: parent)?.entries, Set(names), "round \(round): the parent lists every folder")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent.path).filter { OutputFolder.isLeftover($0) }
+            XCTAssertEqual(leftovers, [], "round \(round)")
+        }
+    }
+
     func testAFolderIsReplacedWholeOnlyWhenEverythingInItIsOurs() throws {
         let target = root.appendingPathComponent("made")
         try AtomicWrite.folder(at: target) { temp in

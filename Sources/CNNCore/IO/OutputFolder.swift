@@ -48,6 +48,10 @@ public enum OutputFolder {
     /// Creates `url` and any missing folders above it, each with a marker; an existing folder on
     /// the way is used as it is (nothing in it is touched).
     public static func create(_ url: URL) throws {
+        // One thread at a time (the training report inspects two images at once, both creating
+        // `inspect/`): a second marker written with no entries would drop the first's.
+        markerLock.lock()
+        defer { markerLock.unlock() }
         let path = url.standardizedFileURL.path
         var info = stat()
         if stat(path, &info) == 0 {
@@ -169,10 +173,12 @@ public enum OutputFolder {
 
     // MARK: - Helpers
 
-    static let markerLock = NSLock()
+    /// Serialises marker updates within the process (`create`, `register`); recursive because
+    /// `create` creates missing parents and registers itself.
+    static let markerLock = NSRecursiveLock()
 
     /// A temporary name cnnviz gives a file or folder while writing it (".NAME.tmp-PID-N",
-    /// ".NAME.old-PID-N", ".cnnviz-output.tmp-PID"), left behind by a killed run.
+    /// ".NAME.old-PID-N", ".cnnviz-output.tmp-PID-N"), left behind by a killed run.
     static func isLeftover(_ name: String) -> Bool {
         guard name.hasPrefix(".") else { return false }
         for infix in [".tmp-", ".old-"] {

@@ -57,7 +57,9 @@ public struct OutputMarker: Equatable {
             "entries": .array(entries.sorted().map { .string($0) }),
         ]).encodedString() + "\n"
         let url = folder.appendingPathComponent(Self.fileName)
-        let temp = folder.appendingPathComponent(Self.fileName + ".tmp-\(getpid())")
+        // A name of its own per write (PID and a random number): two threads writing markers
+        // at once must not rename each other's file.
+        let temp = folder.appendingPathComponent(Self.fileName + ".tmp-" + AtomicWrite.tag())
         do {
             try Data(json.utf8).write(to: temp)
         } catch {
