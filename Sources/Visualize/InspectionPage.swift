@@ -23,6 +23,9 @@ public enum InspectionPage {
         public var gradCAM: Tensor?
         /// What the gradients are of: "the loss against the predicted class (cats)" (`inspect --target`).
         public var gradientTarget = ""
+        /// The class the gradients are of when `--target` chose one other than the predicted
+        /// class's rule (nil: the predicted class), for the pictures' subtitles and captions.
+        public var chosenTargetClass: String?
         /// The language of the pages and of the pictures' titles.
         public var language: Language = .en
 
@@ -54,8 +57,9 @@ public enum InspectionPage {
 
     /// Every picture of one layer (index 0 = the input), drawn from the trace only, with its
     /// titles, alt texts and captions in `l`.
+    /// `target`: the class the gradients are of, when not the predicted one.
     public static func pictures(for layer: TraceView.LayerInfo?, in trace: TraceView, classNames: [String],
-                                language l: Language = .en) throws -> [Picture] {
+                                target: String? = nil, language l: Language = .en) throws -> [Picture] {
         guard let layer else {
             guard let x = try trace.input() else { return [] }
             let input = LayerPictures.input(x, language: l)
@@ -170,13 +174,15 @@ public enum InspectionPage {
             }
         }
         if let g = try trace.tensor(layer.name, .outputGradient), g.rank == 4 {
+            let classPhrase = target.map { (en: "the class \($0)", es: "la clase \(l.label($0))") }
+                ?? (en: "the predicted class", es: "la clase predicha")
             out.append(Picture(file: prefix + "_gradient.png",
                                image: LayerPictures.featureMaps(g, title: "\(layer.name): " + l.pick("gradient of the loss", "gradiente de la pérdida"),
-                                                                subtitle: l.pick("dLoss/d(output) for the predicted class; blue: raising the value lowers the loss",
-                                                                                 "dPérdida/d(salida) para la clase predicha; azul: subir el valor baja la pérdida"), map: .diverging, language: l),
+                                                                subtitle: l.pick("dLoss/d(output) for \(classPhrase.en); blue: raising the value lowers the loss",
+                                                                                 "dPérdida/d(salida) para \(classPhrase.es); azul: subir el valor baja la pérdida"), map: .diverging, language: l),
                                alt: l.pick("gradient of the loss with respect to the output", "gradiente de la pérdida respecto a la salida"),
-                               caption: l.pick("How the loss (against the predicted class) changes with each output value: where this layer's numbers matter for the answer.",
-                                               "Cuánto cambia la pérdida (respecto a la clase predicha) con cada valor de salida: dónde importan los números de esta capa para la respuesta.")))
+                               caption: l.pick("How the loss (against \(classPhrase.en)) changes with each output value: where this layer's numbers matter for the answer.",
+                                               "Cuánto cambia la pérdida (respecto a \(classPhrase.es)) con cada valor de salida: dónde importan los números de esta capa para la respuesta.")))
         }
         return out
     }
@@ -187,7 +193,8 @@ public enum InspectionPage {
         var all: [Picture] = []
         var sections: [(layer: TraceView.LayerInfo?, pictures: [Picture])] = []
         for layer in [nil] + trace.layers.map(Optional.some) {
-            let pictures = try self.pictures(for: layer, in: trace, classNames: context.classNames, language: context.language)
+            let pictures = try self.pictures(for: layer, in: trace, classNames: context.classNames,
+                                             target: context.chosenTargetClass, language: context.language)
             all += pictures
             sections.append((layer, pictures))
         }

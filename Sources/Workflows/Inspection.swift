@@ -134,6 +134,7 @@ public enum Inspection {
         context.indexLink = indexLink
         context.language = language
         context.gradientTarget = gradientTarget
+        if chosen >= 0 { context.chosenTargetClass = targetName }
         var files: [String] = []
         let largestFile = allTensors ? Int.max : Trace.largeTensor
         try AtomicWrite.folder(at: output) { folder in

@@ -27,7 +27,18 @@ final class InspectionTargetTests: XCTestCase {
             // Binary cross-entropy from the logit: dL/dz = p − y.
             let dz = try XCTUnwrap(try trace.load(layer: "dense_1", role: .preActivationGradient))
             XCTAssertEqual(Double(dz.data[0]), p1 - Double(index), accuracy: 1e-6)
+            // The pages name the chosen class, not "the predicted class".
+            let pictures = try String(contentsOf: out.appendingPathComponent("pictures.html"), encoding: .utf8)
+            let name = index == 1 ? "dogs" : "cats"
+            XCTAssertTrue(pictures.contains("Gradients are of the loss against the class \(name)"), "how to read the pictures")
+            XCTAssertTrue(pictures.contains("How the loss (against the class \(name)) changes"), "the gradient pictures' captions")
+            XCTAssertFalse(pictures.contains("predicted class"), "no picture claims the predicted class")
         }
+        // Without --target the gradients are the predicted class's, and the page says so.
+        let predicted = root.appendingPathComponent("inspect-predicted")
+        try Inspection.run(image: image, model: .coursework(seed: 0), output: predicted)
+        let page = try String(contentsOf: predicted.appendingPathComponent("pictures.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("Gradients are of the loss against the predicted class"))
         XCTAssertThrowsError(try Inspection.run(image: image, model: .coursework(seed: 0), output: root.appendingPathComponent("bad"), target: .named("horses")))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("bad").path))
     }
