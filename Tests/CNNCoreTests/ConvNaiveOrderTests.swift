@@ -5,6 +5,14 @@ import XCTest
 /// speed); each sum must still be the formula's, term by term in the same order: bit for bit one
 /// filter at a time.
 final class ConvNaiveOrderTests: XCTestCase {
+    /// Valid and same padding, strides of 1 and 2, 1×1 to 3×3 windows, 5 to 32 filters.
+    static let shapes: [(ConvGeometry, Int)] = [
+        (ConvGeometry(batch: 2, height: 9, width: 8, channels: 3, kernel: (3, 3), strides: (1, 1), padding: .valid), 32),
+        (ConvGeometry(batch: 1, height: 7, width: 11, channels: 2, kernel: (3, 2), strides: (2, 1), padding: .same), 5),
+        (ConvGeometry(batch: 2, height: 6, width: 6, channels: 4, kernel: (3, 3), strides: (2, 2), padding: .same), 7),
+        (ConvGeometry(batch: 1, height: 5, width: 5, channels: 4, kernel: (1, 1), strides: (1, 1), padding: .valid), 17),
+    ]
+
     /// The formula, one output value at a time, as the reference read before.
     func oneFilterAtATime(_ x: [Float], _ k: [Float], _ b: [Float]?, _ g: ConvGeometry, _ f: Int) -> [Float] {
         var y = [Float](repeating: 0, count: g.batch * g.outHeight * g.outWidth * f)
@@ -28,12 +36,7 @@ final class ConvNaiveOrderTests: XCTestCase {
 
     func testAllFiltersTogetherGiveTheFormulasBits() {
         var rng = SeededRNG(seed: 12)
-        let shapes: [(ConvGeometry, Int)] = [
-            (ConvGeometry(batch: 2, height: 9, width: 8, channels: 3, kernel: (3, 3), strides: (1, 1), padding: .valid), 32),
-            (ConvGeometry(batch: 1, height: 7, width: 11, channels: 2, kernel: (3, 2), strides: (2, 1), padding: .same), 5),
-            (ConvGeometry(batch: 1, height: 5, width: 5, channels: 4, kernel: (1, 1), strides: (1, 1), padding: .valid), 17),
-        ]
-        for (g, f) in shapes {
+        for (g, f) in Self.shapes {
             let x = (0..<(g.batch * g.height * g.width * g.channels)).map { _ -> Float in rng.uniform(Float(-1), Float(1)) }
             let k = (0..<(g.kernelHeight * g.kernelWidth * g.channels * f)).map { _ -> Float in rng.uniform(Float(-1), Float(1)) }
             let b = (0..<f).map { _ -> Float in rng.uniform(Float(-1), Float(1)) }
@@ -73,14 +76,8 @@ final class ConvNaiveOrderTests: XCTestCase {
 
     func testBackwardWithAllFiltersTogetherGivesTheFormulasBits() {
         var rng = SeededRNG(seed: 13)
-        let shapes: [(ConvGeometry, Int)] = [
-            (ConvGeometry(batch: 2, height: 9, width: 8, channels: 3, kernel: (3, 3), strides: (1, 1), padding: .valid), 32),
-            (ConvGeometry(batch: 1, height: 7, width: 11, channels: 2, kernel: (3, 2), strides: (2, 1), padding: .same), 5),
-            (ConvGeometry(batch: 2, height: 6, width: 6, channels: 4, kernel: (3, 3), strides: (2, 2), padding: .same), 7),
-            (ConvGeometry(batch: 1, height: 5, width: 5, channels: 4, kernel: (1, 1), strides: (1, 1), padding: .valid), 17),
-        ]
         func random(_ count: Int) -> [Float] { (0..<count).map { _ -> Float in rng.uniform(Float(-1), Float(1)) } }
-        for (g, f) in shapes {
+        for (g, f) in Self.shapes {
             let x = random(g.batch * g.height * g.width * g.channels), k = random(g.kernelHeight * g.kernelWidth * g.channels * f)
             let dy = random(g.batch * g.outHeight * g.outWidth * f)
             // dK and db are added into: start them away from zero, as a second batch would.
