@@ -132,7 +132,7 @@ public struct Augmentation: Sendable, Equatable {
     /// `scale`) into `output`, one pixel at a time: the readable twin of the fast `apply` (in
     /// `Augmentation+Fast.swift`), which must give the same bits. See `AffineTransform` for the geometry.
     public static func applyReference(_ p: Parameters, pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
-                             scale: Float, into output: UnsafeMutableBufferPointer<Float>) {
+                                      scale: Float, into output: UnsafeMutableBufferPointer<Float>) {
         precondition(pixels.count >= width * height * 3 && output.count >= width * height * 3)
         let affine = AffineTransform(p, height: height, width: width)
         for r in 0..<height {
