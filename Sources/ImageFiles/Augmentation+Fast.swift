@@ -25,31 +25,31 @@ extension Augmentation {
             copyFlipped(source, width: width, height: height, flip: p.flipHorizontal, scale: scale, into: target)
             return
         }
-        let image = WidenedImage(source, width: width, height: height)
-        defer { image.pixels.deallocate() }
-        SourceColumns.withColumns(width: width) { columns in
-            // The flip comes after the affine transform in Keras: output column c samples where
-            // the transformed image's column width − 1 − c does.
-            for c in 0..<width {
-                let sourceColumn = Double(p.flipHorizontal ? width - 1 - c : c)
-                columns.rowTerms[c] = affine.a.1 * sourceColumn
-                columns.columnTerms[c] = affine.a.3 * sourceColumn
-            }
-            let rowTermIsShared = (0..<width).allSatisfy { columns.rowTerms[$0].bitPattern == columns.rowTerms[0].bitPattern }
-            for r in 0..<height {
-                let row = Double(r)
-                let rowY = affine.a.0 * row
-                let rowTarget = target + r &* width &* 3
-                columns.clampAndFloor(rowX: affine.a.2 * row, offset: affine.b.1, lastColumn: Double(width - 1))
-                if rowTermIsShared {
-                    let sourceRow = image.sourceRow(rowY + columns.rowTerms[0] + affine.b.0)
-                    for c in 0..<width {
-                        image.sample(sourceRow, columns.x0[c], columns.x1[c], columns.fx[c], scale: scale, into: rowTarget + c &* 3)
-                    }
-                } else {
-                    for c in 0..<width {
-                        let sourceRow = image.sourceRow(rowY + columns.rowTerms[c] + affine.b.0)
-                        image.sample(sourceRow, columns.x0[c], columns.x1[c], columns.fx[c], scale: scale, into: rowTarget + c &* 3)
+        WidenedImage.withWidened(source, width: width, height: height) { image in
+            SourceColumns.withColumns(width: width) { columns in
+                // The flip comes after the affine transform in Keras: output column c samples where
+                // the transformed image's column width − 1 − c does.
+                for c in 0..<width {
+                    let sourceColumn = Double(p.flipHorizontal ? width - 1 - c : c)
+                    columns.rowTerms[c] = affine.a.1 * sourceColumn
+                    columns.columnTerms[c] = affine.a.3 * sourceColumn
+                }
+                let rowTermIsShared = (0..<width).allSatisfy { columns.rowTerms[$0].bitPattern == columns.rowTerms[0].bitPattern }
+                for r in 0..<height {
+                    let row = Double(r)
+                    let rowY = affine.a.0 * row
+                    let rowTarget = target + r &* width &* 3
+                    columns.clampAndFloor(rowX: affine.a.2 * row, offset: affine.b.1, lastColumn: Double(width - 1))
+                    if rowTermIsShared {
+                        let sourceRow = image.sourceRow(rowY + columns.rowTerms[0] + affine.b.0)
+                        for c in 0..<width {
+                            image.sample(sourceRow, columns.x0[c], columns.x1[c], columns.fx[c], scale: scale, into: rowTarget + c &* 3)
+                        }
+                    } else {
+                        for c in 0..<width {
+                            let sourceRow = image.sourceRow(rowY + columns.rowTerms[c] + affine.b.0)
+                            image.sample(sourceRow, columns.x0[c], columns.x1[c], columns.fx[c], scale: scale, into: rowTarget + c &* 3)
+                        }
                     }
                 }
             }

@@ -7,15 +7,20 @@ struct WidenedImage {
     /// Every byte as a Double: a table load instead of a conversion, three per pixel.
     private static let byteValues = (0...255).map(Double.init)
 
-    /// Widens (H, W, 3) bytes to (H, W) SIMD4<Double>s (128 KB at 64×64, which stays in L2).
-    /// Allocates; the caller deallocates `pixels`.
-    init(_ bytes: UnsafePointer<UInt8>, width: Int, height: Int) {
-        self.width = width
-        self.height = height
-        pixels = .allocate(capacity: width * height)
-        let widened = pixels
-        Self.byteValues.withUnsafeBufferPointer { value in
-            for k in 0..<(width * height) {
+    /// Widens (H, W, 3) bytes to (H, W) SIMD4<Double>s for the duration of `body`: 128 KB at
+    /// 64×64, on the stack when it fits (the stdlib checks, else the heap). A malloc of that size
+    /// per image cost page faults in the release test runner (about four per image).
+    static func withWidened(_ bytes: UnsafePointer<UInt8>, width: Int, height: Int, _ body: (WidenedImage) -> Void) {
+        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: width * height) { buffer in
+            guard let pixels = buffer.baseAddress else { return }
+            widen(bytes, count: width * height, into: pixels)
+            body(WidenedImage(pixels: pixels, width: width, height: height))
+        }
+    }
+
+    private static func widen(_ bytes: UnsafePointer<UInt8>, count: Int, into widened: UnsafeMutablePointer<SIMD4<Double>>) {
+        byteValues.withUnsafeBufferPointer { value in
+            for k in 0..<count {
                 widened[k] = SIMD4(value[Int(bytes[3 &* k])], value[Int(bytes[3 &* k &+ 1])], value[Int(bytes[3 &* k &+ 2])], 0)
             }
         }
