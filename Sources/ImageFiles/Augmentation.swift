@@ -129,9 +129,10 @@ public struct Augmentation: Sendable, Equatable {
     }
 
     /// Applies a draw to 8-bit RGB pixels and writes H·W·3 floats (0…255 before `scale`, times
-    /// `scale`) into `output`. See `AffineTransform` for the geometry.
-    public static func apply(_ p: Parameters, pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
-                             scale: Float, into output: UnsafeMutableBufferPointer<Float>) {
+    /// `scale`) into `output`, one pixel at a time: the readable twin of the fast `apply` (in
+    /// `Augmentation+Fast.swift`), which must give the same bits. See `AffineTransform` for the geometry.
+    public static func applyReference(_ p: Parameters, pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                                      scale: Float, into output: UnsafeMutableBufferPointer<Float>) {
         precondition(pixels.count >= width * height * 3 && output.count >= width * height * 3)
         let affine = AffineTransform(p, height: height, width: width)
         for r in 0..<height {
