@@ -23,8 +23,8 @@ public enum InspectionPage {
         public var gradCAM: Tensor?
         /// What the gradients are of: "the loss against the predicted class (cats)" (`inspect --target`).
         public var gradientTarget = ""
-        /// The class the gradients are of when `--target` chose one other than the predicted
-        /// class's rule (nil: the predicted class), for the pictures' subtitles and captions.
+        /// The class `--target` chose for the gradients (nil: the predicted class), named in the
+        /// gradient pictures' subtitles and captions.
         public var chosenTargetClass: String?
         /// The language of the pages and of the pictures' titles.
         public var language: Language = .en
