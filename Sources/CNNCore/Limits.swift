@@ -27,6 +27,8 @@ public enum Limits {
     public static let maxBatchSize = 4096
     /// At most 100000 epochs: the coursework runs 32.
     public static let maxEpochs = 100_000
+    /// `train --checkpoint-every`: a week, in seconds (longer would mean no checkpoint at all).
+    public static let maxCheckpointSeconds: Double = 604_800
     /// At most 1000000 steps an epoch: the coursework runs 20 (250 would see all 8000 images).
     public static let maxStepsPerEpoch = 1_000_000
     /// JSON files (model.json, trainer_state.json, manifest.json) at most 16 MB; a model.json is

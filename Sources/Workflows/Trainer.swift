@@ -106,6 +106,7 @@ public final class Trainer {
             backgroundBatchSeconds = upcoming.backgroundSeconds
         }
         var epochStart = upcoming.iterator  // for the epoch's batch record, before any batch is taken
+        var lastCheckpoint = Date()  // the run's start counts as one: a kill before the first loses under `checkpointSeconds`
         for epoch in position.epoch..<options.epochs {
             log("Epoch \(epoch + 1)/\(options.epochs)")
             let started = Date()
@@ -129,8 +130,11 @@ public final class Trainer {
                 if step + 1 < options.stepsPerEpoch { upcoming.prefetch() }
                 let (loss, accuracy) = try timed("training steps") { try plan.trainStep(x, targets: y, loss: spec.loss, optimizer: optimizer) }
                 guard loss.isFinite else {
+                    try? background.wait()  // a checkpoint being written is complete before it is named
+                    let kept = FileManager.default.fileExists(atPath: checkpointFolder.path)
+                        ? "The last good checkpoint is kept in \(checkpointFolder.path). " : ""
                     throw Failure(description: "the loss became \(loss) at epoch \(epoch + 1), step \(step + 1): training stopped. "
-                        + "The last good checkpoint is kept in \(checkpointFolder.path). Try a smaller learning rate or check the images")
+                        + kept + "Try a smaller learning rate or check the images")
                 }
                 let n = Double(x.shape[0])
                 running.loss += Double(loss) * n
@@ -163,6 +167,8 @@ public final class Trainer {
             try timed("waiting for background work") { try background.wait() }
             try timed(Trainer.picturePhase) { try onEpochEnd?(epoch, model) }
             running = (0, 0, 0)
+            guard epoch + 1 == options.epochs || Date().timeIntervalSince(lastCheckpoint) >= options.checkpointSeconds else { continue }
+            lastCheckpoint = Date()
             let checkpoint = timed("checkpoints (copying the weights; written in the background)") {
                 Checkpoint(epoch: epoch + 1, step: 0, runningLoss: 0, runningCorrect: 0, runningSamples: 0, history: history,
                            fingerprint: options.fingerprint).snapshot(model: model, spec: spec, optimizer: optimizer)

@@ -45,6 +45,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Batch order: keras3 (each epoch takes the first steps of a fresh shuffle) or keras2 (continue through the data).")
     var order: String = "keras3"
     @Flag(help: "Continue the run in --output from its checkpoint.") var resume = false
+    @Option(name: .customLong("checkpoint-every"), help: "Seconds between checkpoints, written at the end of an epoch; 0 writes one after every epoch. The last epoch and Ctrl-C always write one.")
+    var checkpointEvery: Double = 10
     @Flag(name: .customLong("no-report"), help: "Skip the pictures and the HTML report.") var noReport = false
     @Flag(help: "Print where the wall time went at the end: loading, batches, steps, validation, pictures, checkpoints, the report; then what ran in the background beside them, and the CPU time.")
     var profile = false
@@ -86,6 +88,7 @@ struct TrainCommand: ParsableCommand {
         options.skipBadImages = skipBadImages
         options.order = IteratorMode(rawValue: order) ?? .keras3
         options.resume = resume
+        options.checkpointSeconds = checkpointEvery
         options.report = !noReport
         options.profile = profile
         options.language = lang

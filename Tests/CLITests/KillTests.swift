@@ -31,7 +31,7 @@ final class KillTests: XCTestCase {
         // kill points (every file of every page) to what is about checkpoints and the model;
         // those pages are written through the same AtomicWrite (OutputFolderTests).
         let train = ["train", "--train", "data/training_set", "--validation", "data/test_set", "--architecture", "arch.json",
-                     "--epochs", "3", "--steps-per-epoch", "2", "--batch-size", "2", "--no-report"]
+                     "--epochs", "3", "--steps-per-epoch", "2", "--batch-size", "2", "--no-report", "--checkpoint-every", "0"]
 
         // The run never stopped, with its kill points listed.
         let reference = try CLI.run(train + ["--output", "reference"], in: folder,
@@ -68,6 +68,30 @@ final class KillTests: XCTestCase {
                 .filter { $0.hasPrefix(".checkpoint.") || $0.hasPrefix(".model.") }
             XCTAssertEqual(leftovers, [], "temporary copies left after resuming from a kill at \(points[k - 1])")
         }
+    }
+
+    /// `--checkpoint-every 0` writes a checkpoint after every epoch; a long interval only after
+    /// the last one (the run is shorter than it), and the run still ends with the same weights.
+    func testCheckpointsAreWrittenAtMostEverySoManySeconds() throws {
+        let folder = CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertEqual(try CLI.run(["dataset", "synth", "--output", "data", "--train-per-class", "4", "--test-per-class", "2"],
+                                   in: folder).status, 0)
+        try Data(Self.architecture.utf8).write(to: folder.appendingPathComponent("arch.json"))
+        var weights: [Data] = []
+        for (seconds, written) in [("0", 3), ("3600", 1)] {
+            let run = try CLI.run(["train", "--train", "data/training_set", "--validation", "data/test_set", "--architecture", "arch.json",
+                                   "--epochs", "3", "--steps-per-epoch", "2", "--batch-size", "2", "--no-report",
+                                   "--checkpoint-every", seconds, "--output", "run-\(seconds)"],
+                                  in: folder, environment: ["CNNVIZ_KILL_POINTS": "log"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let checkpoints = run.stderr.split(separator: "\n").filter { $0.hasSuffix("checkpoint: filled under a temporary name") }
+            XCTAssertEqual(checkpoints.count, written, "--checkpoint-every \(seconds): \(run.stderr)")
+            let state = try Data(contentsOf: folder.appendingPathComponent("run-\(seconds)/checkpoint/trainer_state.json"))
+            XCTAssertEqual((try JSONSerialization.jsonObject(with: state) as? [String: Any])?["epoch"] as? Int, 3)
+            weights.append(try Data(contentsOf: folder.appendingPathComponent("run-\(seconds)/model/weights.safetensors")))
+        }
+        XCTAssertEqual(weights[0], weights[1])
     }
 
     /// `checkpoint/` with a complete marker, or a complete copy set aside that the next run restores.
