@@ -8,9 +8,10 @@ import Glibc
 /// idle.
 ///
 /// Why not a dispatch queue: the step's kernels split their work evenly over the cores
-/// (`concurrentPerform`) and wait for the slowest part, so a background job that takes a core
+/// (FastPlan's `Parallel`) and wait for the slowest part, so a background job that takes a core
 /// from one part at equal priority holds up the whole step. A dispatch queue runs on the pool's
-/// threads, which the step's kernels use too, so their priority cannot be lowered alone.
+/// threads, which loops started off the main thread use too, so their priority cannot be
+/// lowered alone.
 public final class BackgroundThread: @unchecked Sendable {
     /// The jobs and the thread's state, shared with the thread (which must not keep its owner alive).
     private final class State: @unchecked Sendable {

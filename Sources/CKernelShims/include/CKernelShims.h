@@ -49,4 +49,27 @@ static inline int cnnviz_cpu_has_avx512f(void) {
 #endif
 }
 
+/// Tells the CPU the thread is waiting in a spin loop (PAUSE on x86, YIELD on arm64): it saves
+/// power and leaves the core's resources to its sibling. `SpinningWorkers` waits with it.
+static inline void cnnviz_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// Atomic operations on a long shared between threads (Swift's own atomics need macOS 15).
+/// Acquire and release order: what one thread wrote before a release is seen by a thread after
+/// its acquire of the value written.
+static inline long cnnviz_load_acquire(const long *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+static inline void cnnviz_store_release(long *address, long value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+static inline long cnnviz_add(long *address, long value) {
+    return __atomic_add_fetch(address, value, __ATOMIC_ACQ_REL);
+}
+
 #endif

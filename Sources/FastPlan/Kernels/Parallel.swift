@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Each call cuts `0..<count` into at most one contiguous range per core (never smaller than
 /// `minimumChunk`, so tiny loops stay on one thread and pay no hand-over cost) and runs the
-/// ranges with `DispatchQueue.concurrentPerform`. Ranges never overlap, so a body that writes
+/// ranges on `SpinningWorkers` (from the main thread) or with `DispatchQueue.concurrentPerform`. Ranges never overlap, so a body that writes
 /// only the outputs of its own range needs no locks.
 public enum Parallel {
     /// How many ranges a loop is cut into at most: the active cores.
@@ -26,6 +26,7 @@ public enum Parallel {
             if let only = parts.first { body(0, only) }
             return
         }
+        if SpinningWorkers.shared.run(count: parts.count, { index in body(index, parts[index]) }) { return }
         DispatchQueue.concurrentPerform(iterations: parts.count) { index in body(index, parts[index]) }
     }
 }
