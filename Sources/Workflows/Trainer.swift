@@ -106,7 +106,9 @@ public final class Trainer {
             backgroundBatchSeconds = upcoming.backgroundSeconds
         }
         var epochStart = upcoming.iterator  // for the epoch's batch record, before any batch is taken
-        var lastCheckpoint = Date()  // the run's start counts as one: a kill before the first loses under `checkpointSeconds`
+        // The run's start counts as a checkpoint: a kill before the first loses under `checkpointSeconds`.
+        // Uptime, not the date: a clock set back must not hold checkpoints off.
+        var lastCheckpoint = ProcessInfo.processInfo.systemUptime
         for epoch in position.epoch..<options.epochs {
             log("Epoch \(epoch + 1)/\(options.epochs)")
             let started = Date()
@@ -167,8 +169,9 @@ public final class Trainer {
             try timed("waiting for background work") { try background.wait() }
             try timed(Trainer.picturePhase) { try onEpochEnd?(epoch, model) }
             running = (0, 0, 0)
-            guard epoch + 1 == options.epochs || Date().timeIntervalSince(lastCheckpoint) >= options.checkpointSeconds else { continue }
-            lastCheckpoint = Date()
+            let now = ProcessInfo.processInfo.systemUptime
+            guard epoch + 1 == options.epochs || now - lastCheckpoint >= options.checkpointSeconds else { continue }
+            lastCheckpoint = now
             let checkpoint = timed("checkpoints (copying the weights; written in the background)") {
                 Checkpoint(epoch: epoch + 1, step: 0, runningLoss: 0, runningCorrect: 0, runningSamples: 0, history: history,
                            fingerprint: options.fingerprint).snapshot(model: model, spec: spec, optimizer: optimizer)

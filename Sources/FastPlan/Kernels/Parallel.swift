@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Each call cuts `0..<count` into at most one contiguous range per core (never smaller than
 /// `minimumChunk`, so tiny loops stay on one thread and pay no hand-over cost) and runs the
-/// ranges on `SpinningWorkers` (from the main thread) or with `DispatchQueue.concurrentPerform`. Ranges never overlap, so a body that writes
-/// only the outputs of its own range needs no locks.
+/// ranges on `SpinningWorkers` (loops started on the main thread) or with
+/// `DispatchQueue.concurrentPerform`. Ranges never overlap, so a body that writes only the
+/// outputs of its own range needs no locks.
 public enum Parallel {
     /// How many ranges a loop is cut into at most: the active cores.
     public static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
