@@ -1,3 +1,4 @@
+import FastPlan
 import Foundation
 import ImageFiles
 
@@ -50,6 +51,7 @@ public final class BackgroundWork: @unchecked Sendable {
     }
 
     private func run(_ phase: String, _ job: () throws -> Void) {
+        Denormals.flushToZeroOnThisThread()  // as the engine's other threads
         let started = Date()
         // After a failure the later jobs are skipped: the run is about to stop with the error.
         guard failure == nil else { return }

@@ -1,4 +1,5 @@
 import CNNCore
+import FastPlan
 import Foundation
 import ImageFiles
 import Visualize
@@ -206,6 +207,7 @@ public struct TrainingReport {
         var failures = [Error?](repeating: nil, count: images.count)
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: images.count) { k in
+            Denormals.flushToZeroOnThisThread()  // as `cnnviz inspect` on the main thread
             do {
                 try Inspection.run(image: data.path(images[k]), model: .folder(modelFolder), output: folder.appendingPathComponent(names[k]),
                                    indexLink: ("../../index.html", l.pick("the training report", "el informe de entrenamiento")), explain: true, language: l)

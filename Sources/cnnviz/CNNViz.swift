@@ -22,6 +22,8 @@ struct CNNViz: ParsableCommand {
         // The program's own choice, not a side effect of calling a kernel: keep the batches'
         // large arrays in the heap between training steps (see `Allocator`).
         _ = Allocator.keepLargeBlocks
+        // As TensorFlow's threads: numbers below 1.2e-38 become 0 (see `Denormals`).
+        Denormals.flushToZeroOnThisThread()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -72,4 +72,35 @@ static inline long cnnviz_add(long *address, long value) {
     return __atomic_add_fetch(address, value, __ATOMIC_ACQ_REL);
 }
 
+/// Makes this thread's float arithmetic flush denormal (subnormal) numbers to zero (on = 1), as
+/// every TensorFlow compute thread does, or keep them (on = 0): with it, results below 1.2e-38
+/// become 0 (FTZ) and such inputs are read as 0 (DAZ). On arm64 it is FPCR.FZ. See FastPlan's
+/// `Denormals` for why.
+static inline void cnnviz_set_flush_denormals(int on) {
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int bits = 0x8040;  /* FTZ (bit 15) | DAZ (bit 6) */
+    unsigned int csr = __builtin_ia32_stmxcsr();
+    __builtin_ia32_ldmxcsr(on ? (csr | bits) : (csr & ~bits));
+#elif defined(__aarch64__)
+    unsigned long fpcr, bit = 1UL << 24;
+    __asm__ __volatile__("mrs %0, fpcr" : "=r"(fpcr));
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(on ? (fpcr | bit) : (fpcr & ~bit)));
+#else
+    (void)on;
+#endif
+}
+
+/// Whether this thread flushes denormals to zero (`cnnviz_set_flush_denormals`): 1 or 0.
+static inline int cnnviz_flushes_denormals(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    return (__builtin_ia32_stmxcsr() & 0x8040) == 0x8040;
+#elif defined(__aarch64__)
+    unsigned long fpcr;
+    __asm__ __volatile__("mrs %0, fpcr" : "=r"(fpcr));
+    return (fpcr >> 24) & 1;
+#else
+    return 0;
+#endif
+}
+
 #endif

@@ -28,7 +28,10 @@ public enum Parallel {
             return
         }
         if SpinningWorkers.shared.run(count: parts.count, { index in body(index, parts[index]) }) { return }
-        DispatchQueue.concurrentPerform(iterations: parts.count) { index in body(index, parts[index]) }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            Denormals.flushToZeroOnThisThread()  // a pool thread: it may never have run the engine
+            body(index, parts[index])
+        }
     }
 }
 

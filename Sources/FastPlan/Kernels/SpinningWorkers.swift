@@ -80,6 +80,7 @@ final class SpinningWorkers: @unchecked Sendable {
 
     /// A worker's life: wait for the next loop (spinning, then sleeping), run its part, check in.
     private func work(part: Int) {
+        Denormals.flushToZeroOnThisThread()
         var seen: CLong = 0
         while true {
             var spins = 0
