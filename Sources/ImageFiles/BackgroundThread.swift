@@ -5,7 +5,8 @@ import Glibc
 
 /// A thread of its own that runs jobs one after another at a lower scheduling priority (10 nicer
 /// than the process, on Linux): work beside a training step that should take a core only when the step leaves one
-/// idle.
+/// idle. With `onlyWhenIdle` (Linux's SCHED_IDLE) it takes a core only when nothing else wants
+/// it, and whoever waits for its jobs can help run them (`runWaitingJobs`).
 ///
 /// Why not a dispatch queue: the step's kernels split their work evenly over the cores
 /// (FastPlan's `Parallel`) and wait for the slowest part, so a background job that takes a core
@@ -17,8 +18,15 @@ public final class BackgroundThread: @unchecked Sendable {
     private final class State: @unchecked Sendable {
         let condition = NSCondition()
         var jobs: [() -> Void] = []
-        var running = false
+        var running = 0
         var finished = false
+
+        /// The next waiting job, counted as running; nil when none waits. Under `condition`.
+        func take() -> (() -> Void)? {
+            guard !jobs.isEmpty else { return nil }
+            running += 1
+            return jobs.removeFirst()
+        }
     }
 
     private let state = State()
@@ -26,10 +34,13 @@ public final class BackgroundThread: @unchecked Sendable {
     public let name: String
     /// How much nicer than the process the thread makes itself (0 keeps the process's priority).
     public let niceness: Int32
+    /// Whether the thread runs only on a core nothing else wants (SCHED_IDLE), instead of niceness.
+    public let onlyWhenIdle: Bool
 
-    public init(name: String, niceness: Int32 = 10) {
+    public init(name: String, niceness: Int32 = 10, onlyWhenIdle: Bool = false) {
         self.name = name
         self.niceness = niceness
+        self.onlyWhenIdle = onlyWhenIdle
     }
 
     deinit {
@@ -51,24 +62,45 @@ public final class BackgroundThread: @unchecked Sendable {
     /// Waits until every job given so far has run.
     public func waitUntilIdle() {
         state.condition.lock()
-        while !state.jobs.isEmpty || state.running { state.condition.wait() }
+        while !state.jobs.isEmpty || state.running > 0 { state.condition.wait() }
         state.condition.unlock()
     }
 
-    private func start() {
-        let state = self.state, niceness = self.niceness
-        let thread = Thread {
-            BackgroundThread.lowerPriority(by: niceness)
-            state.condition.lock()
+    /// Runs the jobs still waiting on the calling thread and on `helpers` more (libdispatch's),
+    /// beside the thread's own, in the order given; returns once every job has run. For the end
+    /// of a training run, when the jobs are all that is left and every core is free.
+    public func runWaitingJobs(helpers: Int) {
+        let state = self.state
+        DispatchQueue.concurrentPerform(iterations: max(0, helpers) + 1) { _ in
             while true {
-                while state.jobs.isEmpty && !state.finished { state.condition.wait() }
-                if state.jobs.isEmpty { break }
-                let job = state.jobs.removeFirst()
-                state.running = true
+                state.condition.lock()
+                guard let job = state.take() else {
+                    state.condition.unlock()
+                    return
+                }
                 state.condition.unlock()
                 job()
                 state.condition.lock()
-                state.running = false
+                state.running -= 1
+                state.condition.broadcast()
+                state.condition.unlock()
+            }
+        }
+        waitUntilIdle()
+    }
+
+    private func start() {
+        let state = self.state, niceness = self.niceness, onlyWhenIdle = self.onlyWhenIdle
+        let thread = Thread {
+            if onlyWhenIdle { BackgroundThread.runOnlyWhenIdle() } else { BackgroundThread.lowerPriority(by: niceness) }
+            state.condition.lock()
+            while true {
+                while state.jobs.isEmpty && !state.finished { state.condition.wait() }
+                guard let job = state.take() else { break }
+                state.condition.unlock()
+                job()
+                state.condition.lock()
+                state.running -= 1
                 state.condition.broadcast()
             }
             state.condition.unlock()
@@ -89,6 +121,38 @@ public final class BackgroundThread: @unchecked Sendable {
         guard errno == 0 else { return }
         _ = setpriority(which, id_t(tid), min(current + niceness, 19))
         #endif
+    }
+
+    /// Linux's SCHED_IDLE (5 in <sched.h>, which Swift's Glibc leaves out: it is a GNU extension).
+    static let schedIdle: Int32 = 5
+
+    /// Puts the calling thread in Linux's SCHED_IDLE class: it runs only when no other thread
+    /// wants its core. Best effort, as `lowerPriority`.
+    static func runOnlyWhenIdle() {
+        #if os(Linux)
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        _ = pthread_setschedparam(pthread_self(), schedIdle, &parameters)
+        #endif
+    }
+
+    /// Whether the calling thread is in the SCHED_IDLE class (false elsewhere than Linux).
+    public static var runsOnlyWhenIdle: Bool {
+        #if os(Linux)
+        var policy: Int32 = 0
+        var parameters = sched_param()
+        return pthread_getschedparam(pthread_self(), &policy, &parameters) == 0 && policy == schedIdle
+        #else
+        return false
+        #endif
+    }
+
+    /// The CPU time the calling thread has used so far, in seconds (user and system): what a job
+    /// cost, whatever share of a core the lower priority left it.
+    public static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0 else { return 0 }
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// The kernel's id of the calling thread, from /proc/thread-self ("pid/task/tid").

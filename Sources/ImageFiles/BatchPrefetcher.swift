@@ -19,6 +19,7 @@ public final class BatchPrefetcher {
     private let lock = NSLock()
     private var pending: (done: DispatchGroup, box: Box, indices: [Int], stream: UInt64)?
     private var seconds = 0.0
+    private var cpuSeconds = 0.0
 
     /// Where a batch built on the prefetch thread is left for the caller.
     private final class Box: @unchecked Sendable {
@@ -39,6 +40,13 @@ public final class BatchPrefetcher {
         return seconds
     }
 
+    /// The CPU time the prefetch thread used for it.
+    public var backgroundCPUSeconds: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return cpuSeconds
+    }
+
     /// Starts building the next batch on the prefetch thread, on one core at a lower priority
     /// (`BackgroundThread`: the caller's training step uses the cores). Does nothing if one is
     /// already being built.
@@ -50,11 +58,12 @@ public final class BatchPrefetcher {
         done.enter()
         thread.async { [lock] in
             defer { done.leave() }
-            let started = Date()
+            let started = Date(), startedCPU = BackgroundThread.threadCPUSeconds()
             box.batch = source.makeBatch(indices, augmentationStream: stream, parallel: false)
-            let elapsed = Date().timeIntervalSince(started)
+            let elapsed = Date().timeIntervalSince(started), cpu = BackgroundThread.threadCPUSeconds() - startedCPU
             lock.lock()
             self.seconds += elapsed
+            self.cpuSeconds += cpu
             lock.unlock()
         }
         pending = (done, box, indices, stream)

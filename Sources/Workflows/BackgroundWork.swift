@@ -17,12 +17,14 @@ import ImageFiles
 /// command ends. The seconds each kind of job took are kept apart from the foreground profile:
 /// they overlap it.
 public final class BackgroundWork: @unchecked Sendable {
-    private let thread = BackgroundThread(name: "cnnviz background work")
+    private let thread: BackgroundThread
     private let group = DispatchGroup()
     private let lock = NSLock()
     private var firstError: Error?
     private var seconds: [String: Double] = [:]
+    private var cpuSeconds: [String: Double] = [:]
     private var order: [String] = []
+    private var unfinished = 0
 
     /// Jobs run at once on the caller's thread instead, in the order submitted.
     public let inline: Bool
@@ -30,8 +32,11 @@ public final class BackgroundWork: @unchecked Sendable {
     /// `inline` defaults to true when the writes' kill points are counted (`CNNVIZ_KILL_AT` or
     /// `CNNVIZ_KILL_POINTS`, see CNNCore's `KillPoints`): a kill point's number must name the same
     /// write in every run, which writes on two threads would not give. The writes are the same.
-    public init(inline: Bool = BackgroundWork.killPointsCounted) {
+    /// With `onlyWhenIdle`, the jobs run only on a core nothing else wants (`BackgroundThread`),
+    /// and may be left for the end, when `runWaitingJobs` runs them on every core.
+    public init(inline: Bool = BackgroundWork.killPointsCounted, onlyWhenIdle: Bool = false, name: String = "cnnviz background work") {
         self.inline = inline
+        thread = BackgroundThread(name: name, onlyWhenIdle: onlyWhenIdle)
     }
 
     /// Whether this process counts kill points (then jobs run inline by default).
@@ -43,8 +48,10 @@ public final class BackgroundWork: @unchecked Sendable {
             run(phase, job)
         } else {
             group.enter()
+            record { unfinished += 1 }
             thread.async { [self] in
                 run(phase, job)
+                record { unfinished -= 1 }
                 group.leave()
             }
         }
@@ -52,7 +59,7 @@ public final class BackgroundWork: @unchecked Sendable {
 
     private func run(_ phase: String, _ job: () throws -> Void) {
         Denormals.flushToZeroOnThisThread()  // as the engine's other threads
-        let started = Date()
+        let started = Date(), startedCPU = BackgroundThread.threadCPUSeconds()
         // After a failure the later jobs are skipped: the run is about to stop with the error.
         guard failure == nil else { return }
         do {
@@ -60,10 +67,11 @@ public final class BackgroundWork: @unchecked Sendable {
         } catch {
             record { if firstError == nil { firstError = error } }
         }
-        let elapsed = Date().timeIntervalSince(started)
+        let elapsed = Date().timeIntervalSince(started), cpu = BackgroundThread.threadCPUSeconds() - startedCPU
         record {
             if seconds[phase] == nil { order.append(phase) }
             seconds[phase, default: 0] += elapsed
+            cpuSeconds[phase, default: 0] += cpu
         }
     }
 
@@ -71,6 +79,24 @@ public final class BackgroundWork: @unchecked Sendable {
     /// met (once: the error is then forgotten).
     public func wait() throws {
         group.wait()
+        try throwIfFailed()
+    }
+
+    /// Waits like `wait()` without throwing: for paths that are already leaving with an error.
+    public func waitQuietly() { group.wait() }
+
+    /// Runs the jobs still waiting on the calling thread and `helpers` more beside the work's
+    /// own thread, then does what `wait()` does.
+    public func runWaitingJobs(helpers: Int) throws {
+        thread.runWaitingJobs(helpers: helpers)
+        try wait()
+    }
+
+    /// The jobs submitted and not yet finished.
+    public var unfinishedJobs: Int { record { unfinished } }
+
+    /// Throws, without waiting, the first error a finished job met (once, as `wait()`).
+    public func throwIfFailed() throws {
         let error: Error? = record {
             defer { firstError = nil }
             return firstError
@@ -78,12 +104,10 @@ public final class BackgroundWork: @unchecked Sendable {
         if let error { throw error }
     }
 
-    /// Waits like `wait()` without throwing: for paths that are already leaving with an error.
-    public func waitQuietly() { group.wait() }
-
-    /// The seconds each kind of job took, in the order the kinds first ran.
-    public var phases: [(name: String, seconds: Double)] {
-        record { order.map { ($0, seconds[$0] ?? 0) } }
+    /// The seconds each kind of job took, wall and CPU (a job waiting for a core uses no CPU),
+    /// in the order the kinds first ran.
+    public var phases: [(name: String, seconds: Double, cpuSeconds: Double?)] {
+        record { order.map { ($0, seconds[$0] ?? 0, cpuSeconds[$0]) } }
     }
 
     private var failure: Error? { record { firstError } }

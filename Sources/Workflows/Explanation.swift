@@ -111,7 +111,8 @@ public enum Explanation {
         case .folder(let url):
             return try load(.file(url, ModelOverrides()), language: l)
         case let .file(url, overrides):
-            let loaded = try ModelFiles.load(url, overrides: overrides)
+            return try load(.loaded(ModelFiles.load(url, overrides: overrides), from: url), language: l)
+        case let .loaded(loaded, url):
             return (loaded.saved.spec, loaded.saved.model, description(of: loaded, from: url, l))
         }
     }

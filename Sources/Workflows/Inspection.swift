@@ -18,6 +18,10 @@ public enum Inspection {
         case folder(URL)
         /// The same, with what the person said about rescale and classes.
         case file(URL, ModelOverrides)
+        /// A model already loaded from that file (the training report inspects several images with
+        /// one). An inspection writes its trace into the model's layers and leaves nothing behind
+        /// that the next one reads, so one model serves one inspection after another (not two at once).
+        case loaded(LoadedModel, from: URL)
     }
 
     /// What was written and what the model said.
@@ -49,6 +53,7 @@ public enum Inspection {
         case .coursework(let seed): return "untrained-seed-\(seed)"
         case .folder(let folder): url = folder
         case .file(let file, _): url = file
+        case .loaded(_, let file): url = file
         }
         let standard = url.standardizedFileURL
         let name = standard.lastPathComponent == "model" ? standard.deletingLastPathComponent().lastPathComponent
@@ -88,7 +93,9 @@ public enum Inspection {
             return try run(image: imageURL, model: .file(url, ModelOverrides()), output: output, allTensors: allTensors,
                            target: target, indexLink: indexLink, explain: explain, language: language)
         case let .file(url, overrides):
-            let loaded = try ModelFiles.load(url, overrides: overrides)
+            return try run(image: imageURL, model: .loaded(ModelFiles.load(url, overrides: overrides), from: url), output: output,
+                           allTensors: allTensors, target: target, indexLink: indexLink, explain: explain, language: language)
+        case let .loaded(loaded, url):
             spec = loaded.saved.spec
             model = loaded.saved.model
             modelDescription = Explanation.description(of: loaded, from: url, language)

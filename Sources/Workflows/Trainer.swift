@@ -33,15 +33,24 @@ public final class Trainer {
     let augmentation: Augmentation?
     let log: (String) -> Void
     /// Called at the end of each epoch with the model (the report draws kernels and probes): it
-    /// should copy what it needs and hand the work to `background`.
+    /// should copy what it needs and hand the work to `idleWork`.
     public var onEpochEnd: ((Int, Sequential) throws -> Void)?
     /// Where the wall time goes, phase by phase ("batches", "steps", "validation" …), when set.
     public var profiler: StepProfiler?
-    /// Jobs beside the training loop: each epoch's checkpoint, and what `onEpochEnd` hands it
-    /// (the report's pictures). Waited for at the end of every epoch and before `run` returns.
+    /// The checkpoints, written beside the training loop; the last is waited for before the next
+    /// snapshot is taken (one in memory at a time) and before `run` returns.
     public let background = BackgroundWork()
-    /// The seconds the batches took to build beside the training steps, once `run` has returned.
+    /// What `onEpochEnd` hands on (the report's pictures of each epoch): run only on a core the
+    /// training leaves idle, so they never slow a step. What is left when the training ends (most
+    /// of it: a step keeps both cores busy) is then run on every core, before `run` returns.
+    public let idleWork = BackgroundWork(onlyWhenIdle: true, name: "cnnviz report pictures")
+    /// At most this many epochs' jobs wait in `idleWork` (each holds a copy of the layers it
+    /// draws, a few KB for the coursework); beyond it the trainer runs them before going on.
+    static let maxIdleBacklog = 64
+    /// The seconds the batches took to build beside the training steps, wall and CPU, once `run`
+    /// has returned.
     public private(set) var backgroundBatchSeconds = 0.0
+    public private(set) var backgroundBatchCPUSeconds = 0.0
 
     public var checkpointFolder: URL { options.output.appendingPathComponent("checkpoint") }
     public var modelFolder: URL { options.output.appendingPathComponent("model") }
@@ -103,7 +112,9 @@ public final class Trainer {
         defer {
             upcoming.cancel()
             background.waitQuietly()
+            idleWork.waitQuietly()
             backgroundBatchSeconds = upcoming.backgroundSeconds
+            backgroundBatchCPUSeconds = upcoming.backgroundCPUSeconds
         }
         var epochStart = upcoming.iterator  // for the epoch's batch record, before any batch is taken
         // The run's start counts as a checkpoint: a kill before the first loses under `checkpointSeconds`.
@@ -123,6 +134,7 @@ public final class Trainer {
                 if Interrupt.requested || options.stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
                     upcoming.cancel()
                     try timed("waiting for background work") { try background.wait() }
+                    try timed(Trainer.idleWorkPhase) { try idleWork.runWaitingJobs(helpers: Parallel.workers - 1) }
                     try saveCheckpoint(epoch: epoch, step: step, running: running)
                     log("\nStopped at epoch \(epoch + 1), step \(step + 1). Checkpoint saved in \(checkpointFolder.path); continue with --resume.")
                     return .interrupted(epoch: epoch, step: step)
@@ -164,14 +176,17 @@ public final class Trainer {
             bar.finish(metrics: shown, steps: options.stepsPerEpoch - firstStep)
             history.append(record)
             try AtomicWrite.file(Data(EpochRecord.csv(history).utf8), to: options.output.appendingPathComponent("history.csv"))
-            // The last epoch's pictures and checkpoint must be written before new ones are copied:
-            // one epoch's copies in memory at a time.
-            try timed("waiting for background work") { try background.wait() }
+            try idleWork.throwIfFailed()  // a full disk stops the run at once, not at its end
+            if idleWork.unfinishedJobs > Trainer.maxIdleBacklog {
+                try timed(Trainer.idleWorkPhase) { try idleWork.runWaitingJobs(helpers: Parallel.workers - 1) }
+            }
             try timed(Trainer.picturePhase) { try onEpochEnd?(epoch, model) }
             running = (0, 0, 0)
             let now = ProcessInfo.processInfo.systemUptime
             guard epoch + 1 == options.epochs || now - lastCheckpoint >= options.checkpointSeconds else { continue }
             lastCheckpoint = now
+            // The last checkpoint must be written before a new snapshot is taken: one in memory at a time.
+            try timed("waiting for background work") { try background.wait() }
             let checkpoint = timed("checkpoints (copying the weights; written in the background)") {
                 Checkpoint(epoch: epoch + 1, step: 0, runningLoss: 0, runningCorrect: 0, runningSamples: 0, history: history,
                            fingerprint: options.fingerprint).snapshot(model: model, spec: spec, optimizer: optimizer)
@@ -179,6 +194,7 @@ public final class Trainer {
             background.submit("checkpoints (writing)") { [checkpointFolder] in try checkpoint.write(to: checkpointFolder) }
         }
         try timed("waiting for background work") { try background.wait() }
+        try timed(Trainer.idleWorkPhase) { try idleWork.runWaitingJobs(helpers: Parallel.workers - 1) }
         try timed("saving the model") { try SavedModel(spec: spec, model: model).save(to: modelFolder) }
         return .finished
     }
@@ -187,6 +203,8 @@ public final class Trainer {
     static let batchPhase = "batches (taking the next; built ahead in the background)"
     /// The profile's name for what `onEpochEnd` does in the foreground.
     static let picturePhase = "report pictures per epoch (copying the conv layer)"
+    /// The profile's name for running what `idleWork` has left, on every core.
+    static let idleWorkPhase = "report pictures left when training ends (on every core)"
 
     /// Runs `body`, adding its wall time to `phase` of the profiler when there is one.
     func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {

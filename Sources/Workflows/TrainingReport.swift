@@ -196,25 +196,42 @@ public struct TrainingReport {
     }
 
     /// Inspects and explains `images` (`inspect --explain`) into `inspect/<folders[k]>/` with the
-    /// trained model, two at a time: after training the cores are free, and each inspection runs
-    /// the reference engine on one core. Each loads its own copy of the model (a trace writes
-    /// into the layers). Returns the folders, relative to `folder`; throws the first failure, in
-    /// image order, once all have finished.
+    /// trained model, one image after another on each core: after training the cores are free,
+    /// and each inspection runs the reference engine on one core. Each core loads the model once
+    /// (a trace writes into the layers, so two inspections at once need two copies) and takes the
+    /// next image when done with one. Returns the folders, relative to `folder`; throws the first
+    /// failure, in image order, once all have finished.
     func inspect(_ images: [Int], _ data: LabeledImages, folders: [String], into folder: URL) throws -> [String] {
         guard let modelFolder, !images.isEmpty else { return [] }
         let l = language
         let names = images.indices.map { "inspect/" + folders[$0] }
         var failures = [Error?](repeating: nil, count: images.count)
+        var nextImage = 0
         let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: images.count) { k in
+        func take() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard nextImage < images.count else { return nil }
+            nextImage += 1
+            return nextImage - 1
+        }
+        func fail(_ k: Int, _ error: Error) {
+            lock.lock()
+            failures[k] = error
+            lock.unlock()
+        }
+        DispatchQueue.concurrentPerform(iterations: min(images.count, Parallel.workers)) { _ in
             Denormals.flushToZeroOnThisThread()  // as `cnnviz inspect` on the main thread
-            do {
-                try Inspection.run(image: data.path(images[k]), model: .folder(modelFolder), output: folder.appendingPathComponent(names[k]),
-                                   indexLink: ("../../index.html", l.pick("the training report", "el informe de entrenamiento")), explain: true, language: l)
-            } catch {
-                lock.lock()
-                failures[k] = error
-                lock.unlock()
+            var loaded: LoadedModel?
+            while let k = take() {
+                do {
+                    if loaded == nil { loaded = try ModelFiles.load(modelFolder) }
+                    try Inspection.run(image: data.path(images[k]), model: .loaded(loaded!, from: modelFolder),
+                                       output: folder.appendingPathComponent(names[k]),
+                                       indexLink: ("../../index.html", l.pick("the training report", "el informe de entrenamiento")), explain: true, language: l)
+                } catch {
+                    fail(k, error)
+                }
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }

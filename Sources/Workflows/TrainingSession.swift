@@ -106,8 +106,8 @@ public enum TrainingSession {
         var validation: DirectoryDataset?
         var probes: [EpochPictures.Probe]
         var settings: [(String, String)]
-        /// What ran beside the training loop, and for how long.
-        var background: [(name: String, seconds: Double)]
+        /// What ran beside the training loop, and for how long (wall, and CPU where known).
+        var background: [(name: String, seconds: Double, cpuSeconds: Double?)]
     }
 
     /// Everything before the report: the checks, the images, the training with its pictures and
@@ -156,20 +156,21 @@ public enum TrainingSession {
         let pictures = EpochPictures(folder: options.output.appendingPathComponent("report"), probes: probes, rescale: spec.preprocessing.rescale)
         pictures.language = options.language
         if options.report {
-            // Drawn and written beside the training loop, from a copy of the conv layer taken
-            // at the end of each epoch.
+            // Drawn and written from a copy of the conv layer taken at the end of each epoch, on
+            // cores the training leaves idle, and what is left at its end on every core.
             if !trainer.resumesFromCheckpoint {
-                try timed(Trainer.picturePhase) { try pictures.start(trainer.model, on: trainer.background) }
+                try timed(Trainer.picturePhase) { try pictures.start(trainer.model, on: trainer.idleWork) }
             }
-            trainer.onEpochEnd = { [background = trainer.background] epoch, model in
-                try pictures.drawInBackground(epoch: epoch + 1, model: model, on: background)
+            trainer.onEpochEnd = { [idleWork = trainer.idleWork] epoch, model in
+                try pictures.drawInBackground(epoch: epoch + 1, model: model, on: idleWork)
             }
         }
         let outcome = try trainer.run()
         var trained = Trained(outcome: outcome, history: trainer.history, modelFolder: trainer.modelFolder, validation: validation, probes: probes,
                               settings: settings(options, spec: spec, training: training, validation: validation),
-                              background: trainer.background.phases
-                                  + [(name: "batches built ahead (augmentation, rescale)", seconds: trainer.backgroundBatchSeconds)])
+                              background: trainer.background.phases + trainer.idleWork.phases
+                                  + [(name: "batches built ahead (augmentation, rescale)", seconds: trainer.backgroundBatchSeconds,
+                                      cpuSeconds: trainer.backgroundBatchCPUSeconds)])
         if outcome == .finished, options.report {
             let reportStarted = StepProfiler.now()
             trained.evaluation = try trainer.lastEvaluation ?? validation.map { try Evaluation.run(model: trainer.model, spec: spec, data: $0) }
@@ -182,7 +183,7 @@ public enum TrainingSession {
     /// `--profile`: each phase's wall time and share of the run, longest first, and the rest;
     /// they add up to the run. Then what ran beside them in the background (overlapping them, so
     /// not added), and the CPU time of the whole process.
-    static func profileText(_ p: StepProfiler, total: Double, background: [(name: String, seconds: Double)] = [],
+    static func profileText(_ p: StepProfiler, total: Double, background: [(name: String, seconds: Double, cpuSeconds: Double?)] = [],
                             cpuSeconds: Double? = nil) -> String {
         let measured = p.phases.map { ($0, p.seconds[$0] ?? 0) }
         let other = max(0, total - measured.reduce(0) { $0 + $1.1 })
@@ -196,7 +197,9 @@ public enum TrainingSession {
         var lines = ["Where the wall time went (\(String(format: "%.2f", total)) s in all):"] + rows.map(row)
         if !side.isEmpty {
             lines.append(profileBackgroundHeading)
-            lines += side.map { row($0.name, $0.seconds) }
+            // The wall time of a job includes its waits for a core (it runs at a lower priority);
+            // its CPU time is what it cost.
+            lines += side.map { row($0.name, $0.seconds) + ($0.cpuSeconds.map { String(format: " (%.2f s of CPU)", $0) } ?? "") }
         }
         if let cpuSeconds {
             lines.append(String(format: "CPU time: %.2f s (user and system, every thread) in %.2f s of wall time: %.2f cores busy on average.",

@@ -97,4 +97,34 @@ final class BatchPrefetcherTests: XCTestCase {
         #endif
         XCTAssertEqual(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), callerPriority, "the caller's is unchanged")
     }
+
+    /// A thread made `onlyWhenIdle` runs its jobs in Linux's SCHED_IDLE class; `runWaitingJobs`
+    /// runs the jobs still waiting on the caller and its helpers, each exactly once, even while
+    /// the thread's own job is held up, and returns when all have run.
+    func testIdleThreadsJobsCanBeRunByTheirWaiter() {
+        let thread = BackgroundThread(name: "test idle", onlyWhenIdle: true)
+        let lock = NSLock()
+        var runs = [Int](repeating: 0, count: 40)
+        var idleClass = false
+        let release = DispatchSemaphore(value: 0)
+        thread.async {
+            idleClass = BackgroundThread.runsOnlyWhenIdle
+            release.wait()  // the thread is held up: the waiting jobs must be run by others
+        }
+        for k in runs.indices {
+            thread.async {
+                lock.lock()
+                runs[k] += 1
+                let done = runs.reduce(0, +)
+                lock.unlock()
+                if done == runs.count { release.signal() }
+            }
+        }
+        thread.runWaitingJobs(helpers: 1)
+        XCTAssertEqual(runs, [Int](repeating: 1, count: runs.count))
+        #if os(Linux)
+        XCTAssertTrue(idleClass, "SCHED_IDLE")
+        #endif
+        XCTAssertFalse(BackgroundThread.runsOnlyWhenIdle, "the caller's class is unchanged")
+    }
 }

@@ -216,4 +216,22 @@ final class InspectionTests: XCTestCase {
         let left = try FileManager.default.contentsOfDirectory(atPath: temp.path)
         XCTAssertFalse(left.contains { $0.contains(".tmp-") }, "\(left)")
     }
+
+    /// One loaded model serves one inspection after another (as the training report's cores
+    /// use it): each writes the same bytes as an inspection that loads the model afresh.
+    func testAModelReusedForSeveralInspectionsGivesTheSameFiles() throws {
+        let model = try writeSmallModel()
+        let images = [try writeImage("a.png"), try writeImage("b.png")]
+        let loaded = try ModelFiles.load(model)
+        for (k, image) in images.enumerated() {
+            let fresh = temp.appendingPathComponent("fresh-\(k)"), reused = temp.appendingPathComponent("reused-\(k)")
+            let a = try Inspection.run(image: image, model: .folder(model), output: fresh, explain: true)
+            let b = try Inspection.run(image: image, model: .loaded(loaded, from: model), output: reused, explain: true)
+            XCTAssertEqual(a.files.sorted(), b.files.sorted())
+            XCTAssertGreaterThan(a.files.count, 10)
+            for file in a.files {
+                XCTAssertEqual(try Data(contentsOf: fresh.appendingPathComponent(file)), try Data(contentsOf: reused.appendingPathComponent(file)), file)
+            }
+        }
+    }
 }

@@ -54,7 +54,11 @@ extension DenseFast {
         dx.withUnsafeMutableBufferPointer { dxb in
         zeros.withUnsafeBufferPointer { zb in
             let (xp, dyp, tp, zeros32) = (xb.baseAddress!, dyb.baseAddress!, tb.baseAddress!, zb.baseAddress!)
-            Parallel.forEachRange(blocks, minimumChunk: work > 1 << 16 ? 16 : blocks) { _, mine in
+            // Blocks are independent: handed out one at a time (BlockQueue), so a core that other
+            // work slows does not hold up the other; any thread computes the same bits.
+            let minimumChunk = work > 1 << 16 ? 16 : blocks
+            let queue = BlockQueue(Parallel.ranges(blocks, minimumChunk: minimumChunk))
+            Parallel.forEachRange(blocks, minimumChunk: minimumChunk) { part, _ in
                 let rowsPerBlock = updateBlockRows
                 let gradient = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * outPadded)
                 // X[:, block]ᵀ and dx[:, block]ᵀ, one block row per row: read and written with
@@ -63,24 +67,25 @@ extension DenseFast {
                 let dxT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batchPadded)
                 defer { gradient.deallocate(); xT.deallocate(); dxT.deallocate() }
                 var offsets = [Int](repeating: 0, count: Gemm.tileRows)
-                for block in mine {
+                while let (block, following) = queue.next(for: part) {
                     let firstRow = block * rowsPerBlock
                     let blockRows = min(rowsPerBlock, inputs - firstRow)
-                    // The next block's columns of X and dx are one 512 B run per image, 123 KB
-                    // apart, which the hardware prefetcher does not follow: ask one block ahead.
-                    if !wide && block + 1 < mine.upperBound {
-                        let next = firstRow + rowsPerBlock
+                    // The block this core takes next (one up, or one down once it helps another
+                    // core): its columns of X and dx are one 512 B run per image, 123 KB apart,
+                    // which the hardware prefetcher does not follow, so ask for them ahead.
+                    let next = following.map { $0 * rowsPerBlock }
+                    let nextRows = next.map { min(rowsPerBlock, inputs - $0) } ?? 0
+                    if !wide, let next {
                         for n in 0..<batch {
-                            for r in stride(from: 0, to: min(rowsPerBlock, inputs - next), by: 16) {
+                            for r in stride(from: 0, to: nextRows, by: 16) {
                                 cnnviz_prefetch_for_read(xp + n * inputs + next + r)
                                 if inputGradient { cnnviz_prefetch_for_write(dxb.baseAddress! + n * inputs + next + r) }
                             }
                         }
                     }
                     if wide {
-                        let nextRows = block + 1 < mine.upperBound ? min(rowsPerBlock, inputs - firstRow - rowsPerBlock) : 0
                         wideBlockGradients(x: xp + firstRow, w: w + firstRow * outputs, dy: dyp, dyT: tp, blockRows: blockRows,
-                                           nextRows: nextRows, dx: inputGradient ? UnsafeRawPointer(dxb.baseAddress! + firstRow) : nil,
+                                           nextRows: nextRows, nextOffset: (next ?? firstRow) - firstRow, dx: inputGradient ? UnsafeRawPointer(dxb.baseAddress! + firstRow) : nil,
                                            batch: batch, inputs: inputs, outputs: outputs, outPadded: outPadded,
                                            batchPadded: batchPadded, inputGradient: inputGradient, gradient: gradient, dxT: dxT)
                     } else {
@@ -164,19 +169,20 @@ extension DenseFast {
     /// `dxT` with rows `batchPadded` apart. Each value is the same sequence of products from zero
     /// as the narrow tiles compute, so the bits are the same.
     ///
-    /// While they compute, the tiles ask L2 for the next block's memory (`nextRows` rows, 0 when
-    /// this core has no next block): the dx tiles for its rows of W (contiguous), the dW tiles
-    /// for its columns of X (first tile of each row group) and of dx (second tile), one run per
-    /// image. (One block ahead, all at once, the requests for X and dx stalled the core.)
+    /// While they compute, the tiles ask L2 for the next block's memory (`nextRows` rows from
+    /// `nextOffset` rows after this block's first, below it when the core helps another; 0 rows
+    /// when this core has no next block): the dx tiles for its rows of W (contiguous), the dW
+    /// tiles for its columns of X (first tile of each row group) and of dx (second tile), one run
+    /// per image. (One block ahead, all at once, the requests for X and dx stalled the core.)
     static func wideBlockGradients(x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                                   dyT: UnsafePointer<Float>, blockRows: Int, nextRows: Int, dx: UnsafeRawPointer?,
+                                   dyT: UnsafePointer<Float>, blockRows: Int, nextRows: Int, nextOffset: Int, dx: UnsafeRawPointer?,
                                    batch: Int, inputs: Int, outputs: Int,
                                    outPadded: Int, batchPadded: Int, inputGradient: Bool,
                                    gradient: UnsafeMutablePointer<Float>, dxT: UnsafeMutablePointer<Float>) {
         let groups = (blockRows + wideRows - 1) / wideRows
         let lineFloats = 16, row = MemoryLayout<Float>.stride * inputs
         if inputGradient {
-            let nextW = UnsafeRawPointer(w + blockRows * outputs)
+            let nextW = UnsafeRawPointer(w + nextOffset * outputs)
             let wLines = (nextRows * outputs + lineFloats - 1) / lineFloats, wShare = (wLines + groups - 1) / groups
             for r0 in stride(from: 0, to: blockRows, by: wideRows) {
                 let rows = min(wideRows, blockRows - r0)
@@ -197,10 +203,10 @@ extension DenseFast {
             for first in stride(from: 0, to: outPadded, by: wideColumns) {
                 var ahead = Ahead()
                 if runLines > 0 && count > 0 {
-                    let xNext = UnsafeRawPointer(x + blockRows) + firstImage * row
+                    let xNext = UnsafeRawPointer(x + nextOffset) + firstImage * row
                     if first == 0 { ahead = Ahead(start: xNext, lines: count * runLines, run: runLines, stride: row) }
                     if first == wideColumns, let dx {
-                        ahead = Ahead(start: dx + MemoryLayout<Float>.stride * blockRows + firstImage * row,
+                        ahead = Ahead(start: dx + MemoryLayout<Float>.stride * nextOffset + firstImage * row,
                                       lines: count * runLines, run: runLines, stride: row)
                     }
                 }
