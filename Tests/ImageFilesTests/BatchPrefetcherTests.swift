@@ -106,11 +106,13 @@ final class BatchPrefetcherTests: XCTestCase {
         let lock = NSLock()
         var runs = [Int](repeating: 0, count: 40)
         var idleClass = false
-        let release = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0), started = DispatchSemaphore(value: 0)
         thread.async {
             idleClass = BackgroundThread.runsOnlyWhenIdle
+            started.signal()
             release.wait()  // the thread is held up: the waiting jobs must be run by others
         }
+        started.wait()
         for k in runs.indices {
             thread.async {
                 lock.lock()
