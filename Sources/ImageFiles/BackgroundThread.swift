@@ -27,6 +27,16 @@ public final class BackgroundThread: @unchecked Sendable {
             running += 1
             return jobs.removeFirst()
         }
+
+        /// Runs a job `take` gave with `condition` unlocked (locked again when it returns), then
+        /// tells the waiters it has run.
+        func run(taken job: () -> Void) {
+            condition.unlock()
+            job()
+            condition.lock()
+            running -= 1
+            condition.broadcast()
+        }
     }
 
     private let state = State()
@@ -72,19 +82,9 @@ public final class BackgroundThread: @unchecked Sendable {
     public func runWaitingJobs(helpers: Int) {
         let state = self.state
         DispatchQueue.concurrentPerform(iterations: max(0, helpers) + 1) { _ in
-            while true {
-                state.condition.lock()
-                guard let job = state.take() else {
-                    state.condition.unlock()
-                    return
-                }
-                state.condition.unlock()
-                job()
-                state.condition.lock()
-                state.running -= 1
-                state.condition.broadcast()
-                state.condition.unlock()
-            }
+            state.condition.lock()
+            while let job = state.take() { state.run(taken: job) }
+            state.condition.unlock()
         }
         waitUntilIdle()
     }
@@ -97,11 +97,7 @@ public final class BackgroundThread: @unchecked Sendable {
             while true {
                 while state.jobs.isEmpty && !state.finished { state.condition.wait() }
                 guard let job = state.take() else { break }
-                state.condition.unlock()
-                job()
-                state.condition.lock()
-                state.running -= 1
-                state.condition.broadcast()
+                state.run(taken: job)
             }
             state.condition.unlock()
         }
