@@ -290,7 +290,7 @@ public struct TrainingReport {
         });
         </script>
         <style>.charts svg{max-width:100%;height:auto;margin-right:1em}.thumbs{display:flex;flex-wrap:wrap;gap:8px}
-        td{overflow-wrap:anywhere}.thumbs figure{width:150px;margin:0}.thumbs figcaption{font-size:.75em}.flipbook img{max-width:100%}</style>
+        table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:break-word}table:first-of-type td{overflow-wrap:anywhere}.thumbs figure{width:150px;margin:0}.thumbs figcaption{font-size:.75em}.flipbook img{max-width:100%}</style>
         """
     }
 }
