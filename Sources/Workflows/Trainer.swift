@@ -134,8 +134,8 @@ public final class Trainer {
                 if Interrupt.requested || options.stopAfterSteps.map({ stepsThisRun >= $0 }) == true {
                     upcoming.cancel()
                     try timed("waiting for background work") { try background.wait() }
+                    try saveCheckpoint(epoch: epoch, step: step, running: running)  // first: what a second Ctrl-C must not lose
                     try timed(Trainer.idleWorkPhase) { try idleWork.runWaitingJobs(helpers: Parallel.workers - 1) }
-                    try saveCheckpoint(epoch: epoch, step: step, running: running)
                     log("\nStopped at epoch \(epoch + 1), step \(step + 1). Checkpoint saved in \(checkpointFolder.path); continue with --resume.")
                     return .interrupted(epoch: epoch, step: step)
                 }
