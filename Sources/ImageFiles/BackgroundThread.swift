@@ -69,6 +69,13 @@ public final class BackgroundThread: @unchecked Sendable {
         if thread == nil { start() }
     }
 
+    /// The jobs given and not yet finished (waiting or running).
+    public var unfinishedJobs: Int {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        return state.jobs.count + state.running
+    }
+
     /// Waits until every job given so far has run.
     public func waitUntilIdle() {
         state.condition.lock()
@@ -143,9 +150,17 @@ public final class BackgroundThread: @unchecked Sendable {
         #endif
     }
 
-    /// The CPU time the calling thread has used so far, in seconds (user and system): what a job
-    /// cost, whatever share of a core the lower priority left it.
-    public static func threadCPUSeconds() -> Double {
+    /// Runs `body` on the calling thread and returns how long it took: wall seconds, and the CPU
+    /// seconds the thread used (user and system), which is what a job cost whatever share of a
+    /// core its lower priority left it.
+    public static func measure(_ body: () -> Void) -> (seconds: Double, cpuSeconds: Double) {
+        let started = Date(), startedCPU = threadCPUSeconds()
+        body()
+        return (Date().timeIntervalSince(started), threadCPUSeconds() - startedCPU)
+    }
+
+    /// The CPU time the calling thread has used so far, in seconds (user and system).
+    static func threadCPUSeconds() -> Double {
         var t = timespec()
         guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0 else { return 0 }
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9

@@ -58,12 +58,10 @@ public final class BatchPrefetcher {
         done.enter()
         thread.async { [lock] in
             defer { done.leave() }
-            let started = Date(), startedCPU = BackgroundThread.threadCPUSeconds()
-            box.batch = source.makeBatch(indices, augmentationStream: stream, parallel: false)
-            let elapsed = Date().timeIntervalSince(started), cpu = BackgroundThread.threadCPUSeconds() - startedCPU
+            let took = BackgroundThread.measure { box.batch = source.makeBatch(indices, augmentationStream: stream, parallel: false) }
             lock.lock()
-            self.seconds += elapsed
-            self.cpuSeconds += cpu
+            self.seconds += took.seconds
+            self.cpuSeconds += took.cpuSeconds
             lock.unlock()
         }
         pending = (done, box, indices, stream)

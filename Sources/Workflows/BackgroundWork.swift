@@ -24,7 +24,6 @@ public final class BackgroundWork: @unchecked Sendable {
     private var seconds: [String: Double] = [:]
     private var cpuSeconds: [String: Double] = [:]
     private var order: [String] = []
-    private var unfinished = 0
 
     /// Jobs run at once on the caller's thread instead, in the order submitted.
     public let inline: Bool
@@ -48,10 +47,8 @@ public final class BackgroundWork: @unchecked Sendable {
             run(phase, job)
         } else {
             group.enter()
-            record { unfinished += 1 }
             thread.async { [self] in
                 run(phase, job)
-                record { unfinished -= 1 }
                 group.leave()
             }
         }
@@ -59,19 +56,19 @@ public final class BackgroundWork: @unchecked Sendable {
 
     private func run(_ phase: String, _ job: () throws -> Void) {
         Denormals.flushToZeroOnThisThread()  // as the engine's other threads
-        let started = Date(), startedCPU = BackgroundThread.threadCPUSeconds()
         // After a failure the later jobs are skipped: the run is about to stop with the error.
         guard failure == nil else { return }
-        do {
-            try job()
-        } catch {
-            record { if firstError == nil { firstError = error } }
+        let took = BackgroundThread.measure {
+            do {
+                try job()
+            } catch {
+                record { if firstError == nil { firstError = error } }
+            }
         }
-        let elapsed = Date().timeIntervalSince(started), cpu = BackgroundThread.threadCPUSeconds() - startedCPU
         record {
             if seconds[phase] == nil { order.append(phase) }
-            seconds[phase, default: 0] += elapsed
-            cpuSeconds[phase, default: 0] += cpu
+            seconds[phase, default: 0] += took.seconds
+            cpuSeconds[phase, default: 0] += took.cpuSeconds
         }
     }
 
@@ -93,7 +90,7 @@ public final class BackgroundWork: @unchecked Sendable {
     }
 
     /// The jobs submitted and not yet finished.
-    public var unfinishedJobs: Int { record { unfinished } }
+    public var unfinishedJobs: Int { thread.unfinishedJobs }
 
     /// Throws, without waiting, the first error a finished job met (once, as `wait()`).
     public func throwIfFailed() throws {
@@ -104,9 +101,12 @@ public final class BackgroundWork: @unchecked Sendable {
         if let error { throw error }
     }
 
-    /// The seconds each kind of job took, wall and CPU (a job waiting for a core uses no CPU),
-    /// in the order the kinds first ran.
-    public var phases: [(name: String, seconds: Double, cpuSeconds: Double?)] {
+    /// A kind of job and the seconds it took, wall and CPU (a job waiting for a core uses no
+    /// CPU; nil where not measured).
+    public typealias Phase = (name: String, seconds: Double, cpuSeconds: Double?)
+
+    /// The seconds each kind of job took, in the order the kinds first ran.
+    public var phases: [Phase] {
         record { order.map { ($0, seconds[$0] ?? 0, cpuSeconds[$0]) } }
     }
 

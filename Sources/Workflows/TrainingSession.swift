@@ -107,7 +107,7 @@ public enum TrainingSession {
         var probes: [EpochPictures.Probe]
         var settings: [(String, String)]
         /// What ran beside the training loop, and for how long (wall, and CPU where known).
-        var background: [(name: String, seconds: Double, cpuSeconds: Double?)]
+        var background: [BackgroundWork.Phase]
     }
 
     /// Everything before the report: the checks, the images, the training with its pictures and
@@ -183,7 +183,7 @@ public enum TrainingSession {
     /// `--profile`: each phase's wall time and share of the run, longest first, and the rest;
     /// they add up to the run. Then what ran beside them in the background (overlapping them, so
     /// not added), and the CPU time of the whole process.
-    static func profileText(_ p: StepProfiler, total: Double, background: [(name: String, seconds: Double, cpuSeconds: Double?)] = [],
+    static func profileText(_ p: StepProfiler, total: Double, background: [BackgroundWork.Phase] = [],
                             cpuSeconds: Double? = nil) -> String {
         let measured = p.phases.map { ($0, p.seconds[$0] ?? 0) }
         let other = max(0, total - measured.reduce(0) { $0 + $1.1 })
