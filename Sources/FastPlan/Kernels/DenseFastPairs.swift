@@ -17,7 +17,7 @@ extension DenseFast {
     /// from it instead of being copied for each batch: the same values in the same order.
     static func forwardPairs(input x: [Float], kernel w: [Float], bias: [Float],
                              batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred,
-                             packed prepacked: [Float]? = nil) -> [Float] {
+                             packed prepacked: [Float]? = nil, skipZeros: ZeroSkipping = .whereSparse) -> [Float] {
         precondition(prepacked == nil || prepacked!.count == inputs * outputs, "a packed kernel has the kernel's size")
         let pairs = outputs / pairColumns
         let ready = prepacked ?? []
@@ -35,7 +35,9 @@ extension DenseFast {
                     let pairSize = kBlock * pairColumns
                     let packed = UnsafeMutablePointer<Float>.allocate(capacity: mine.count * pairSize)
                     let sums = UnsafeMutablePointer<Float>.allocate(capacity: 3 * pairColumns)
-                    defer { packed.deallocate(); sums.deallocate() }
+                    let wordsPerImage = (kBlock + 15) / 16
+                    let words = UnsafeMutablePointer<UInt16>.allocate(capacity: batch * wordsPerImage)
+                    defer { packed.deallocate(); sums.deallocate(); words.deallocate() }
                     var offsets = [Int](repeating: 0, count: Gemm.tileRows)
                     var k0 = 0
                     while k0 < inputs {
@@ -47,6 +49,19 @@ extension DenseFast {
                                 let from = src + pair * pairColumns, to = packed + slot * pairSize + row * pairColumns
                                 Gemm.store16(Gemm.load16(from), to)
                                 Gemm.store16(Gemm.load16(from + 16), to + 16)
+                            }
+                        }
+                        if skipZeros != .never {
+                            var nonZero = 0
+                            for n in 0..<batch {
+                                nonZero &+= nonZeroBits(xp + n * inputs + k0, count: kLength, into: words + n * wordsPerImage)
+                            }
+                            if skipsZeros(skipZeros, nonZero: nonZero, count: batch * kLength) {
+                                forwardBlockSkippingZeros(x: xp + k0, inputs: inputs, batch: batch, words: words, wordsPerImage: wordsPerImage,
+                                                          k0: k0, kLength: kLength, pairs: mine, outputs: outputs, packed: pre,
+                                                          copy: UnsafePointer(packed), w: wp, bias: bp, y: yp, width: width)
+                                k0 += kLength
+                                continue
                             }
                         }
                         for (slot, pair) in mine.enumerated() {
@@ -110,6 +125,44 @@ extension DenseFast {
                     }
                 }
             }}}}}
+        }
+    }
+
+    /// One block of `forwardPairs` for a core's `pairs`, each image over its own non-zero inputs
+    /// (`forwardSkippingZeros`, up to `pairsPerPass` pairs a pass): the same sums as the tiles.
+    /// B is the packed kernel's block when there is one, else the core's copy of the block. While
+    /// the images run, L2 is asked for the next block of the core's columns of W, as the tiles do.
+    static func forwardBlockSkippingZeros(x: UnsafePointer<Float>, inputs: Int, batch: Int, words: UnsafePointer<UInt16>,
+                                          wordsPerImage: Int, k0: Int, kLength: Int, pairs: Range<Int>, outputs: Int,
+                                          packed: UnsafePointer<Float>?, copy: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                          bias: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, width: TileWidth) {
+        let next = k0 + kLength, nextLength = max(0, min(kBlock, inputs - next))
+        let lines = 2 * nextLength * pairs.count  // two lines per row of each pair
+        var ahead = AheadCursor(packed.map {
+            Ahead(start: UnsafeRawPointer($0 + next * outputs + pairs.lowerBound * nextLength * pairColumns), lines: lines, run: lines)
+        } ?? Ahead(start: UnsafeRawPointer(w + next * outputs + pairs.lowerBound * pairColumns), lines: lines,
+                   run: 2 * pairs.count, stride: outputs * MemoryLayout<Float>.stride))
+        let pairStride = packed == nil ? kBlock * pairColumns : kLength * pairColumns
+        let wordCount = (kLength + 15) / 16
+        for n in 0..<batch {
+            var slot = 0
+            while slot < pairs.count {
+                let P = min(pairsPerPass(width), pairs.count - slot)
+                let first = (pairs.lowerBound + slot) * pairColumns
+                let b = packed.map { $0 + k0 * outputs + (pairs.lowerBound + slot) * kLength * pairColumns } ?? copy + slot * pairStride
+                let (xn, wn, start, out) = (x + n * inputs, words + n * wordsPerImage, k0 == 0 ? bias + first : nil, y + n * outputs + first)
+                switch P {
+                case 4: forwardSkippingZeros(WideRows4.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                                             bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
+                case 3: forwardSkippingZeros(WideRows3.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                                             bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
+                case 2: forwardSkippingZeros(WideRows2.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                                             bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
+                default: forwardSkippingZeros(WideRows1.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                                              bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
+                }
+                slot += P
+            }
         }
     }
 

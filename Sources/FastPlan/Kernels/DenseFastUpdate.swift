@@ -26,7 +26,7 @@ extension DenseFast {
     public static func backwardUpdatingKernel(input x: [Float], kernel w: UnsafeMutablePointer<Float>, outputGradient dy: [Float],
                                               batch: Int, inputs: Int, outputs: Int, biasGradient db: inout [Float],
                                               inputGradient: Bool, width: TileWidth = .preferred,
-                                              update: SliceUpdate) -> [Float] {
+                                              skipZeros: ZeroSkipping = .whereSparse, update: SliceUpdate) -> [Float] {
         if !db.isEmpty {
             for n in 0..<batch { for o in 0..<outputs { db[o] += dy[n * outputs + o] } }
         }
@@ -65,7 +65,10 @@ extension DenseFast {
                 // stride 1 by the tiles, instead of one value per image row of X (30752 apart).
                 let xT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batch)
                 let dxT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batchPadded)
-                defer { gradient.deallocate(); xT.deallocate(); dxT.deallocate() }
+                // Which images' inputs are not 0, row by row, for the dW that skips the zeros.
+                let images = UnsafeMutablePointer<UInt64>.allocate(capacity: rowsPerBlock)
+                let words = UnsafeMutablePointer<UInt16>.allocate(capacity: (rowsPerBlock + 15) / 16)
+                defer { gradient.deallocate(); xT.deallocate(); dxT.deallocate(); images.deallocate(); words.deallocate() }
                 var offsets = [Int](repeating: 0, count: Gemm.tileRows)
                 while let (block, following) = queue.next(for: part) {
                     let firstRow = block * rowsPerBlock
@@ -83,13 +86,18 @@ extension DenseFast {
                             }
                         }
                     }
+                    let skipping = skipZeros != .never && batch <= 64 && outputs % pairColumns == 0
+                        && skipsZeros(skipZeros, nonZero: nonZeroImages(x: xp + firstRow, inputs: inputs, batch: batch, rows: blockRows,
+                                                                        words: words, into: images),
+                                      count: batch * blockRows)
                     if wide {
                         wideBlockGradients(x: xp + firstRow, w: w + firstRow * outputs, dy: dyp, dyT: tp, blockRows: blockRows,
                                            nextRows: nextRows, nextOffset: (next ?? firstRow) - firstRow, dx: inputGradient ? UnsafeRawPointer(dxb.baseAddress! + firstRow) : nil,
                                            batch: batch, inputs: inputs, outputs: outputs, outPadded: outPadded,
-                                           batchPadded: batchPadded, inputGradient: inputGradient, gradient: gradient, dxT: dxT)
+                                           batchPadded: batchPadded, inputGradient: inputGradient, gradient: gradient, dxT: dxT,
+                                           images: skipping ? UnsafePointer(images) : nil)
                     } else {
-                    for n in 0..<batch {
+                    for n in 0..<batch where !skipping {
                         for r in 0..<blockRows { xT[r * batch + n] = xp[n * inputs + firstRow + r] }
                     }
                     // dx first, then dW, each over the whole block: each pass keeps its own
@@ -124,7 +132,12 @@ extension DenseFast {
                             }
                         }
                     }
-                    for r0 in stride(from: 0, to: blockRows, by: Gemm.tileRows) {
+                    if skipping {
+                        var (none, noneToo) = (AheadCursor(Ahead()), AheadCursor(Ahead()))
+                        kernelGradientSkippingZeros(x: xp + firstRow, inputs: inputs, images: images, blockRows: blockRows, dy: dyp,
+                                                    outputs: outputs, gradient: gradient, width: width, ahead: &none, aheadToo: &noneToo)
+                    }
+                    for r0 in stride(from: 0, to: skipping ? 0 : blockRows, by: Gemm.tileRows) {
                         let rows = min(Gemm.tileRows, blockRows - r0)
                         if rows == Gemm.tileRows && outputs == outPadded {
                             Gemm.strip4(a: xT + r0 * batch, lda: batch, k: batch, b: dyp, ldb: outPadded,
@@ -178,7 +191,8 @@ extension DenseFast {
                                    dyT: UnsafePointer<Float>, blockRows: Int, nextRows: Int, nextOffset: Int, dx: UnsafeRawPointer?,
                                    batch: Int, inputs: Int, outputs: Int,
                                    outPadded: Int, batchPadded: Int, inputGradient: Bool,
-                                   gradient: UnsafeMutablePointer<Float>, dxT: UnsafeMutablePointer<Float>) {
+                                   gradient: UnsafeMutablePointer<Float>, dxT: UnsafeMutablePointer<Float>,
+                                   images: UnsafePointer<UInt64>? = nil) {
         let groups = (blockRows + wideRows - 1) / wideRows
         let lineFloats = 16, row = MemoryLayout<Float>.stride * inputs
         if inputGradient {
@@ -196,7 +210,16 @@ extension DenseFast {
                 }
             }
         }
-        let runLines = (nextRows + lineFloats - 1) / lineFloats, images = (batch + groups - 1) / groups
+        let runLines = (nextRows + lineFloats - 1) / lineFloats
+        if let images {  // dW over each row's non-zero inputs; L2 is asked for the next block's X and dx
+            var aheadX = AheadCursor(Ahead(start: UnsafeRawPointer(x + nextOffset), lines: batch * runLines, run: runLines, stride: row))
+            var aheadDx = AheadCursor(Ahead(start: dx.map { $0 + MemoryLayout<Float>.stride * nextOffset },
+                                            lines: dx == nil ? 0 : batch * runLines, run: runLines, stride: row))
+            kernelGradientSkippingZeros(x: x, inputs: inputs, images: images, blockRows: blockRows, dy: dy, outputs: outputs,
+                                        gradient: gradient, width: .wide, ahead: &aheadX, aheadToo: &aheadDx)
+            return  // its rows are `outputs` apart already: O is a multiple of 32
+        }
+        let images = (batch + groups - 1) / groups
         for r0 in stride(from: 0, to: blockRows, by: wideRows) {
             let rows = min(wideRows, blockRows - r0)
             let firstImage = r0 / wideRows * images, count = max(0, min(images, batch - firstImage))
