@@ -42,15 +42,6 @@ extension DenseFast {
                     var k0 = 0
                     while k0 < inputs {
                         let kLength = min(kBlock, inputs - k0)
-                        // 32 floats at a time (the copy call it replaces cost more than the copy).
-                        for row in 0..<kLength where pre == nil {
-                            let src = wp + (k0 + row) * outputs
-                            for (slot, pair) in mine.enumerated() {
-                                let from = src + pair * pairColumns, to = packed + slot * pairSize + row * pairColumns
-                                Gemm.store16(Gemm.load16(from), to)
-                                Gemm.store16(Gemm.load16(from + 16), to + 16)
-                            }
-                        }
                         if skipZeros != .never {
                             var nonZero = 0
                             for n in 0..<batch {
@@ -59,9 +50,18 @@ extension DenseFast {
                             if skipsZeros(skipZeros, nonZero: nonZero, count: batch * kLength) {
                                 forwardBlockSkippingZeros(x: xp + k0, inputs: inputs, batch: batch, words: words, wordsPerImage: wordsPerImage,
                                                           k0: k0, kLength: kLength, pairs: mine, outputs: outputs, packed: pre,
-                                                          copy: UnsafePointer(packed), w: wp, bias: bp, y: yp, width: width)
+                                                          w: wp, bias: bp, y: yp, width: width)
                                 k0 += kLength
                                 continue
+                            }
+                        }
+                        // 32 floats at a time (the copy call it replaces cost more than the copy).
+                        for row in 0..<kLength where pre == nil {
+                            let src = wp + (k0 + row) * outputs
+                            for (slot, pair) in mine.enumerated() {
+                                let from = src + pair * pairColumns, to = packed + slot * pairSize + row * pairColumns
+                                Gemm.store16(Gemm.load16(from), to)
+                                Gemm.store16(Gemm.load16(from + 16), to + 16)
                             }
                         }
                         for (slot, pair) in mine.enumerated() {
@@ -130,11 +130,12 @@ extension DenseFast {
 
     /// One block of `forwardPairs` for a core's `pairs`, each image over its own non-zero inputs
     /// (`forwardSkippingZeros`, up to `pairsPerPass` pairs a pass): the same sums as the tiles.
-    /// B is the packed kernel's block when there is one, else the core's copy of the block. While
-    /// the images run, L2 is asked for the next block of the core's columns of W, as the tiles do.
+    /// B is the packed kernel's block when there is one, else W itself: the rows the images use
+    /// are read in place, without the tiles' copy of the block. While the images run, L2 is asked
+    /// for the next block of the core's columns of W, as the tiles do.
     static func forwardBlockSkippingZeros(x: UnsafePointer<Float>, inputs: Int, batch: Int, words: UnsafePointer<UInt16>,
                                           wordsPerImage: Int, k0: Int, kLength: Int, pairs: Range<Int>, outputs: Int,
-                                          packed: UnsafePointer<Float>?, copy: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                                          packed: UnsafePointer<Float>?, w: UnsafePointer<Float>,
                                           bias: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, width: TileWidth) {
         let next = k0 + kLength, nextLength = max(0, min(kBlock, inputs - next))
         let lines = 2 * nextLength * pairs.count  // two lines per row of each pair
@@ -142,23 +143,24 @@ extension DenseFast {
             Ahead(start: UnsafeRawPointer($0 + next * outputs + pairs.lowerBound * nextLength * pairColumns), lines: lines, run: lines)
         } ?? Ahead(start: UnsafeRawPointer(w + next * outputs + pairs.lowerBound * pairColumns), lines: lines,
                    run: 2 * pairs.count, stride: outputs * MemoryLayout<Float>.stride))
-        let pairStride = packed == nil ? kBlock * pairColumns : kLength * pairColumns
+        // Pair s's row r of B: b + s · pairStride + r · ldb.
+        let (pairStride, ldb) = packed == nil ? (pairColumns, outputs) : (kLength * pairColumns, pairColumns)
         let wordCount = (kLength + 15) / 16
         for n in 0..<batch {
             var slot = 0
             while slot < pairs.count {
                 let P = min(pairsPerPass(width), pairs.count - slot)
                 let first = (pairs.lowerBound + slot) * pairColumns
-                let b = packed.map { $0 + k0 * outputs + (pairs.lowerBound + slot) * kLength * pairColumns } ?? copy + slot * pairStride
+                let b = packed.map { $0 + k0 * outputs + (pairs.lowerBound + slot) * kLength * pairColumns } ?? w + k0 * outputs + first
                 let (xn, wn, start, out) = (x + n * inputs, words + n * wordsPerImage, k0 == 0 ? bias + first : nil, y + n * outputs + first)
                 switch P {
-                case 4: forwardSkippingZeros(WideRows4.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                case 4: forwardSkippingZeros(WideRows4.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
                                              bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
-                case 3: forwardSkippingZeros(WideRows3.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                case 3: forwardSkippingZeros(WideRows3.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
                                              bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
-                case 2: forwardSkippingZeros(WideRows2.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                case 2: forwardSkippingZeros(WideRows2.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
                                              bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
-                default: forwardSkippingZeros(WideRows1.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride,
+                default: forwardSkippingZeros(WideRows1.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
                                               bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
                 }
                 slot += P

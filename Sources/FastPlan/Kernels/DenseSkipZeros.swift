@@ -82,11 +82,11 @@ extension DenseFast {
     /// Forward, one image over one block of rows of W, for `Pairs.value` (1...4) pairs of 32
     /// columns: y[0..<32P] = start + Σ_{r: x[r] ≠ 0} x[r] · B[r, ·] in order of r, where the
     /// start is `bias` (the first block) or zero, and the sums are added to y (sums + y, as the
-    /// tiles) when `accumulate`. Pair s's row r of B is the 32 floats at b + s · pairStride + 32r
-    /// (`forwardPairs`' copy of the block, or the packed kernel). `words`: x's non-zero bits.
+    /// tiles) when `accumulate`. Pair s's row r of B is the 32 floats at b + s · pairStride + r · ldb
+    /// (W in place, or the packed kernel). `words`: x's non-zero bits.
     @inline(never)
     static func forwardSkippingZeros<Pairs: WideRowCount>(_: Pairs.Type, x: UnsafePointer<Float>, words: UnsafePointer<UInt16>,
-                                                          wordCount: Int, b: UnsafePointer<Float>, pairStride: Int,
+                                                          wordCount: Int, b: UnsafePointer<Float>, pairStride: Int, ldb: Int,
                                                           bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
                                                           accumulate: Bool, ahead: inout AheadCursor) {
         let P = Pairs.value
@@ -106,7 +106,7 @@ extension DenseFast {
                 bits &= bits &- 1
                 ahead.issue()
                 let v = SIMD16<Float>(repeating: x[r])
-                let o = r &* 32
+                let o = r &* ldb
                 a0 = a0.plusProduct(v, Gemm.load16(b + o)); a1 = a1.plusProduct(v, Gemm.load16(b + o + 16))
                 if P > 1 { a2 = a2.plusProduct(v, Gemm.load16(b1 + o)); a3 = a3.plusProduct(v, Gemm.load16(b1 + o + 16)) }
                 if P > 2 { a4 = a4.plusProduct(v, Gemm.load16(b2 + o)); a5 = a5.plusProduct(v, Gemm.load16(b2 + o + 16)) }
