@@ -2,7 +2,7 @@ import XCTest
 @testable import CNNCore
 @testable import FastPlan
 
-/// The Dense kernels that skip the inputs that are 0 (`DenseFast.ZeroSkipping`) against the
+/// The Dense kernels that skip the inputs that are 0 (`ZeroSkipping`) against the
 /// dense tiles: the same bits, at both widths, with none, some, most and all of the inputs 0,
 /// and against the naive twin within the tolerance.
 final class DenseSkipZerosTests: XCTestCase {
@@ -41,7 +41,7 @@ final class DenseSkipZerosTests: XCTestCase {
                     let dense = DenseFast.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs,
                                                   width: width, skipZeros: .never)
                     assertClose(dense, naive, what)
-                    for how in [DenseFast.ZeroSkipping.always, .whereSparse] {
+                    for how in [ZeroSkipping.always, .whereSparse] {
                         let skipping = DenseFast.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs,
                                                          width: width, skipZeros: how)
                         assertBitEqual(skipping, dense, "\(what) \(how)")
@@ -71,7 +71,7 @@ final class DenseSkipZerosTests: XCTestCase {
                                                   kernelGradient: &dwNaive, biasGradient: &dbNaive, inputGradient: true)
                 for width in TileWidth.allCases {
                     var dense: (dx: [Float], dw: [Float])?
-                    for how in [DenseFast.ZeroSkipping.never, .always, .whereSparse] {
+                    for how in [ZeroSkipping.never, .always, .whereSparse] {
                         let what = "N=\(batch) I=\(inputs) O=\(outputs), \(Int(share * 100))% zeros, \(width) \(how)"
                         var kernel = w, db = [Float](repeating: 0, count: outputs)
                         var dw = [Float](repeating: .nan, count: w.count)

@@ -35,7 +35,7 @@ final class DenseTimingTests: XCTestCase {
         // A batch as late in training: 80% of the inputs 0 (the coursework's trained model: 77%).
         var sparse = x
         for i in sparse.indices where rng.uniform(Float(0), Float(1)) < 0.7 { sparse[i] = 0 }
-        let batches: [(name: String, x: [Float], skip: DenseFast.ZeroSkipping)] = [
+        let batches: [(name: String, x: [Float], skip: ZeroSkipping)] = [
             ("35% zeros", x, .whereSparse), ("80% zeros, tiles", sparse, .never), ("80% zeros, skipped", sparse, .whereSparse),
         ]
         for width in TileWidth.allCases {

@@ -47,7 +47,7 @@ extension DenseFast {
                             for n in 0..<batch {
                                 nonZero &+= nonZeroBits(xp + n * inputs + k0, count: kLength, into: words + n * wordsPerImage)
                             }
-                            if skipsZeros(skipZeros, nonZero: nonZero, count: batch * kLength) {
+                            if skipZeros.skips(nonZero: nonZero, of: batch * kLength) {
                                 forwardBlockSkippingZeros(x: xp + k0, inputs: inputs, batch: batch, words: words, wordsPerImage: wordsPerImage,
                                                           k0: k0, kLength: kLength, pairs: mine, outputs: outputs, packed: pre,
                                                           w: wp, bias: bp, y: yp, width: width)

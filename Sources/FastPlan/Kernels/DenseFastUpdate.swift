@@ -87,9 +87,9 @@ extension DenseFast {
                         }
                     }
                     let skipping = skipZeros != .never && batch <= 64 && outputs % pairColumns == 0
-                        && skipsZeros(skipZeros, nonZero: nonZeroImages(x: xp + firstRow, inputs: inputs, batch: batch, rows: blockRows,
-                                                                        words: words, into: images),
-                                      count: batch * blockRows)
+                        && skipZeros.skips(nonZero: nonZeroImages(x: xp + firstRow, inputs: inputs, batch: batch, rows: blockRows,
+                                                                  words: words, into: images),
+                                           of: batch * blockRows)
                     if wide {
                         wideBlockGradients(x: xp + firstRow, w: w + firstRow * outputs, dy: dyp, dyT: tp, blockRows: blockRows,
                                            nextRows: nextRows, nextOffset: (next ?? firstRow) - firstRow, dx: inputGradient ? UnsafeRawPointer(dxb.baseAddress! + firstRow) : nil,

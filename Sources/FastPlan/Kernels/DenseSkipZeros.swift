@@ -1,4 +1,29 @@
 import CKernelShims
+
+/// Which path a product that may skip its inputs' zeros takes (`DenseFast.forward` and
+/// `backwardUpdatingKernel`). Both give the same bits.
+public enum ZeroSkipping: Sendable {
+    /// Always the dense tiles.
+    case never
+    /// Always skip the zeros (the tests compare both paths).
+    case always
+    /// Skip them where at most `sparseAtMost` of the inputs are not 0.
+    case whereSparse
+
+    /// The share of non-zero inputs up to which `whereSparse` skips the zeros. Below it the skipping
+    /// paths do less work than the tiles; the coursework's blocks are 10–40% non-zero.
+    static let sparseAtMost = 0.5
+
+    /// Whether inputs of which `nonZero` of `count` are not 0 skip their zeros.
+    func skips(nonZero: Int, of count: Int) -> Bool {
+        switch self {
+        case .never: return false
+        case .always: return true
+        case .whereSparse: return Double(nonZero) <= ZeroSkipping.sparseAtMost * Double(count)
+        }
+    }
+}
+
 /// The Dense products of a batch without the inputs that are 0.
 ///
 /// After ReLU and max pooling most of the coursework's Dense inputs are exactly 0 (77% for the
@@ -12,28 +37,6 @@ import CKernelShims
 /// becoming +0.) Where a block is mostly non-zero the dense tiles are faster: they share each
 /// load of W or dY between 8 rows. The one-image path (`forwardFewRows`) skips zeros too.
 extension DenseFast {
-    /// Which path a block's products take.
-    public enum ZeroSkipping: Sendable {
-        /// Always the dense tiles.
-        case never
-        /// Always skip the zeros (the tests compare both paths).
-        case always
-        /// Skip them where at most `skipZerosAtMost` of the block's inputs are non-zero.
-        case whereSparse
-    }
-
-    /// The share of non-zero inputs up to which a block skips its zeros.
-    static let skipZerosAtMost = 0.5
-
-    /// Whether a block with `nonZero` of its `count` inputs not 0 skips its zeros.
-    static func skipsZeros(_ how: ZeroSkipping, nonZero: Int, count: Int) -> Bool {
-        switch how {
-        case .never: return false
-        case .always: return true
-        case .whereSparse: return Double(nonZero) <= skipZerosAtMost * Double(count)
-        }
-    }
-
     /// Bit j of `words[w]` set where x[16w + j] is not 0, for x[0..<count]; returns how many are.
     static func nonZeroBits(_ x: UnsafePointer<Float>, count: Int, into words: UnsafeMutablePointer<UInt16>) -> Int {
         var total = 0, w = 0, r = 0
