@@ -35,25 +35,25 @@ extension DenseFast {
                     let pairSize = kBlock * pairColumns
                     let packed = UnsafeMutablePointer<Float>.allocate(capacity: mine.count * pairSize)
                     let sums = UnsafeMutablePointer<Float>.allocate(capacity: 3 * pairColumns)
-                    let wordsPerImage = (kBlock + 15) / 16
-                    let words = UnsafeMutablePointer<UInt16>.allocate(capacity: batch * wordsPerImage)
-                    defer { packed.deallocate(); sums.deallocate(); words.deallocate() }
+                    // Which images' inputs are not 0, row by row, and their sums, for the blocks
+                    // that skip the zeros.
+                    let words = UnsafeMutablePointer<UInt16>.allocate(capacity: (kBlock + 15) / 16)
+                    let images = UnsafeMutablePointer<UInt64>.allocate(capacity: kBlock)
+                    let imageSums = UnsafeMutablePointer<Float>.allocate(capacity: batch * pairsPerPass(.wide) * pairColumns)
+                    defer { packed.deallocate(); sums.deallocate(); words.deallocate(); images.deallocate(); imageSums.deallocate() }
                     var offsets = [Int](repeating: 0, count: Gemm.tileRows)
                     var k0 = 0
                     while k0 < inputs {
                         let kLength = min(kBlock, inputs - k0)
-                        if skipZeros != .never {
-                            var nonZero = 0
-                            for n in 0..<batch {
-                                nonZero &+= nonZeroBits(xp + n * inputs + k0, count: kLength, into: words + n * wordsPerImage)
-                            }
-                            if skipZeros.skips(nonZero: nonZero, of: batch * kLength) {
-                                forwardBlockSkippingZeros(x: xp + k0, inputs: inputs, batch: batch, words: words, wordsPerImage: wordsPerImage,
-                                                          k0: k0, kLength: kLength, pairs: mine, outputs: outputs, packed: pre,
-                                                          w: wp, bias: bp, y: yp, width: width)
-                                k0 += kLength
-                                continue
-                            }
+                        if skipZeros != .never && batch <= 64
+                            && skipZeros.skips(nonZero: nonZeroImages(x: xp + k0, inputs: inputs, batch: batch, rows: kLength,
+                                                                      words: words, into: images),
+                                               of: batch * kLength) {
+                            forwardBlockSkippingZeros(x: xp + k0, inputs: inputs, batch: batch, images: images, sums: imageSums,
+                                                      k0: k0, kLength: kLength, pairs: mine, outputs: outputs, packed: pre,
+                                                      w: wp, bias: bp, y: yp, width: width)
+                            k0 += kLength
+                            continue
                         }
                         // 32 floats at a time (the copy call it replaces cost more than the copy).
                         for row in 0..<kLength where pre == nil {
@@ -128,13 +128,15 @@ extension DenseFast {
         }
     }
 
-    /// One block of `forwardPairs` for a core's `pairs`, each image over its own non-zero inputs
-    /// (`forwardSkippingZeros`, up to `pairsPerPass` pairs a pass): the same sums as the tiles.
-    /// B is the packed kernel's block when there is one, else W itself: the rows the images use
-    /// are read in place, without the tiles' copy of the block. While the images run, L2 is asked
-    /// for the next block of the core's columns of W, as the tiles do.
-    static func forwardBlockSkippingZeros(x: UnsafePointer<Float>, inputs: Int, batch: Int, words: UnsafePointer<UInt16>,
-                                          wordsPerImage: Int, k0: Int, kLength: Int, pairs: Range<Int>, outputs: Int,
+    /// One block of `forwardPairs` for a core's `pairs`, skipping the inputs that are 0: the
+    /// block's rows of W in order, each added to the sums of the images whose input there is not
+    /// 0 (`forwardSkippingZeros`, up to `pairsPerPass` pairs a pass): each image's sums take
+    /// the rows in order from the same start, as the tiles. W is read row after row, where it is
+    /// (W itself, or the packed kernel's block), once; the sums stay in L1. While the rows run,
+    /// L2 is asked for the next block of the core's columns of W, as the tiles do.
+    /// `images[r]`: bit n set where x[n, r] is not 0 (a batch of at most 64).
+    static func forwardBlockSkippingZeros(x: UnsafePointer<Float>, inputs: Int, batch: Int, images: UnsafePointer<UInt64>,
+                                          sums: UnsafeMutablePointer<Float>, k0: Int, kLength: Int, pairs: Range<Int>, outputs: Int,
                                           packed: UnsafePointer<Float>?, w: UnsafePointer<Float>,
                                           bias: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, width: TileWidth) {
         let next = k0 + kLength, nextLength = max(0, min(kBlock, inputs - next))
@@ -145,26 +147,32 @@ extension DenseFast {
                    run: 2 * pairs.count, stride: outputs * MemoryLayout<Float>.stride))
         // Pair s's row r of B: b + s · pairStride + r · ldb.
         let (pairStride, ldb) = packed == nil ? (pairColumns, outputs) : (kLength * pairColumns, pairColumns)
-        let wordCount = (kLength + 15) / 16
-        for n in 0..<batch {
-            var slot = 0
-            while slot < pairs.count {
-                let P = min(pairsPerPass(width), pairs.count - slot)
-                let first = (pairs.lowerBound + slot) * pairColumns
-                let b = packed.map { $0 + k0 * outputs + (pairs.lowerBound + slot) * kLength * pairColumns } ?? w + k0 * outputs + first
-                let (xn, wn, start, out) = (x + n * inputs, words + n * wordsPerImage, k0 == 0 ? bias + first : nil, y + n * outputs + first)
-                switch P {
-                case 4: forwardSkippingZeros(WideRows4.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
-                                             bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
-                case 3: forwardSkippingZeros(WideRows3.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
-                                             bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
-                case 2: forwardSkippingZeros(WideRows2.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
-                                             bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
-                default: forwardSkippingZeros(WideRows1.self, x: xn, words: wn, wordCount: wordCount, b: b, pairStride: pairStride, ldb: ldb,
-                                              bias: start, y: out, accumulate: k0 > 0, ahead: &ahead)
-                }
-                slot += P
+        var slot = 0
+        while slot < pairs.count {
+            let P = min(pairsPerPass(width), pairs.count - slot), columns = P * pairColumns
+            let first = (pairs.lowerBound + slot) * pairColumns
+            let b = packed.map { $0 + k0 * outputs + (pairs.lowerBound + slot) * kLength * pairColumns } ?? w + k0 * outputs + first
+            for n in 0..<batch {  // each image's sums start from the bias (first block) or zero
+                let s = sums + n * columns
+                if k0 == 0 { s.update(from: bias + first, count: columns) } else { s.update(repeating: 0, count: columns) }
             }
+            switch P {
+            case 4: forwardSkippingZeros(WideRows4.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
+                                         pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
+            case 3: forwardSkippingZeros(WideRows3.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
+                                         pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
+            case 2: forwardSkippingZeros(WideRows2.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
+                                         pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
+            default: forwardSkippingZeros(WideRows1.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
+                                          pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
+            }
+            for n in 0..<batch {  // sums + y after the first block, as the tiles store them
+                let (s, out) = (sums + n * columns, y + n * outputs + first)
+                for j in stride(from: 0, to: columns, by: 16) {
+                    Gemm.store16(k0 == 0 ? Gemm.load16(s + j) : Gemm.load16(s + j) + Gemm.load16(out + j), out + j)
+                }
+            }
+            slot += P
         }
     }
 

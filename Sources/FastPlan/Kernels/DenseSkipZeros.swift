@@ -82,41 +82,49 @@ extension DenseFast {
         }
     }
 
-    /// Forward, one image over one block of rows of W, for `Pairs.value` (1...4) pairs of 32
-    /// columns: y[0..<32P] = start + Σ_{r: x[r] ≠ 0} x[r] · B[r, ·] in order of r, where the
-    /// start is `bias` (the first block) or zero, and the sums are added to y (sums + y, as the
-    /// tiles) when `accumulate`. Pair s's row r of B is the 32 floats at b + s · pairStride + r · ldb
-    /// (W in place, or the packed kernel). `words`: x's non-zero bits.
+    /// Forward over one block of rows of W, for `Pairs.value` (1...4) pairs of 32 columns: for
+    /// each row r in order, sums[n] += x[n, r] · B[r, ·] for the images n with bit n of
+    /// `images[r]` set, where image n's 32P sums are at sums + 32P · n and pair s's row r of B
+    /// is the 32 floats at b + s · pairStride + r · ldb. x points at the block's first column
+    /// (rows `inputs` apart). Each row asks L2 for 2P lines of `ahead`.
     @inline(never)
-    static func forwardSkippingZeros<Pairs: WideRowCount>(_: Pairs.Type, x: UnsafePointer<Float>, words: UnsafePointer<UInt16>,
-                                                          wordCount: Int, b: UnsafePointer<Float>, pairStride: Int, ldb: Int,
-                                                          bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
-                                                          accumulate: Bool, ahead: inout AheadCursor) {
-        let P = Pairs.value
-        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
-        if let bias {
-            a0 = Gemm.load16(bias); a1 = Gemm.load16(bias + 16)
-            if P > 1 { a2 = Gemm.load16(bias + 32); a3 = Gemm.load16(bias + 48) }
-            if P > 2 { a4 = Gemm.load16(bias + 64); a5 = Gemm.load16(bias + 80) }
-            if P > 3 { a6 = Gemm.load16(bias + 96); a7 = Gemm.load16(bias + 112) }
-        }
+    static func forwardSkippingZeros<Pairs: WideRowCount>(_: Pairs.Type, x: UnsafePointer<Float>, inputs: Int,
+                                                          images: UnsafePointer<UInt64>, rows: Int, b: UnsafePointer<Float>,
+                                                          pairStride: Int, ldb: Int, sums: UnsafeMutablePointer<Float>,
+                                                          ahead: inout AheadCursor) {
+        let P = Pairs.value, columns = 32 * P
         let b1 = b + (P > 1 ? pairStride : 0), b2 = b + (P > 2 ? 2 &* pairStride : 0), b3 = b + (P > 3 ? 3 &* pairStride : 0)
-        for w in 0..<wordCount {
-            var bits = UInt32(words[w])
-            let first = w &* 16
+        let zero = SIMD16<Float>()
+        for r in 0..<rows {
+            for _ in 0..<(2 * P) { ahead.issue() }
+            var bits = images[r]
+            guard bits != 0 else { continue }
+            let o = r &* ldb
+            let w0 = Gemm.load16(b + o), w1 = Gemm.load16(b + o + 16)
+            let w2 = P > 1 ? Gemm.load16(b1 + o) : zero, w3 = P > 1 ? Gemm.load16(b1 + o + 16) : zero
+            let w4 = P > 2 ? Gemm.load16(b2 + o) : zero, w5 = P > 2 ? Gemm.load16(b2 + o + 16) : zero
+            let w6 = P > 3 ? Gemm.load16(b3 + o) : zero, w7 = P > 3 ? Gemm.load16(b3 + o + 16) : zero
             while bits != 0 {
-                let r = first &+ bits.trailingZeroBitCount
+                let n = bits.trailingZeroBitCount
                 bits &= bits &- 1
-                ahead.issue()
-                let v = SIMD16<Float>(repeating: x[r])
-                let o = r &* ldb
-                a0 = a0.plusProduct(v, Gemm.load16(b + o)); a1 = a1.plusProduct(v, Gemm.load16(b + o + 16))
-                if P > 1 { a2 = a2.plusProduct(v, Gemm.load16(b1 + o)); a3 = a3.plusProduct(v, Gemm.load16(b1 + o + 16)) }
-                if P > 2 { a4 = a4.plusProduct(v, Gemm.load16(b2 + o)); a5 = a5.plusProduct(v, Gemm.load16(b2 + o + 16)) }
-                if P > 3 { a6 = a6.plusProduct(v, Gemm.load16(b3 + o)); a7 = a7.plusProduct(v, Gemm.load16(b3 + o + 16)) }
+                let v = SIMD16<Float>(repeating: x[n &* inputs &+ r])
+                let s = sums + n &* columns
+                Gemm.store16(Gemm.load16(s).plusProduct(v, w0), s)
+                Gemm.store16(Gemm.load16(s + 16).plusProduct(v, w1), s + 16)
+                if P > 1 {
+                    Gemm.store16(Gemm.load16(s + 32).plusProduct(v, w2), s + 32)
+                    Gemm.store16(Gemm.load16(s + 48).plusProduct(v, w3), s + 48)
+                }
+                if P > 2 {
+                    Gemm.store16(Gemm.load16(s + 64).plusProduct(v, w4), s + 64)
+                    Gemm.store16(Gemm.load16(s + 80).plusProduct(v, w5), s + 80)
+                }
+                if P > 3 {
+                    Gemm.store16(Gemm.load16(s + 96).plusProduct(v, w6), s + 96)
+                    Gemm.store16(Gemm.load16(s + 112).plusProduct(v, w7), s + 112)
+                }
             }
         }
-        storeSums(P, a0, a1, a2, a3, a4, a5, a6, a7, y, accumulate: accumulate)
     }
 
     /// dW for one block of rows, `Pairs.value` (1...4) pairs of 32 columns from `dy`'s first:
