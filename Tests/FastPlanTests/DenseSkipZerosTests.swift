@@ -2,56 +2,36 @@ import XCTest
 @testable import CNNCore
 @testable import FastPlan
 
-/// The Dense kernels that skip the inputs that are 0 (`ZeroSkipping`) against the
-/// dense tiles: the same bits, at both widths, with none, some, most and all of the inputs 0,
-/// and against the naive twin within the tolerance.
+/// The Dense kernel gradient that skips the inputs that are 0 (`ZeroSkipping`) against the
+/// tiles: the same bits, at both widths, with none, some, most and all of the inputs 0, and
+/// against the naive twin within the tolerance.
 final class DenseSkipZerosTests: XCTestCase {
     /// Shares of the inputs set to 0: none, as after ReLU early in training, as late, all.
     static let zeroShares: [Double] = [0, 0.3, 0.8, 1]
 
-    /// The bits of x that `nonZeroBits` reports, with a tail shorter than 16 and −0.
-    func testNonZeroBitsMarkExactlyTheInputsThatAreNotZero() {
-        var x: [Float] = (0..<37).map { $0 % 3 == 0 ? 0 : Float($0) }
-        x[4] = -0.0
-        x[5] = 1e-30
-        var words = [UInt16](repeating: 0xFFFF, count: 3)
-        let count = words.withUnsafeMutableBufferPointer { DenseFast.nonZeroBits(x, count: x.count, into: $0.baseAddress!) }
-        XCTAssertEqual(count, x.filter { $0 != 0 }.count)
-        for i in x.indices {
-            XCTAssertEqual(words[i / 16] >> (i % 16) & 1 == 1, x[i] != 0, "input \(i) = \(x[i])")
+    /// The images `nonZeroImages` reports for each row: 16 rows at a time and the rest, a batch
+    /// of 64 (bit 63), −0 and a tiny value.
+    func testNonZeroImagesMarkExactlyTheInputsThatAreNotZero() {
+        var rng = SeededRNG(seed: 400)
+        let (batch, inputs, rows) = (64, 50, 37)
+        var x = random(batch * inputs, &rng)
+        for i in x.indices where rng.uniform(Float(0), Float(1)) < 0.6 { x[i] = 0 }
+        x[3] = -0.0
+        x[4] = 1e-30
+        x[63 * inputs + 20] = 0.5
+        var images = [UInt64](repeating: .max, count: rows)
+        let count = images.withUnsafeMutableBufferPointer {
+            DenseFast.nonZeroImages(x: x, inputs: inputs, batch: batch, rows: rows, into: $0.baseAddress!)
         }
-        XCTAssertEqual(words[2] >> 5, 0, "no bits past the end")
-    }
-
-    /// (batch, inputs, outputs) on the 32-column-pair path: 1 to 4 pairs, blocks of 256 rows and
-    /// not, rows not a multiple of 16.
-    static let forwardShapes: [(Int, Int, Int)] = [(3, 40, 32), (5, 257, 64), (9, 600, 96), (33, 300, 128), (4, 530, 256)]
-
-    func testForwardSkippingZerosGivesTheDenseBits() {
-        var rng = SeededRNG(seed: 401)
-        for (batch, inputs, outputs) in Self.forwardShapes {
-            for share in Self.zeroShares {
-                var x = random(batch * inputs, &rng)
-                for i in x.indices where Double(rng.uniform(Float(0), Float(1))) < share { x[i] = 0 }
-                let w = random(inputs * outputs, &rng), b = random(outputs, &rng)
-                let packed = DenseFast.packPairs(w, inputs: inputs, outputs: outputs)
-                let naive = DenseNaive.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs)
-                for width in TileWidth.allCases {
-                    let what = "dense \(batch)×\(inputs)→\(outputs), \(Int(share * 100))% zeros, \(width)"
-                    let dense = DenseFast.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs,
-                                                  width: width, skipZeros: .never)
-                    assertClose(dense, naive, what)
-                    for how in [ZeroSkipping.always, .whereSparse] {
-                        let skipping = DenseFast.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs,
-                                                         width: width, skipZeros: how)
-                        assertBitEqual(skipping, dense, "\(what) \(how)")
-                        let fromPacked = DenseFast.forward(input: x, kernel: w, bias: b, batch: batch, inputs: inputs, outputs: outputs,
-                                                           width: width, packed: packed, skipZeros: how)
-                        assertBitEqual(fromPacked, dense, "\(what) \(how), packed kernel")
-                    }
-                }
+        var expected = 0
+        for r in 0..<rows {
+            for n in 0..<batch {
+                let nonZero = x[n * inputs + r] != 0
+                expected += nonZero ? 1 : 0
+                XCTAssertEqual(images[r] >> n & 1 == 1, nonZero, "row \(r), image \(n): \(x[n * inputs + r])")
             }
         }
+        XCTAssertEqual(count, expected)
     }
 
     /// (batch, inputs, outputs) for the backward: 1 to 4 pairs of columns, batches of 1 to 64,

@@ -21,19 +21,21 @@ static inline cnnviz_float16 cnnviz_sqrt16(cnnviz_float16 x) {
     return __builtin_elementwise_sqrt(x);
 }
 
-/// Sixteen booleans, for `cnnviz_nonzero_bits16`.
-typedef _Bool cnnviz_bool16 __attribute__((ext_vector_type(16)));
+/// Sixteen 64-bit masks, for `cnnviz_nonzero_images16`.
+typedef unsigned long long cnnviz_mask16 __attribute__((ext_vector_type(16)));
 
-/// Bit j set where p[j] != 0, for the 16 floats at `p` (any alignment): the Dense kernels' list
-/// of inputs to skip. One compare into a mask register and one move with AVX-512 (Swift's
-/// SIMD compare and a sum of lane bits became about 35 instructions); plain SSE elsewhere.
-static inline unsigned cnnviz_nonzero_bits16(const float *p) {
-    cnnviz_float16 v;
-    __builtin_memcpy(&v, p, sizeof v);
-    cnnviz_bool16 nonzero = __builtin_convertvector(v != 0, cnnviz_bool16);
-    unsigned short bits;
-    __builtin_memcpy(&bits, &nonzero, sizeof bits);
-    return bits;
+/// For 16 consecutive columns of `images` rows of floats (row n at x + n·stride, images ≤ 64):
+/// masks[j] gets bit n set where x[n·stride + j] != 0. Which images feed each row of the Dense
+/// kernel gradient: per image, one compare and one masked OR with AVX-512.
+static inline void cnnviz_nonzero_images16(const float *x, long stride, int images, unsigned long long *masks) {
+    cnnviz_mask16 bits = 0;
+    for (int n = 0; n < images; n++) {
+        cnnviz_float16 v;
+        __builtin_memcpy(&v, x + n * stride, sizeof v);
+        cnnviz_mask16 nonzero = __builtin_convertvector(v != 0, cnnviz_mask16);  /* all ones or 0 */
+        bits |= nonzero & (1ULL << n);
+    }
+    __builtin_memcpy(masks, &bits, sizeof bits);
 }
 
 /// Asks the CPU to start loading the cache line at `address` (for writing, kept in all cache

@@ -19,11 +19,10 @@ public enum DenseFast {
     /// `width` picks the register tiles of the one-or-two-image and 32-column-pair paths
     /// (`TileWidth.preferred`; the tests run both).
     /// `packed`: W already in `packPairs` order (inference keeps one, `DenseStage`); used where
-    /// the 32-column-pair path runs, which then skips its per-block copies. That path also skips
-    /// the inputs that are 0 where most are (`skipZeros`, see `ZeroSkipping`): the same bits.
+    /// the 32-column-pair path runs, which then skips its per-block copies.
     public static func forward(input x: [Float], kernel w: [Float], bias b: [Float]?,
                                batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred,
-                               packed: [Float]? = nil, skipZeros: ZeroSkipping = .whereSparse) -> [Float] {
+                               packed: [Float]? = nil) -> [Float] {
         let panels = Gemm.paddedColumns(outputs) / Gemm.tileColumns
         var biasPadded = [Float](repeating: 0, count: panels * Gemm.tileColumns)
         if let b { for o in 0..<outputs { biasPadded[o] = b[o] } }
@@ -35,7 +34,7 @@ public enum DenseFast {
         }
         if batch >= 3 && outputs % pairColumns == 0 {
             return forwardPairs(input: x, kernel: w, bias: biasPadded, batch: batch, inputs: inputs, outputs: outputs, width: width,
-                                packed: packed, skipZeros: skipZeros)
+                                packed: packed)
         }
         let rowOffsets = (0..<batch).map { $0 * inputs }
         return .uninitialized(batch * outputs) { y in

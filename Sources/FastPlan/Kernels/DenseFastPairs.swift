@@ -17,7 +17,7 @@ extension DenseFast {
     /// from it instead of being copied for each batch: the same values in the same order.
     static func forwardPairs(input x: [Float], kernel w: [Float], bias: [Float],
                              batch: Int, inputs: Int, outputs: Int, width: TileWidth = .preferred,
-                             packed prepacked: [Float]? = nil, skipZeros: ZeroSkipping = .whereSparse) -> [Float] {
+                             packed prepacked: [Float]? = nil) -> [Float] {
         precondition(prepacked == nil || prepacked!.count == inputs * outputs, "a packed kernel has the kernel's size")
         let pairs = outputs / pairColumns
         let ready = prepacked ?? []
@@ -35,26 +35,11 @@ extension DenseFast {
                     let pairSize = kBlock * pairColumns
                     let packed = UnsafeMutablePointer<Float>.allocate(capacity: mine.count * pairSize)
                     let sums = UnsafeMutablePointer<Float>.allocate(capacity: 3 * pairColumns)
-                    // Which images' inputs are not 0, row by row, and their sums, for the blocks
-                    // that skip the zeros.
-                    let words = UnsafeMutablePointer<UInt16>.allocate(capacity: (kBlock + 15) / 16)
-                    let images = UnsafeMutablePointer<UInt64>.allocate(capacity: kBlock)
-                    let imageSums = UnsafeMutablePointer<Float>.allocate(capacity: batch * pairsPerPass(.wide) * pairColumns)
-                    defer { packed.deallocate(); sums.deallocate(); words.deallocate(); images.deallocate(); imageSums.deallocate() }
+                    defer { packed.deallocate(); sums.deallocate() }
                     var offsets = [Int](repeating: 0, count: Gemm.tileRows)
                     var k0 = 0
                     while k0 < inputs {
                         let kLength = min(kBlock, inputs - k0)
-                        if skipZeros != .never && batch <= 64
-                            && skipZeros.skips(nonZero: nonZeroImages(x: xp + k0, inputs: inputs, batch: batch, rows: kLength,
-                                                                      words: words, into: images),
-                                               of: batch * kLength) {
-                            forwardBlockSkippingZeros(x: xp + k0, inputs: inputs, batch: batch, images: images, sums: imageSums,
-                                                      k0: k0, kLength: kLength, pairs: mine, outputs: outputs, packed: pre,
-                                                      w: wp, bias: bp, y: yp, width: width)
-                            k0 += kLength
-                            continue
-                        }
                         // 32 floats at a time (the copy call it replaces cost more than the copy).
                         for row in 0..<kLength where pre == nil {
                             let src = wp + (k0 + row) * outputs
@@ -125,54 +110,6 @@ extension DenseFast {
                     }
                 }
             }}}}}
-        }
-    }
-
-    /// One block of `forwardPairs` for a core's `pairs`, skipping the inputs that are 0: the
-    /// block's rows of W in order, each added to the sums of the images whose input there is not
-    /// 0 (`forwardSkippingZeros`, up to `pairsPerPass` pairs a pass): each image's sums take
-    /// the rows in order from the same start, as the tiles. W is read row after row, where it is
-    /// (W itself, or the packed kernel's block), once; the sums stay in L1. While the rows run,
-    /// L2 is asked for the next block of the core's columns of W, as the tiles do.
-    /// `images[r]`: bit n set where x[n, r] is not 0 (a batch of at most 64).
-    static func forwardBlockSkippingZeros(x: UnsafePointer<Float>, inputs: Int, batch: Int, images: UnsafePointer<UInt64>,
-                                          sums: UnsafeMutablePointer<Float>, k0: Int, kLength: Int, pairs: Range<Int>, outputs: Int,
-                                          packed: UnsafePointer<Float>?, w: UnsafePointer<Float>,
-                                          bias: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, width: TileWidth) {
-        let next = k0 + kLength, nextLength = max(0, min(kBlock, inputs - next))
-        let lines = 2 * nextLength * pairs.count  // two lines per row of each pair
-        var ahead = AheadCursor(packed.map {
-            Ahead(start: UnsafeRawPointer($0 + next * outputs + pairs.lowerBound * nextLength * pairColumns), lines: lines, run: lines)
-        } ?? Ahead(start: UnsafeRawPointer(w + next * outputs + pairs.lowerBound * pairColumns), lines: lines,
-                   run: 2 * pairs.count, stride: outputs * MemoryLayout<Float>.stride))
-        // Pair s's row r of B: b + s · pairStride + r · ldb.
-        let (pairStride, ldb) = packed == nil ? (pairColumns, outputs) : (kLength * pairColumns, pairColumns)
-        var slot = 0
-        while slot < pairs.count {
-            let P = min(pairsPerPass(width), pairs.count - slot), columns = P * pairColumns
-            let first = (pairs.lowerBound + slot) * pairColumns
-            let b = packed.map { $0 + k0 * outputs + (pairs.lowerBound + slot) * kLength * pairColumns } ?? w + k0 * outputs + first
-            for n in 0..<batch {  // each image's sums start from the bias (first block) or zero
-                let s = sums + n * columns
-                if k0 == 0 { s.update(from: bias + first, count: columns) } else { s.update(repeating: 0, count: columns) }
-            }
-            switch P {
-            case 4: forwardSkippingZeros(WideRows4.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
-                                         pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
-            case 3: forwardSkippingZeros(WideRows3.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
-                                         pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
-            case 2: forwardSkippingZeros(WideRows2.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
-                                         pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
-            default: forwardSkippingZeros(WideRows1.self, x: x, inputs: inputs, images: images, rows: kLength, b: b,
-                                          pairStride: pairStride, ldb: ldb, sums: sums, ahead: &ahead)
-            }
-            for n in 0..<batch {  // sums + y after the first block, as the tiles store them
-                let (s, out) = (sums + n * columns, y + n * outputs + first)
-                for j in stride(from: 0, to: columns, by: 16) {
-                    Gemm.store16(k0 == 0 ? Gemm.load16(s + j) : Gemm.load16(s + j) + Gemm.load16(out + j), out + j)
-                }
-            }
-            slot += P
         }
     }
 

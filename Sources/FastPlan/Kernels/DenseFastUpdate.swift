@@ -67,8 +67,7 @@ extension DenseFast {
                 let dxT = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * batchPadded)
                 // Which images' inputs are not 0, row by row, for the dW that skips the zeros.
                 let images = UnsafeMutablePointer<UInt64>.allocate(capacity: rowsPerBlock)
-                let words = UnsafeMutablePointer<UInt16>.allocate(capacity: (rowsPerBlock + 15) / 16)
-                defer { gradient.deallocate(); xT.deallocate(); dxT.deallocate(); images.deallocate(); words.deallocate() }
+                defer { gradient.deallocate(); xT.deallocate(); dxT.deallocate(); images.deallocate() }
                 var offsets = [Int](repeating: 0, count: Gemm.tileRows)
                 while let (block, following) = queue.next(for: part) {
                     let firstRow = block * rowsPerBlock
@@ -88,7 +87,7 @@ extension DenseFast {
                     }
                     let skipping = skipZeros != .never && batch <= 64 && outputs % pairColumns == 0
                         && skipZeros.skips(nonZero: nonZeroImages(x: xp + firstRow, inputs: inputs, batch: batch, rows: blockRows,
-                                                                  words: words, into: images),
+                                                                  into: images),
                                            of: batch * blockRows)
                     if wide {
                         wideBlockGradients(x: xp + firstRow, w: w + firstRow * outputs, dy: dyp, dyT: tp, blockRows: blockRows,
