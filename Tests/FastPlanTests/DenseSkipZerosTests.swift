@@ -53,17 +53,10 @@ final class DenseSkipZerosTests: XCTestCase {
                     var dense: (dx: [Float], dw: [Float])?
                     for how in [ZeroSkipping.never, .always, .whereSparse] {
                         let what = "N=\(batch) I=\(inputs) O=\(outputs), \(Int(share * 100))% zeros, \(width) \(how)"
-                        var kernel = w, db = [Float](repeating: 0, count: outputs)
-                        var dw = [Float](repeating: .nan, count: w.count)
-                        let dx = dw.withUnsafeMutableBufferPointer { dwp in
-                            kernel.withUnsafeMutableBufferPointer { wp in
-                                DenseFast.backwardUpdatingKernel(input: x, kernel: wp.baseAddress!, outputGradient: dy, batch: batch,
-                                                                 inputs: inputs, outputs: outputs, biasGradient: &db, inputGradient: true,
-                                                                 width: width, skipZeros: how) { range, _, g in
-                                    for (k, i) in range.enumerated() { dwp[i] = g[k] }
-                                }
-                            }
-                        }
+                        let (dx, dw, _, kernel) = backwardRecordingKernelGradient(input: x, kernel: w, outputGradient: dy, batch: batch,
+                                                                                  inputs: inputs, outputs: outputs, inputGradient: true,
+                                                                                  width: width, skipZeros: how)
+                        assertBitEqual(kernel, w, "\(what): an update that writes nothing leaves W")
                         assertClose(dw, dwNaive, "\(what): kernel gradient")
                         assertClose(dx, dxNaive, "\(what): input gradient")
                         if let dense {

@@ -76,19 +76,9 @@ final class DenseWideTests: XCTestCase {
             for width in [TileWidth.narrow, .wide] {
                 for inputGradient in [true, false] {
                     let what = "N=\(batch) I=\(inputs) O=\(outputs) \(width) dx=\(inputGradient)"
-                    var kernel = w, db = [Float](repeating: 0, count: outputs)
-                    // The update may run on both cores at once (disjoint ranges), so it writes
-                    // through a buffer pointer rather than into a captured array.
-                    var dw = [Float](repeating: .nan, count: w.count)
-                    let dx = dw.withUnsafeMutableBufferPointer { dwp in
-                        kernel.withUnsafeMutableBufferPointer { wp in
-                            DenseFast.backwardUpdatingKernel(input: x, kernel: wp.baseAddress!, outputGradient: dy, batch: batch,
-                                                             inputs: inputs, outputs: outputs, biasGradient: &db,
-                                                             inputGradient: inputGradient, width: width) { range, _, g in
-                                for (k, i) in range.enumerated() { dwp[i] = g[k] }
-                            }
-                        }
-                    }
+                    let (dx, dw, db, kernel) = backwardRecordingKernelGradient(input: x, kernel: w, outputGradient: dy, batch: batch,
+                                                                               inputs: inputs, outputs: outputs,
+                                                                               inputGradient: inputGradient, width: width)
                     assertClose(dw, dwNaive, "\(what): kernel gradient")
                     assertClose(db, dbNaive, "\(what): bias gradient")
                     assertBitEqual(kernel, w, "\(what): an update that writes nothing leaves W")

@@ -15,6 +15,27 @@ extension XCTestCase {
         }
     }
 
+    /// `DenseFast.backwardUpdatingKernel` with an update that only records the kernel gradient it
+    /// is handed: (dx, dW, db, W after the pass). W must come back unchanged. The update may run
+    /// on both cores at once (disjoint ranges), so it writes through a buffer pointer.
+    func backwardRecordingKernelGradient(input x: [Float], kernel w: [Float], outputGradient dy: [Float], batch: Int,
+                                         inputs: Int, outputs: Int, inputGradient: Bool, width: TileWidth,
+                                         skipZeros: ZeroSkipping = .whereSparse)
+        -> (dx: [Float], dw: [Float], db: [Float], kernel: [Float]) {
+        var kernel = w, db = [Float](repeating: 0, count: outputs)
+        var dw = [Float](repeating: .nan, count: w.count)
+        let dx = dw.withUnsafeMutableBufferPointer { dwp in
+            kernel.withUnsafeMutableBufferPointer { wp in
+                DenseFast.backwardUpdatingKernel(input: x, kernel: wp.baseAddress!, outputGradient: dy, batch: batch,
+                                                 inputs: inputs, outputs: outputs, biasGradient: &db, inputGradient: inputGradient,
+                                                 width: width, skipZeros: skipZeros) { range, _, g in
+                    for (k, i) in range.enumerated() { dwp[i] = g[k] }
+                }
+            }
+        }
+        return (dx, dw, db, kernel)
+    }
+
     /// A batch of `batch` inputs shaped like `model`'s, uniform in [0, 1), from `seed`.
     func randomBatch(_ model: Sequential, batch: Int, seed: UInt64) -> Tensor {
         var rng = SeededRNG(seed: seed)
