@@ -132,9 +132,8 @@ extension DenseFast {
                         }
                     }
                     if skipping {
-                        var (none, noneToo) = (AheadCursor(Ahead()), AheadCursor(Ahead()))
                         kernelGradientSkippingZeros(x: xp + firstRow, inputs: inputs, images: images, blockRows: blockRows, dy: dyp,
-                                                    outputs: outputs, gradient: gradient, width: width, ahead: &none, aheadToo: &noneToo)
+                                                    outputs: outputs, gradient: gradient, width: width)
                     }
                     for r0 in stride(from: 0, to: skipping ? 0 : blockRows, by: Gemm.tileRows) {
                         let rows = min(Gemm.tileRows, blockRows - r0)
@@ -211,11 +210,11 @@ extension DenseFast {
         }
         let runLines = (nextRows + lineFloats - 1) / lineFloats
         if let images {  // dW over each row's non-zero inputs; L2 is asked for the next block's X and dx
-            var aheadX = AheadCursor(Ahead(start: UnsafeRawPointer(x + nextOffset), lines: batch * runLines, run: runLines, stride: row))
-            var aheadDx = AheadCursor(Ahead(start: dx.map { $0 + MemoryLayout<Float>.stride * nextOffset },
-                                            lines: dx == nil ? 0 : batch * runLines, run: runLines, stride: row))
             kernelGradientSkippingZeros(x: x, inputs: inputs, images: images, blockRows: blockRows, dy: dy, outputs: outputs,
-                                        gradient: gradient, width: .wide, ahead: &aheadX, aheadToo: &aheadDx)
+                                        gradient: gradient, width: .wide,
+                                        ahead: Ahead(start: UnsafeRawPointer(x + nextOffset), lines: batch * runLines, run: runLines, stride: row),
+                                        aheadToo: Ahead(start: dx.map { $0 + MemoryLayout<Float>.stride * nextOffset },
+                                                        lines: dx == nil ? 0 : batch * runLines, run: runLines, stride: row))
             return  // its rows are `outputs` apart already: O is a multiple of 32
         }
         let images = (batch + groups - 1) / groups

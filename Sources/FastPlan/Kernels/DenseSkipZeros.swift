@@ -40,32 +40,6 @@ public enum ZeroSkipping: Sendable {
 /// than the tiles, which share each load of W between 8 images); the one-image path
 /// (`forwardFewRows`) does.
 extension DenseFast {
-    /// Steps through an `Ahead`: each `issue()` asks L2 for its next cache line.
-    struct AheadCursor {
-        var line: UnsafeRawPointer?, runStart: UnsafeRawPointer?
-        var left: Int, inRun = 0
-        let run: Int, stride: Int
-
-        init(_ a: Ahead) {
-            (line, runStart, left, run, stride) = (a.start, a.start, a.lines, a.run, a.stride)
-        }
-
-        @inline(__always)
-        mutating func issue() {
-            guard left > 0, let current = line else { return }
-            cnnviz_prefetch_to_l2(current)
-            left &-= 1
-            inRun &+= 1
-            if inRun == run {
-                inRun = 0
-                runStart = runStart.map { $0 + stride }
-                line = runStart
-            } else {
-                line = current + 64
-            }
-        }
-    }
-
     /// dW for one block of rows, `Pairs.value` (1...4) pairs of 32 columns from `dy`'s first:
     /// dW[r, ·] = Σ_{n: x[n, r] ≠ 0} x[n, r] · dY[n, ·] from zero, n in order, into
     /// gradient + r · ldg. `x` points at the block's first column of X (rows `inputs` apart);
@@ -121,10 +95,12 @@ extension DenseFast {
 
     /// dW for one block, every row over its non-zero inputs (`kernelGradientSkippingZeros`, up
     /// to `pairsPerPass` pairs of columns a pass), into `gradient` with rows `outputs` apart
-    /// (O a multiple of 32; dy's rows `outputs` apart).
+    /// (O a multiple of 32; dy's rows `outputs` apart). Meanwhile L2 is asked for the lines of
+    /// `ahead` and `aheadToo` (the next block's memory), two of each per row.
     static func kernelGradientSkippingZeros(x: UnsafePointer<Float>, inputs: Int, images: UnsafePointer<UInt64>, blockRows: Int,
                                             dy: UnsafePointer<Float>, outputs: Int, gradient: UnsafeMutablePointer<Float>,
-                                            width: TileWidth, ahead: inout AheadCursor, aheadToo: inout AheadCursor) {
+                                            width: TileWidth, ahead: Ahead = Ahead(), aheadToo: Ahead = Ahead()) {
+        var (ahead, aheadToo) = (AheadCursor(ahead), AheadCursor(aheadToo))
         var first = 0
         while first < outputs {
             let P = min(pairsPerPass(width), (outputs - first) / pairColumns)
